@@ -1,0 +1,66 @@
+# The two commands a newcomer needs (README.md): `make run` and `make test`.
+# Everything else here is what those two call, and a few helpers for developers.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=registry.example.cn
+
+.PHONY: run test install migrate demo lint format check-deploy messages lock bench worker clean
+
+$(VENV)/.installed: requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: install, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite, in-process Celery)
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: lint, migrations, deploy checks, translations and the whole test suite
+test: install lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-deploy: install
+	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+## messages: refresh the Chinese catalogue after changing user-facing strings (needs gettext)
+messages: install
+	$(PY) manage.py makemessages --locale zh_Hans --no-obsolete --add-location file --ignore ".venv" --ignore "var"
+	$(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv"
+
+## lock: re-pin every dependency from pyproject.toml
+lock: install
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+## worker: a Celery worker and beat for CELERY_BROKER_URL
+worker: install
+	$(BIN)/celery -A config worker --beat --loglevel INFO
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache

@@ -1,0 +1,88 @@
+"""The roles of DESIGN.md §1 as Django groups, and the permissions each one holds.
+
+This file is the one place that says who may do what in the admin. A role's permissions are patterns
+`app_label.codename` (shell-style wildcards allowed); `sync_roles()` makes the groups match them exactly.
+Object-level scoping (an enterprise user reaches only its employer's rows) is done in selectors and
+views, not here.
+"""
+
+from fnmatch import fnmatchcase
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    ASSOCIATION = "association", _("Metrology association")
+    TRAINING_CENTRE = "training_centre", _("Talent training centre")
+    BUREAU = "bureau", _("Market supervision bureau")
+    INSPECTOR = "inspector", _("Inspector")
+
+
+# Roles that work in the Django admin (their users get is_staff).
+STAFF_ROLES = frozenset({Role.ASSOCIATION, Role.TRAINING_CENTRE})
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    # Enterprise users work only through the portal, whose views scope every row to their employer.
+    Role.ENTERPRISE: [],
+    # The association runs the registry: every registry model, and reads the assessment records.
+    Role.ASSOCIATION: [
+        "registry.*",
+        "exams.view_*",
+        "training.*",
+        "supervision.view_*",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+    ],
+    # The training centre runs assessments and issues assessment certificates.
+    Role.TRAINING_CENTRE: [
+        "exams.*",
+        "registry.view_person",
+        "registry.add_person",
+        "registry.view_employer",
+    ],
+    # The bureau reads reports and plans spot checks.
+    Role.BUREAU: ["registry.view_*", "exams.view_*", "training.view_*", "supervision.*"],
+    # Inspectors record what they find on spot checks and assistance visits.
+    Role.INSPECTOR: ["supervision.view_*", "supervision.add_*", "supervision.change_*"],
+}
+
+# Never granted through a role, whatever the patterns say: audit rows are append-only.
+NEVER_GRANTED = ("registry.change_auditentry", "registry.delete_auditentry")
+
+
+def permission_patterns_match(patterns: list[str], app_label: str, codename: str) -> bool:
+    full = f"{app_label}.{codename}"
+    if full in NEVER_GRANTED:
+        return False
+    return any(fnmatchcase(full, pattern) for pattern in patterns)
+
+
+def sync_roles(*, apps=None) -> None:
+    """Create the role groups and set each one's permissions to exactly what ROLE_PERMISSIONS says."""
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = list(Permission.objects.select_related("content_type"))
+    for role, patterns in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(role))
+        wanted = [
+            p
+            for p in permissions
+            if permission_patterns_match(patterns, p.content_type.app_label, p.codename)
+        ]
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    """post_migrate handler: once per migrate, after the last app's permissions exist."""
+    from django.apps import apps as global_apps
+
+    if sender is not list(global_apps.get_app_configs())[-1]:
+        return
+    sync_roles(apps=kwargs.get("apps"))

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from accounts import views as account_views
+
+admin.site.site_header = _("Enterprise registered metrologist registry")
+admin.site.site_title = _("Metrologist registry")
+admin.site.index_title = _("Registration office")
+admin.site.site_url = "/"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("no-role/", TemplateView.as_view(template_name="accounts/no_role.html"), name="no_role"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("registry.urls.portal")),
+    path("reports/", include("registry.urls.reports")),
+    path("supervision/", include("supervision.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,7 @@
+"""Registry models, one module per aggregate."""
+
+from .choices import Level, Prefecture
+from .employer import Employer, EmployerNameChange
+from .person import Person, QualificationCertificate
+
+__all__ = ["Employer", "EmployerNameChange", "Level", "Person", "Prefecture", "QualificationCertificate"]

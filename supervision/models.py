@@ -1,0 +1,1 @@
+"""Spot checks, findings and assistance visits (models land with their issue)."""

@@ -1,0 +1,94 @@
+"""Test infrastructure: markers for real services and the browser, and the shared fixtures.
+
+- `@pytest.mark.postgres`: needs DATABASE_URL to point at PostgreSQL.
+- `@pytest.mark.redis`: needs CELERY_BROKER_URL to point at a reachable Redis.
+- `@pytest.mark.e2e`: needs Debian's Chromium at /usr/bin/chromium (tests/e2e/conftest.py).
+
+Without the service such a test is skipped with the reason printed (`-ra`); with REQUIRE_SERVICES=1
+(or REQUIRE_E2E=1 for the browser) the missing service fails the test instead, so CI cannot pass by
+skipping.
+"""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def service_missing(marker: str) -> str | None:
+    """Why the service `marker` names is not available, or None when it is."""
+    if marker == "postgres":
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            return "needs PostgreSQL: set DATABASE_URL=postgres://..."
+    elif marker == "redis":
+        url = os.environ.get("CELERY_BROKER_URL", "")
+        if not url.startswith("redis"):
+            return "needs Redis: set CELERY_BROKER_URL=redis://..."
+        if not _reachable(url, 6379):
+            return f"Redis at {urlparse(url).hostname}:{urlparse(url).port or 6379} is not reachable"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in ("postgres", "redis"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = service_missing(marker)
+        if reason is None:
+            continue
+        if _env_flag("REQUIRE_SERVICES"):
+            pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = settings.DATABASES["default"]
+    broker = os.environ.get("CELERY_BROKER_URL") or "none (tasks run in-process)"
+    return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]}", f"celery broker: {broker}"]
+
+
+@pytest.fixture
+def association_user(db):
+    return UserFactory(username="assoc", role=Role.ASSOCIATION)
+
+
+@pytest.fixture
+def training_centre_user(db):
+    return UserFactory(username="centre", role=Role.TRAINING_CENTRE)
+
+
+@pytest.fixture
+def bureau_user(db):
+    return UserFactory(username="bureau", role=Role.BUREAU)
+
+
+@pytest.fixture
+def inspector_user(db):
+    return UserFactory(username="inspector", role=Role.INSPECTOR)
+
+
+@pytest.fixture
+def enterprise_user(db):
+    from tests.factories import EmployerFactory
+
+    return UserFactory(username="clerk", role=Role.ENTERPRISE, employer=EmployerFactory())

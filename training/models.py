@@ -1,0 +1,1 @@
+"""Continuing-education activities and yearly compliance (models land with their issue)."""
