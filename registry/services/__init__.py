@@ -1,0 +1,1 @@
+"""Registry writes. Each service is the one sanctioned way to make its change (STYLE.md)."""
