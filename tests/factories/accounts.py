@@ -15,7 +15,7 @@ def role_group(role) -> Group:
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """`UserFactory(role=Role.ASSOCIATION)`: a user in that role's group; staff if the role works in the admin."""
+    """`UserFactory(role=Role.X)`: a user in that role's group; staff if the role works in the admin."""
 
     class Meta:
         model = User
