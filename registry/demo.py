@@ -126,7 +126,12 @@ def demo_seed() -> DemoSummary:
         )
         QualificationCertificate.objects.get_or_create(
             number=f"ZJ{birth:%Y}{serial:06d}",
-            defaults={"person": person, "level": level, "issued_on": dt.date(2019, 10, 20), "issuer": "人力资源社会保障部"},
+            defaults={
+                "person": person,
+                "level": level,
+                "issued_on": dt.date(2019, 10, 20),
+                "issuer": "人力资源社会保障部",
+            },
         )
 
     return DemoSummary(users=users, employers=len(employers), people=len(DEMO_PEOPLE))

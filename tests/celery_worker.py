@@ -33,7 +33,9 @@ def _database_url() -> str | None:
         return None
     user = db.get("USER") or "postgres"
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    return (
+        f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +63,9 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues", queue,
                "--hostname", hostname, "--without-gossip", "--without-mingle", "--loglevel=INFO"]  # fmt: skip
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR)
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR
+        )
     try:
         deadline = time.monotonic() + 60
         while not celery_app.control.ping(destination=[hostname], timeout=1):

@@ -74,4 +74,6 @@ def test_catalogue_holds_every_string_in_the_code(tmp_path, settings):
     finally:
         os.chdir(cwd)
     extracted = polib.pofile(str(tree / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
-    assert _problems(extracted) == [], "strings in the code are missing from the catalogue: run `make messages`"
+    assert _problems(extracted) == [], (
+        "strings in the code are missing from the catalogue: run `make messages`"
+    )

@@ -13,7 +13,11 @@ def test_the_migration_creates_every_role_group():
 
 
 def test_association_holds_registry_permissions_and_never_edits_audit_rows():
-    perms = set(Group.objects.get(name=Role.ASSOCIATION).permissions.values_list("content_type__app_label", "codename"))
+    perms = set(
+        Group.objects.get(name=Role.ASSOCIATION).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
     assert ("registry", "change_employer") in perms
     assert ("registry", "view_person") in perms
     assert not {tuple(p.split(".")) for p in NEVER_GRANTED} & perms
@@ -84,14 +88,20 @@ def test_password_change_page_works(client):
     client.force_login(user)
     response = client.post(
         reverse("password_change"),
-        {"old_password": "correct-horse-battery", "new_password1": "Qx7!longer-pass", "new_password2": "Qx7!longer-pass"},
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "Qx7!longer-pass",
+            "new_password2": "Qx7!longer-pass",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Qx7!longer-pass")
 
 
-def test_reports_page_counts_employers_by_prefecture_in_constant_queries(client, django_assert_max_num_queries):
+def test_reports_page_counts_employers_by_prefecture_in_constant_queries(
+    client, django_assert_max_num_queries
+):
     from tests.factories import EmployerFactory
 
     for prefecture in ("harbin", "daqing", "daqing"):

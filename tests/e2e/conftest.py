@@ -66,7 +66,9 @@ def page(browser, live_server, request):
 
     A failing test leaves a screenshot in test-artifacts/ for whoever reads the CI log.
     """
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

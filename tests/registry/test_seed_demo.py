@@ -9,7 +9,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return (User.objects.count(), Employer.objects.count(), Person.objects.count(), QualificationCertificate.objects.count())
+    return (
+        User.objects.count(),
+        Employer.objects.count(),
+        Person.objects.count(),
+        QualificationCertificate.objects.count(),
+    )
 
 
 def test_seed_demo_twice_duplicates_nothing():
@@ -22,8 +27,14 @@ def test_seed_demo_twice_duplicates_nothing():
 
 def test_every_demo_user_can_log_in_and_lands_on_its_page(client):
     call_command("seed_demo", force=True)
-    expected = {"admin": "/admin/", "xiehui": "/admin/", "peixun": "/admin/", "qiye": "/portal/", "shiju": "/reports/",
-                "zhuanjia": "/supervision/"}  # fmt: skip
+    expected = {
+        "admin": "/admin/",
+        "xiehui": "/admin/",
+        "peixun": "/admin/",
+        "qiye": "/portal/",
+        "shiju": "/reports/",
+        "zhuanjia": "/supervision/",
+    }
     for username, target in expected.items():
         assert client.login(username=username, password=DEMO_PASSWORD), username
         response = client.get("/")
