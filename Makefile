@@ -66,6 +66,11 @@ lock: install
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
+## bench: every benchmark figure beside its baseline; table on screen, figures in bench/results/latest.json
+bench: install
+	mkdir -p var
+	$(PY) -m bench
+
 ## worker: a Celery worker and beat for CELERY_BROKER_URL
 worker: install
 	$(BIN)/celery -A config worker --beat --loglevel INFO
