@@ -173,7 +173,7 @@ class AssessmentResultAdmin(MaskedPersonMixin, SpreadsheetAdminMixin, admin.Mode
         description=_("Issue assessment certificates for the selected passed results"), permissions=["issue"]
     )
     def issue_certificates(self, request, queryset):
-        outcome = certificates_issue(results=queryset.only("pk"), by=request.user)
+        outcome = certificates_issue(results=queryset.select_related(None).only("pk"), by=request.user)
         if outcome.certificates:
             numbers = "、".join(c.number for c in outcome.certificates)
             self.message_user(
