@@ -85,7 +85,7 @@ class AssessmentResultAdmin(MaskedPersonMixin, SpreadsheetAdminMixin, admin.Mode
         "passed",
         "certificate",
     )
-    list_filter = ("session", "project", "passed")
+    list_filter = ("session", ("project", admin.RelatedOnlyFieldListFilter), "passed")
     list_select_related = ("person", "project", "session", "certificate")
     search_fields = ("person__name", "=person__id_number")
     autocomplete_fields = ("person",)
