@@ -53,6 +53,12 @@ class ChineseBooleanWidget(BooleanWidget):
 
 
 class SafeExportResource(resources.ModelResource):
+    def import_data(self, dataset, **kwargs):
+        """All or nothing: a file with any invalid row is rolled back whole, also at the confirm step."""
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs["use_transactions"] = True
+        return super().import_data(dataset, **kwargs)
+
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
 
@@ -169,12 +175,6 @@ class ResultResource(SafeExportResource):
         self.session = session
         self.create_people = create_people
         self.people_created = 0
-
-    def import_data(self, dataset, **kwargs):
-        """All or nothing: a file with any invalid row is rolled back whole, also at the confirm step."""
-        kwargs["rollback_on_validation_errors"] = True
-        kwargs["use_transactions"] = True
-        return super().import_data(dataset, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         if self.session is None:
