@@ -165,3 +165,8 @@ REGISTRY_PILOT_START = date.fromisoformat(env("REGISTRY_PILOT_START", default="2
 REGISTRY_PILOT_END = date.fromisoformat(env("REGISTRY_PILOT_END", default="2027-12-31"))
 # The person who accepted an application may not also approve it (separation of duties).
 REGISTRY_SEPARATE_ACCEPT_AND_APPROVE = env.bool("REGISTRY_SEPARATE_ACCEPT_AND_APPROVE", default=True)
+
+# --- spreadsheets (django-import-export) -------------------------------------------------------------
+# Defence in depth for every export; the exams resources also escape +, -, @, tab and CR themselves
+# (exams.resources.escape_formula), which this setting does not.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
