@@ -10,7 +10,7 @@ PORT   ?= 8000
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=registry.example.cn
 
 # Where the rules live: typed strictly enough for mypy with django-stubs.
-TYPED := accounts/roles.py registry/validators.py registry/workdays.py registry/deadlines.py \
+TYPED := exams/rules.py exams/services.py accounts/roles.py registry/validators.py registry/workdays.py registry/deadlines.py \
          registry/selectors.py registry/services exams/selectors.py
 
 .PHONY: typecheck run test install migrate demo lint format check-deploy messages lock bench worker clean

@@ -51,7 +51,8 @@ def score_error(score: Decimal) -> str | None:
         return _("A score must be a number from 0 to 100.")
     if score < SCORE_MIN or score > SCORE_MAX:
         return _("A score must be from 0 to 100; %(value)s is out of range.") % {"value": score}
-    if score.as_tuple().exponent < -1 and score != score.quantize(Decimal("0.1")):
+    exponent = score.as_tuple().exponent  # an int for every finite Decimal
+    if isinstance(exponent, int) and exponent < -1 and score != score.quantize(Decimal("0.1")):
         return _("A score has at most one decimal place; %(value)s has more.") % {"value": score}
     return None
 
