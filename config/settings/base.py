@@ -163,3 +163,5 @@ REGISTRY_PILOT_START = date.fromisoformat(env("REGISTRY_PILOT_START", default="2
 REGISTRY_PILOT_END = date.fromisoformat(env("REGISTRY_PILOT_END", default="2027-12-31"))
 # The person who accepted an application may not also approve it (separation of duties).
 REGISTRY_SEPARATE_ACCEPT_AND_APPROVE = env.bool("REGISTRY_SEPARATE_ACCEPT_AND_APPROVE", default=True)
+# How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
+REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)
