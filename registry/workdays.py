@@ -163,9 +163,13 @@ def _load() -> Calendar:
 
     overrides = {
         day: kind == CalendarDay.Kind.WORKING_DAY
-        for day, kind in CalendarDay.objects.values_list("day", "kind")
+        for day, kind in CalendarDay.objects.order_by().values_list("day", "kind")
     }
-    official = CalendarYear.objects.filter(status=CalendarYear.Status.OFFICIAL).values_list("year", flat=True)
+    official = (
+        CalendarYear.objects.filter(status=CalendarYear.Status.OFFICIAL)
+        .order_by()
+        .values_list("year", flat=True)
+    )
     return Calendar(overrides=overrides, official_years=official)
 
 
