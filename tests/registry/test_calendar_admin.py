@@ -114,6 +114,8 @@ def test_staff_add_a_day_by_hand_through_the_service(admin_client_assoc, associa
     assert change.changed_by == association_user
     assert change.days == [{"day": "2027-10-04", "old": "working_day", "new": "day_off"}]
     assert LogEntry.objects.filter(object_id=str(row.pk)).exists()
+    # The admin's own success message still shows beside the calendar banner.
+    assert '<li class="success">' in admin_client_assoc.get(response.url).content.decode()
 
 
 def test_staff_change_and_delete_a_day(admin_client_assoc):
