@@ -170,3 +170,5 @@ REGISTRY_SEPARATE_ACCEPT_AND_APPROVE = env.bool("REGISTRY_SEPARATE_ACCEPT_AND_AP
 # Defence in depth for every export; the exams resources also escape +, -, @, tab and CR themselves
 # (exams.resources.escape_formula), which this setting does not.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
+REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)
