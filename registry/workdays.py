@@ -78,8 +78,8 @@ class Calendar:
         flags = bytearray((first_weekday + i) % 7 < 5 for i in range(self._size))
         for year in range(first_year, last_year + 1):
             if year not in self.official_years:
-                for month, day in FIXED_DATE_HOLIDAYS:
-                    flags[dt.date(year, month, day).toordinal() - self._first_ordinal] = 0
+                for month, day_of_month in FIXED_DATE_HOLIDAYS:
+                    flags[dt.date(year, month, day_of_month).toordinal() - self._first_ordinal] = 0
         for day, working in self.overrides.items():
             index = day.toordinal() - self._first_ordinal
             if 0 <= index < self._size:
