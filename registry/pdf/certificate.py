@@ -18,8 +18,6 @@ from xml.sax.saxutils import escape
 
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
-from PIL import Image as PILImage
-from PIL import ImageOps
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Rect
 from reportlab.lib import colors
@@ -32,18 +30,16 @@ from reportlab.platypus import Image, Paragraph, Table, TableStyle
 
 from .document import CertificateDocument, PrintedProject, PrintedState
 from .fonts import FONT_NAME, MissingGlyphsError, missing_characters, register_font
+from .ornaments import RED, draw_frame, draw_seal, draw_spaced_centred, normalise_photo
 
 TITLE = "企业注册计量师注册证"
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-RED = colors.HexColor("#a31f24")
 DARK = colors.HexColor("#1f1f1f")
 GRID = colors.HexColor("#8c6d46")
-PALE = colors.HexColor("#fbf7ee")
 
 # Geometry other code relies on (tests sample the printed QR code here).
 PHOTO_WIDTH, PHOTO_HEIGHT = 35 * mm, 49 * mm  # 二寸 photo
-PHOTO_PIXELS = (413, 579)  # 35 x 49 mm at 300 dpi
 QR_SIZE = 34 * mm
 QR_BORDER_MODULES = 2
 QR_X = PAGE_WIDTH - 26 * mm - QR_SIZE
@@ -71,7 +67,7 @@ def render_certificate_pdf(doc: CertificateDocument) -> bytes:
         canvas.setTitle(f"{TITLE} {doc.number}")
         canvas.setAuthor(doc.issuing_body)
         canvas.setSubject(TITLE)
-        _draw_frame(canvas)
+        draw_frame(canvas)
         _draw_heading(canvas, doc)
         _draw_fields(canvas, doc)
         _draw_issuer(canvas, doc)
@@ -137,34 +133,11 @@ def _state_line(doc: CertificateDocument) -> str:
 # --- drawing ---------------------------------------------------------------------------------------------
 
 
-def _draw_frame(canvas: Canvas) -> None:
-    canvas.setFillColor(PALE)
-    canvas.rect(0, 0, PAGE_WIDTH, PAGE_HEIGHT, stroke=0, fill=1)
-    canvas.setStrokeColor(RED)
-    outer, inner = 10 * mm, 13.5 * mm
-    canvas.setLineWidth(3)
-    canvas.rect(outer, outer, PAGE_WIDTH - 2 * outer, PAGE_HEIGHT - 2 * outer)
-    canvas.setLineWidth(0.8)
-    canvas.rect(inner, inner, PAGE_WIDTH - 2 * inner, PAGE_HEIGHT - 2 * inner)
-    # A small lozenge in each corner between the two lines.
-    canvas.setFillColor(RED)
-    middle = (outer + inner) / 2
-    for x in (middle, PAGE_WIDTH - middle):
-        for y in (middle, PAGE_HEIGHT - middle):
-            path = canvas.beginPath()
-            path.moveTo(x, y + 3.2 * mm)
-            path.lineTo(x + 3.2 * mm, y)
-            path.lineTo(x, y - 3.2 * mm)
-            path.lineTo(x - 3.2 * mm, y)
-            path.close()
-            canvas.drawPath(path, stroke=0, fill=1)
-
-
 def _draw_heading(canvas: Canvas, doc: CertificateDocument) -> None:
     centre = PAGE_WIDTH / 2
     canvas.setFillColor(RED)
     canvas.setFont(FONT_NAME, 30)
-    _draw_spaced_centred(canvas, TITLE, centre, PAGE_HEIGHT - 46 * mm, spacing=5)
+    draw_spaced_centred(canvas, TITLE, centre, PAGE_HEIGHT - 46 * mm, spacing=5)
     canvas.setStrokeColor(RED)
     canvas.setLineWidth(1.2)
     canvas.line(centre - 70 * mm, PAGE_HEIGHT - 52 * mm, centre + 70 * mm, PAGE_HEIGHT - 52 * mm)
@@ -177,18 +150,6 @@ def _draw_heading(canvas: Canvas, doc: CertificateDocument) -> None:
     canvas.drawCentredString(
         centre, PAGE_HEIGHT - 72 * mm, _labelled(pgettext("certificate", "Certificate No."), doc.number)
     )
-
-
-def _draw_spaced_centred(canvas: Canvas, text: str, x: float, y: float, *, spacing: float) -> None:
-    font, size = canvas._fontname, canvas._fontsize
-    width = canvas.stringWidth(text, font, size) + spacing * (len(text) - 1)
-    canvas.saveState()  # the character spacing would otherwise stay in force for every later string
-    t = canvas.beginText(x - width / 2, y)
-    t.setFont(font, size)
-    t.setCharSpace(spacing)
-    t.textOut(text)
-    canvas.drawText(t)
-    canvas.restoreState()
 
 
 def _style(size: float, *, leading: float | None = None, centred: bool = False) -> ParagraphStyle:
@@ -208,19 +169,6 @@ def _photo_flowable(photo: bytes | None) -> object:
     if photo is None:
         return Paragraph(escape(pgettext("certificate", "2-inch photo")), _style(9, centred=True))
     return Image(io.BytesIO(normalise_photo(photo)), PHOTO_WIDTH, PHOTO_HEIGHT)
-
-
-def normalise_photo(photo: bytes) -> bytes:
-    """The photo cropped to 35:49, 413 x 579 px, RGB JPEG: about 40 KB whatever the upload was."""
-    try:
-        with PILImage.open(io.BytesIO(photo)) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image = ImageOps.fit(image, PHOTO_PIXELS, method=PILImage.Resampling.LANCZOS)
-            out = io.BytesIO()
-            image.save(out, format="JPEG", quality=85, optimize=True)
-            return out.getvalue()
-    except (OSError, PILImage.DecompressionBombError) as error:
-        raise ValueError(f"the holder's photo is not a usable image: {error}") from error
 
 
 def _draw_fields(canvas: Canvas, doc: CertificateDocument) -> None:
@@ -334,47 +282,7 @@ def _draw_issuer(canvas: Canvas, doc: CertificateDocument) -> None:
     canvas.drawString(
         x, QR_Y + 12 * mm, _labelled(pgettext("certificate", "Date of issue"), format_date(doc.issued_on))
     )
-    _draw_seal(canvas, doc.issuing_body, x + 72 * mm, QR_Y + 17 * mm)
-
-
-def _draw_seal(canvas: Canvas, body: str, cx: float, cy: float) -> None:
-    """A ring with the issuing body's name round its top and a star: printed, plainly not a wet seal."""
-    radius = 19 * mm
-    canvas.saveState()
-    canvas.setStrokeColor(RED)
-    canvas.setFillColor(RED)
-    canvas.setFillAlpha(0.85)
-    canvas.setStrokeAlpha(0.85)
-    canvas.setLineWidth(2.2)
-    canvas.circle(cx, cy, radius)
-    canvas.setLineWidth(0.6)
-    canvas.circle(cx, cy, radius - 2 * mm)
-    size = 10.5
-    canvas.setFont(FONT_NAME, size)
-    sweep = min(230.0, 26.0 * len(body))
-    step = sweep / max(len(body) - 1, 1)
-    text_radius = radius - 2 * mm - size * 0.95
-    for i, char in enumerate(body):
-        angle = 90 + sweep / 2 - i * step
-        rad = math.radians(angle)
-        canvas.saveState()
-        canvas.translate(cx + text_radius * math.cos(rad), cy + text_radius * math.sin(rad))
-        canvas.rotate(angle - 90)
-        canvas.drawCentredString(0, 0, char)
-        canvas.restoreState()
-    _draw_star(canvas, cx, cy - 1.5 * mm, 5.5 * mm)
-    canvas.restoreState()
-
-
-def _draw_star(canvas: Canvas, cx: float, cy: float, radius: float) -> None:
-    path = canvas.beginPath()
-    for i in range(10):
-        r = radius if i % 2 == 0 else radius * 0.4
-        angle = math.radians(90 + i * 36)
-        x, y = cx + r * math.cos(angle), cy + r * math.sin(angle)
-        path.moveTo(x, y) if i == 0 else path.lineTo(x, y)
-    path.close()
-    canvas.drawPath(path, stroke=0, fill=1)
+    draw_seal(canvas, doc.issuing_body, x + 72 * mm, QR_Y + 17 * mm)
 
 
 def _draw_qr(canvas: Canvas, doc: CertificateDocument) -> None:
