@@ -6,7 +6,7 @@ The package's `holidays` and `workdays` dicts (date -> English holiday name) are
 
 Every holiday the package names is kept, weekend days of a holiday block included: they do not change
 the working status, but they carry the holiday's name into the year view (国庆节 10/1-10/8, not a
-block with holes at the weekend). See docs/decisions/0001-working-day-calendar.md.
+block with holes at the weekend). See docs/decisions/0002-working-day-calendar.md.
 """
 
 import datetime as dt

@@ -9,6 +9,7 @@ from .base import STORAGES, env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "registry.sms.LocmemSMSBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"}}
 
 # Tests run tasks in-process unless a test opts into the real broker and worker (tests/test_celery_worker.py).

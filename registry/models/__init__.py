@@ -3,6 +3,7 @@
 from .calendar import CalendarChange, CalendarDay, CalendarYear
 from .choices import Level, Prefecture
 from .employer import Employer, EmployerNameChange
+from .notification import NotificationLog
 from .person import Person, QualificationCertificate
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "Employer",
     "EmployerNameChange",
     "Level",
+    "NotificationLog",
     "Person",
     "Prefecture",
     "QualificationCertificate",
