@@ -1,6 +1,6 @@
 """Notifications sent at most once per idempotency key, by e-mail (Django's backend) or SMS.
 
-How "once" holds, even when a task runs twice at the same moment (docs/decisions/0004-notifications-sent-once.md):
+How "once" holds, even when a task runs twice at once (docs/decisions/0004-notifications-sent-once.md):
 the row for (channel, key) is inserted first, then locked, and the message is sent while the lock is held.
 A concurrent caller with the same key waits on the insert or the lock, then finds the row `sent` and sends
 nothing. A send that raised is recorded `failed` with its error and is sent again by a later call with the

@@ -51,7 +51,7 @@ def test_training_centre_holds_the_exams_permissions(training_centre_user):
         reverse("admin:exams_metrologyproject_changelist"),
     ],
 )
-def test_list_pages_run_in_constant_queries(centre, url, training_centre_user):
+def test_list_pages_run_in_constant_queries(centre, url, training_centre_user, workday_calendar):
     def queries(count: int) -> int:
         project = MetrologyProjectFactory()
         session = AssessmentSessionFactory(projects=[project])
