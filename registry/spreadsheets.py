@@ -333,7 +333,7 @@ def _looks_like_formula(value) -> bool:
     if not isinstance(value, str):
         return False
     text = value.lstrip(" ")
-    return text.startswith(_FORMULA_PREFIXES) or (text[:1] in "+-" and not _SIGNED.fullmatch(text))
+    return text.startswith(_FORMULA_PREFIXES) or (text[:1] in ("+", "-") and not _SIGNED.fullmatch(text))
 
 
 def parse_sheet(file, *, name: str | None = None) -> SheetResult:

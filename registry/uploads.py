@@ -13,6 +13,7 @@ here. Every message is a sentence a clerk can act on. Usage in a form:
     photo = forms.FileField(validators=[validate_two_inch_photo])
 """
 
+import io
 import re
 import warnings
 from pathlib import PurePath
@@ -93,11 +94,13 @@ def open_checked_image(file) -> Image.Image:
         _("This image cannot be read: it is damaged or not really a JPEG or PNG. Save it again as JPEG."),
         code="bad_image",
     )
+    file.seek(0)
+    data = file.read()  # within the upload size limit; Pillow may close the stream it is given
+    file.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            file.seek(0)
-            with Image.open(file) as probe:
+            with Image.open(io.BytesIO(data)) as probe:
                 width, height = probe.size
                 if width * height > limit:
                     raise ValidationError(
@@ -109,21 +112,20 @@ def open_checked_image(file) -> Image.Image:
                         params={"width": width, "height": height, "megapixels": limit // 1_000_000},
                     )
                 probe.verify()
-            file.seek(0)
-            image = Image.open(file)
+            image = Image.open(io.BytesIO(data))
             image.load()
     except ValidationError:
-        file.seek(0)
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        file.seek(0)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:  # Pillow's own limit
+        raise ValidationError(
+            _(
+                "The image has far too many pixels to check. Reduce it to under %(megapixels)s million "
+                "pixels."
+            ),
+            code="too_many_pixels",
+            params={"megapixels": limit // 1_000_000},
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise damaged from exc
     file.seek(0)
     return image
