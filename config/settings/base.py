@@ -6,6 +6,7 @@ newcomer runs with no servers: SQLite, Celery tasks run in-process, e-mail print
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -110,7 +111,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # server serves, and reach users only through permission-checked views. There is no MEDIA_URL.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},
@@ -129,6 +130,11 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="黑龙江省计量协会 <registry@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # a send holds its notification row locked (idempotence)
+
+# --- SMS --------------------------------------------------------------------------------------------
+# A dotted path to a class with send(*, to, body); the default only logs (registry/sms.py).
+SMS_BACKEND = env("SMS_BACKEND", default="registry.sms.LoggingSMSBackend")
 
 # --- Celery -----------------------------------------------------------------------------------------
 # CELERY_BROKER_URL=redis://127.0.0.1:6379/0 sends tasks to a real broker and worker. Without it, tasks
@@ -162,6 +168,11 @@ LOGGING = {
 # The pilot window (试点时间). The plan says "from launch to 2025-12-31"; it is routinely extended.
 REGISTRY_PILOT_START = date.fromisoformat(env("REGISTRY_PILOT_START", default="2025-01-01"))
 REGISTRY_PILOT_END = date.fromisoformat(env("REGISTRY_PILOT_END", default="2027-12-31"))
+# Public verification (/verify/): requests per client; number + name lookups are the stricter limit.
+REGISTRY_VERIFY_RATE = env("REGISTRY_VERIFY_RATE", default="60/m")
+REGISTRY_VERIFY_LOOKUP_RATE = env("REGISTRY_VERIFY_LOOKUP_RATE", default="20/h")
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+REGISTRY_TRUSTED_PROXY_COUNT = env.int("REGISTRY_TRUSTED_PROXY_COUNT", default=0)
 # The person who accepted an application may not also approve it (separation of duties).
 REGISTRY_SEPARATE_ACCEPT_AND_APPROVE = env.bool("REGISTRY_SEPARATE_ACCEPT_AND_APPROVE", default=True)
 
@@ -177,3 +188,10 @@ REGISTRY_MAX_IMAGE_PIXELS = env.int("REGISTRY_MAX_IMAGE_PIXELS", default=40_000_
 REGISTRY_MAX_SHEET_BYTES = env.int("REGISTRY_MAX_SHEET_BYTES", default=5 * 1024 * 1024)
 REGISTRY_MAX_SHEET_ROWS = env.int("REGISTRY_MAX_SHEET_ROWS", default=2000)
 REGISTRY_MAX_SHEET_UNPACKED_BYTES = env.int("REGISTRY_MAX_SHEET_UNPACKED_BYTES", default=50 * 1024 * 1024)
+
+# --- spreadsheets (django-import-export) -------------------------------------------------------------
+# Defence in depth for every export; the exams resources also escape +, -, @, tab and CR themselves
+# (exams.resources.escape_formula), which this setting does not.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
+REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)

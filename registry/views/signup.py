@@ -11,18 +11,22 @@ from django_ratelimit.decorators import ratelimit
 
 from registry.portal_forms import EmployerSignUpForm, add_service_error
 from registry.services.employers import employer_sign_up
+from registry.verification import client_ip
 
 # The user's fields the service fills from the sign-up form's contact fields.
 _SERVICE_FIELDS = {"first_name": "contact_name", "phone": "contact_phone", "email": "contact_email"}
 
 
 def sign_up_rate(group, request) -> str:
-    """Sign-ups per client address (django-ratelimit syntax, e.g. "10/h"); REGISTRY_SIGN_UP_RATE."""
+    """Sign-ups per client address (django-ratelimit syntax, e.g. "10/h"); REGISTRY_SIGN_UP_RATE.
+
+    The address is the one the trusted proxies saw (registry.verification.client_ip), as for /verify/.
+    """
     return settings.REGISTRY_SIGN_UP_RATE
 
 
 @sensitive_post_parameters("password1", "password2")
-@ratelimit(key="ip", rate=sign_up_rate, method="POST", block=False)
+@ratelimit(key=client_ip, rate=sign_up_rate, method="POST", block=False)
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("home")
