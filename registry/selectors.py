@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -42,6 +43,23 @@ def employers_visible_to(*, user: User) -> QuerySet[Employer]:
     if user.employer_id is not None:
         return Employer.objects.filter(pk=user.employer_id)
     return Employer.objects.none()
+
+
+def employer_users(*, employer: Employer) -> QuerySet[User]:
+    """The portal accounts of one employer, in one query, for its colleagues page."""
+    return User.objects.filter(employer=employer).order_by("date_joined", "pk")
+
+
+def valid_certificate_levels_for_people(
+    *, person_ids: Iterable[int], on: dt.date
+) -> dict[int, frozenset[int]]:
+    """{person id: levels of the registration certificates valid on `on`}, in one query for all people.
+
+    PLACEHOLDER until the workflow's RegistrationCertificate lands (branch `workflow`); the signature is
+    final. The body then is: RegistrationCertificate.objects.filter(person_id__in=person_ids,
+    state=VALID, valid_from__lte=on, valid_until__gte=on).values_list("person_id", "level").
+    """
+    return {}
 
 
 # --- the working-day calendar ------------------------------------------------------------------------------

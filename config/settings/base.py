@@ -176,6 +176,19 @@ REGISTRY_TRUSTED_PROXY_COUNT = env.int("REGISTRY_TRUSTED_PROXY_COUNT", default=0
 # The person who accepted an application may not also approve it (separation of duties).
 REGISTRY_SEPARATE_ACCEPT_AND_APPROVE = env.bool("REGISTRY_SEPARATE_ACCEPT_AND_APPROVE", default=True)
 
+# --- the enterprise portal ------------------------------------------------------------------------------
+# Employer sign-ups accepted per client address (django-ratelimit syntax: "10/h", "50/d").
+REGISTRY_SIGN_UP_RATE = env("REGISTRY_SIGN_UP_RATE", default="10/h")
+# Uploaded materials (PDF, JPEG, PNG): the largest file accepted, in bytes, and the most pixels an image
+# may decode to (a small file can hold a huge image: a decompression bomb).
+REGISTRY_MAX_UPLOAD_BYTES = env.int("REGISTRY_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+REGISTRY_MAX_IMAGE_PIXELS = env.int("REGISTRY_MAX_IMAGE_PIXELS", default=40_000_000)
+# Batch spreadsheets (.xlsx, .csv): the largest file, the most data rows, and the most bytes the
+# .xlsx may unpack to (a zip bomb is a small file that unpacks to gigabytes).
+REGISTRY_MAX_SHEET_BYTES = env.int("REGISTRY_MAX_SHEET_BYTES", default=5 * 1024 * 1024)
+REGISTRY_MAX_SHEET_ROWS = env.int("REGISTRY_MAX_SHEET_ROWS", default=2000)
+REGISTRY_MAX_SHEET_UNPACKED_BYTES = env.int("REGISTRY_MAX_SHEET_UNPACKED_BYTES", default=50 * 1024 * 1024)
+
 # --- spreadsheets (django-import-export) -------------------------------------------------------------
 # Defence in depth for every export; the exams resources also escape +, -, @, tab and CR themselves
 # (exams.resources.escape_formula), which this setting does not.

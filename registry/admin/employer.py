@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Employer, EmployerNameChange
+from registry.services.employers import EmployerStatusError, employer_suspend, employer_verify
 
 
 class EmployerNameChangeInline(admin.TabularInline):
@@ -23,7 +25,10 @@ class EmployerAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "prefecture", "is_authorised_verification_institution")
     search_fields = ("name", "=uscc")
-    readonly_fields = ("verified_at", "verified_by", "created_at")
+    # Status changes only through the actions below (the services), never by editing the field.
+    readonly_fields = ("status", "verified_at", "verified_by", "created_at")
+    actions = ["verify", "suspend"]
+    list_select_related = ("verified_by",)
     inlines = [EmployerNameChangeInline]
     fieldsets = (
         (None, {"fields": ("name", "uscc", "prefecture", "address")}),
@@ -34,3 +39,29 @@ class EmployerAdmin(admin.ModelAdmin):
         ),
         (_("Record"), {"fields": ("created_at",)}),
     )
+
+    def _apply(self, request, queryset, service, done_message) -> None:
+        """Run `service` per employer, each in its own transaction; report what happened and what not."""
+        done = 0
+        for employer in queryset.order_by("pk"):
+            try:
+                service(employer=employer, by=request.user)
+            except EmployerStatusError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                done += 1
+                self.log_change(request, employer, done_message)
+        if done:
+            self.message_user(request, f"{done_message}: {done}", messages.SUCCESS)
+
+    @admin.action(
+        description=_("Verify the selected employers (they may submit applications)"), permissions=["change"]
+    )
+    def verify(self, request, queryset) -> None:
+        self._apply(request, queryset, employer_verify, gettext("Verified"))
+
+    @admin.action(
+        description=_("Suspend the selected employers (they may no longer submit)"), permissions=["change"]
+    )
+    def suspend(self, request, queryset) -> None:
+        self._apply(request, queryset, employer_suspend, gettext("Suspended"))

@@ -62,6 +62,11 @@ class Employer(models.Model):
         """Its staff may register: verified, active and not an authorised verification institution."""
         return self.status == self.Status.ACTIVE and not self.is_authorised_verification_institution
 
+    @property
+    def can_submit(self) -> bool:
+        """Its users may submit applications. Until the association verifies it they may only prepare."""
+        return self.is_eligible
+
 
 class EmployerNameChange(models.Model):
     """The history of an employer's names (执业单位更名), newest last."""

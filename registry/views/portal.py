@@ -1,13 +1,101 @@
 """The enterprise portal (role `enterprise`). Every view scopes its rows to the user's own employer."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from registry import selectors
+from registry import selectors, spreadsheets
+from registry.portal_forms import ColleagueForm, SheetUploadForm, add_service_error
+from registry.services.employers import EmployerStatusError, employer_user_add
+
+
+def _own_employer(request):
+    """The employer the signed-in enterprise user acts for; 404 for a user not linked to one."""
+    employer = selectors.employer_of(user=request.user)
+    if employer is None:
+        raise Http404
+    return employer
 
 
 @role_required(Role.ENTERPRISE)
 def home(request):
     employer = selectors.employer_of(user=request.user)
     return render(request, "registry/portal/home.html", {"employer": employer})
+
+
+@role_required(Role.ENTERPRISE)
+def colleagues(request):
+    employer = _own_employer(request)
+    users = selectors.employer_users(employer=employer)
+    return render(request, "registry/portal/colleagues.html", {"employer": employer, "users": users})
+
+
+@sensitive_post_parameters("password1", "password2")
+@role_required(Role.ENTERPRISE)
+def colleague_add(request):
+    employer = _own_employer(request)
+    form = ColleagueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = employer_user_add(
+                employer=employer,
+                username=data["username"],
+                name=data["name"],
+                phone=data["phone"],
+                password=data["password1"],
+                by=request.user,
+            )
+        except EmployerStatusError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            add_service_error(form, error, {"first_name": "name"})
+        else:
+            messages.success(
+                request,
+                _("Account %(username)s for %(name)s is ready. Tell your colleague the initial password.")
+                % {"username": user.username, "name": user.first_name},
+            )
+            return redirect("portal:colleagues")
+    return render(request, "registry/portal/colleague_add.html", {"employer": employer, "form": form})
+
+
+@role_required(Role.ENTERPRISE)
+def sheet_template(request):
+    """The applicants template (.xlsx), the same for every employer."""
+    response = HttpResponse(
+        spreadsheets.build_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, "批量申请模板.xlsx")
+    return response
+
+
+@role_required(Role.ENTERPRISE)
+def sheet_check(request):
+    """Check a filled-in spreadsheet and show every problem per row. Saves nothing."""
+    _own_employer(request)
+    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = spreadsheets.read_and_check(form.cleaned_data["file"], on=timezone.localdate())
+        except spreadsheets.SheetRefused as refused:
+            form.add_error("file", str(refused))
+    return render(
+        request,
+        "registry/portal/sheet_check.html",
+        {
+            "form": form,
+            "result": result,
+            "errors_by_row": result.errors_by_row() if result else {},
+            "columns": spreadsheets.COLUMNS,
+        },
+    )

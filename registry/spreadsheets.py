@@ -1,0 +1,691 @@
+"""Batch spreadsheets: the template employers fill in, and the parser that reads it back.
+
+Two steps, so that nothing is saved from a file with a single problem:
+
+1. `parse_sheet(file)` reads an .xlsx or .csv (UTF-8 with or without BOM, or GBK: Excel in China saves CSV
+   as GBK) into typed `SheetRow`s, or per-row `SheetError`s (row number, column, reason). It needs no
+   database. Hostile files are refused whole: too large, too many rows, a zip or XML bomb, formulas.
+2. `check_rows_against_registry(rows, on=...)` adds the problems only the database can tell (unknown
+   project, no passed assessment, already registered at that level, a certificate number that belongs to
+   someone else) for all rows at once, in a constant number of queries however long the file is.
+
+The column headers and the drop-down values are a fixed file format in Chinese (the template is Chinese
+whatever the page language), so a file filled in by anyone parses the same. Only the columns below are
+read: a sheet cannot set state, employer or anything else.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from registry.models import Level
+from registry.validators import mask_resident_id, normalize_resident_id, validate_resident_id
+
+
+class SheetKind(models.TextChoices):
+    """The application kinds a sheet may ask for; values are the workflow's ApplicationKind values."""
+
+    INITIAL = "initial", "初始注册"
+    CHANGE_SPECIALTY = "change_specialty", "变更注册（变更专业）"
+    CHANGE_EMPLOYER_NAME = "change_employer_name", "变更注册（单位更名）"
+    RENEWAL = "renewal", "延续注册"
+    CANCELLATION = "cancellation", "注销注册"
+
+
+KINDS_NEEDING_PROJECTS = frozenset({SheetKind.INITIAL, SheetKind.CHANGE_SPECIALTY})
+KINDS_NEEDING_QUALIFICATION = frozenset({SheetKind.INITIAL})
+KINDS_NEEDING_CERTIFICATE = frozenset(
+    {SheetKind.CHANGE_SPECIALTY, SheetKind.CHANGE_EMPLOYER_NAME, SheetKind.RENEWAL, SheetKind.CANCELLATION}
+)
+LEVEL_LABELS = {Level.ONE: "一级", Level.TWO: "二级"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    example: str
+    help: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", "张伟", "必填。与身份证一致。"),
+    Column(
+        "id_number",
+        "身份证号",
+        "230102198001011237",
+        "必填。18位，末位可以是X。本列已设为文本格式，请勿改成数字。",
+    ),
+    Column("phone", "手机号", "13904510000", "初始注册必填，11位手机号。"),
+    Column("level", "申请级别", "二级", "必填。从下拉列表选择：一级 或 二级。"),
+    Column(
+        "qualification_number",
+        "职业资格证书编号",
+        "ZJ00000001",
+        "初始注册必填。注册计量师职业资格证书上的编号。",
+    ),
+    Column("qualification_date", "资格证书取得日期", "2020-06-01", "初始注册必填。格式 2020-06-01。"),
+    Column(
+        "project_codes",
+        "申请项目代码",
+        "P01、P02",
+        "初始注册和变更专业必填。计量专业项目代码，多个用顿号（、）或逗号分隔；每个项目都须有考核合格证。",
+    ),
+    Column("kind", "申请类型", "初始注册", "必填。从下拉列表选择。"),
+)
+HEADERS = {c.header: c for c in COLUMNS}
+MAX_PROJECTS_PER_ROW = 20
+_PROJECT_SPLIT = re.compile(r"[、,，;；\s]+")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_FORMULA_PREFIXES = ("=", "@", "\t", "\r")
+_SIGNED = re.compile(r"^[+-][0-9 ]*$")  # +8613904510000 is a phone, +SUM(...) is a formula
+
+
+@dataclass(frozen=True)
+class SheetError:
+    """One problem: `row` is the spreadsheet's own row number (None: the whole file), `column` its header."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    row: int
+    name: str
+    id_number: str
+    phone: str
+    level: int
+    qualification_number: str
+    qualification_date: dt.date | None
+    project_codes: tuple[str, ...]
+    kind: str
+
+    @property
+    def kind_label(self) -> str:
+        return SheetKind(self.kind).label if self.kind else ""
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_resident_id(self.id_number)
+
+
+@dataclass
+class SheetResult:
+    rows: list[SheetRow] = field(default_factory=list)
+    errors: list[SheetError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def errors_by_row(self) -> dict[int | None, list[SheetError]]:
+        grouped: dict[int | None, list[SheetError]] = {}
+        for error in self.errors:
+            grouped.setdefault(error.row, []).append(error)
+        return grouped
+
+
+class SheetRefused(Exception):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+# --- the template ----------------------------------------------------------------------------------------
+def build_template() -> bytes:
+    """The .xlsx employers download: a data sheet with drop-downs and an instructions sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "申请人"
+    sheet.append([c.header for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    widths = {
+        "name": 10,
+        "id_number": 22,
+        "phone": 14,
+        "level": 10,
+        "qualification_number": 20,
+        "qualification_date": 16,
+        "project_codes": 24,
+        "kind": 22,
+    }
+    last_row = settings.REGISTRY_MAX_SHEET_ROWS + 1
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = widths[column.key]
+        if column.key in {
+            "id_number",
+            "phone",
+            "qualification_number",
+            "qualification_date",
+            "project_codes",
+        }:
+            # Text, so Excel keeps all 18 digits of an ID number and the leading zeros of a code.
+            for row in range(2, last_row + 1):
+                sheet.cell(row=row, column=index).number_format = "@"
+        if column.key in {"level", "kind"}:
+            values = LEVEL_LABELS.values() if column.key == "level" else SheetKind.labels
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(values) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="请从下拉列表选择",
+                error="请从下拉列表中选择一个值。",
+            )
+            validation.add(f"{letter}2:{letter}{last_row}")
+            sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+
+    guide = workbook.create_sheet("填写说明")
+    guide.column_dimensions["A"].width = 20
+    guide.column_dimensions["B"].width = 90
+    guide.append(["填写说明", "每位申请人填一行，从第2行开始；不要修改第1行的列名，不要增加列。"])
+    guide.append(
+        ["", f"一个文件最多 {settings.REGISTRY_MAX_SHEET_ROWS} 行。请只填写文字和数字，不要使用公式。"]
+    )
+    guide.append(
+        ["", "也可以另存为 CSV（UTF-8 或 GBK 编码）后上传。上传后会逐行检查，有任何问题都不会保存。"]
+    )
+    guide.append([])
+    guide.append(["列名", "怎么填"])
+    guide["A5"].font = Font(bold=True)
+    guide["B5"].font = Font(bold=True)
+    for column in COLUMNS:
+        guide.append([column.header, f"{column.help} 例：{column.example}"])
+    guide.append([])
+    guide.append(["申请类型", "、".join(SheetKind.labels)])
+    guide.append(["申请级别", "、".join(LEVEL_LABELS.values())])
+    guide["A1"].font = Font(bold=True)
+
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- reading a file ----------------------------------------------------------------------------------------
+def _refuse_zip_bomb(data: bytes) -> None:
+    limit = settings.REGISTRY_MAX_SHEET_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise SheetRefused(_("The .xlsx file is damaged. Open it in Excel and save it again.")) from exc
+    if len(members) > 500 or sum(m.file_size for m in members) > limit:
+        raise SheetRefused(
+            _(
+                "The file unpacks to far more data than a list of applicants needs. Use the template and "
+                "fill in only the applicants."
+            )
+        )
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    """(row number, cell values) of the first sheet; formulas come back as "=..." strings."""
+    from openpyxl import load_workbook
+
+    _refuse_zip_bomb(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl and defusedxml raise many types for a damaged or hostile file
+        raise SheetRefused(
+            _(
+                "The file cannot be read as an Excel workbook (.xlsx). Open it in Excel and save it again "
+                "as .xlsx, or save it as CSV."
+            )
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+    except Exception as exc:
+        raise SheetRefused(
+            _("The file cannot be read as an Excel workbook (.xlsx). Open it in Excel and save it again.")
+        ) from exc
+    finally:
+        workbook.close()
+
+
+def _decode_csv(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    for encoding in ("utf-8", "gb18030"):  # gb18030 is a superset of GBK
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SheetRefused(
+        _("The CSV file's characters cannot be read. Save it from Excel as “CSV UTF-8” and upload again.")
+    )
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
+    text = _decode_csv(data)
+    try:
+        yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+    except csv.Error as exc:
+        raise SheetRefused(_("The CSV file is malformed. Open it in Excel and save it again.")) from exc
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _parse_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _cell_text(value)
+    match = re.fullmatch(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?", text)
+    if match is None:
+        match = re.fullmatch(r"([0-9]{4})([0-9]{2})([0-9]{2})", text)
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _parse_level(text: str) -> int | None:
+    text = text.replace("注册计量师", "").replace("级别", "").strip()
+    return {
+        "一级": Level.ONE,
+        "1": Level.ONE,
+        "1级": Level.ONE,
+        "二级": Level.TWO,
+        "2": Level.TWO,
+        "2级": Level.TWO,
+    }.get(text)
+
+
+def _parse_kind(text: str) -> str | None:
+    text = text.replace("(", "（").replace(")", "）").replace(" ", "")
+    for kind in SheetKind:
+        if text == kind.label:
+            return kind.value
+    return None
+
+
+def _looks_like_formula(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = value.lstrip(" ")
+    return text.startswith(_FORMULA_PREFIXES) or (text[:1] in ("+", "-") and not _SIGNED.fullmatch(text))
+
+
+def parse_sheet(file, *, name: str | None = None) -> SheetResult:
+    """Read an uploaded .xlsx or .csv into typed rows and per-row errors; raise SheetRefused for the file.
+
+    The type is told by content (an .xlsx is a zip archive), the name only breaks a tie.
+    """
+    name = (name or getattr(file, "name", "") or "").lower()
+    size = getattr(file, "size", None)
+    limit = settings.REGISTRY_MAX_SHEET_BYTES
+    if size is not None and size > limit:
+        raise SheetRefused(
+            _("The file is larger than %(limit)s MB. A list of applicants is much smaller: use the template.")
+            % {"limit": limit // (1024 * 1024)}
+        )
+    file.seek(0)
+    data = file.read(limit + 1)
+    file.seek(0)
+    if len(data) > limit:
+        raise SheetRefused(
+            _("The file is larger than %(limit)s MB. A list of applicants is much smaller: use the template.")
+            % {"limit": limit // (1024 * 1024)}
+        )
+    if not data.strip():
+        raise SheetRefused(_("The file is empty."))
+    if data.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(data)
+    elif name.endswith((".xlsx", ".xlsm", ".xls")) or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SheetRefused(
+            _("Only .xlsx workbooks and .csv files are accepted. Save the file in Excel as .xlsx.")
+        )
+    else:
+        rows = _csv_rows(data)
+    return _read_rows(rows)
+
+
+def _header_map(header: Sequence) -> dict[int, Column]:
+    positions: dict[int, Column] = {}
+    unknown = []
+    for index, value in enumerate(header):
+        text = _cell_text(value).replace(" ", "").lstrip("\ufeff")
+        if not text:
+            continue
+        column = HEADERS.get(text)
+        if column is None:
+            unknown.append(text)
+        else:
+            positions[index] = column
+    missing = [c.header for c in COLUMNS if c not in positions.values()]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(_("missing columns: %(columns)s") % {"columns": "、".join(missing)})
+        if unknown:
+            parts.append(_("columns not in the template: %(columns)s") % {"columns": "、".join(unknown)})
+        raise SheetRefused(
+            _(
+                "The first row must hold the template's column names unchanged (%(problems)s). Download the "
+                "template again and copy your data into it."
+            )
+            % {"problems": "; ".join(parts)}
+        )
+    return positions
+
+
+def _read_rows(rows: Iterator[tuple[int, list]]) -> SheetResult:
+    result = SheetResult()
+    max_rows = settings.REGISTRY_MAX_SHEET_ROWS
+    positions: dict[int, Column] | None = None
+    first_row_of: dict[str, int] = {}
+    data_rows = 0
+    for number, values in rows:
+        if positions is None:
+            if not any(_cell_text(v) for v in values):
+                continue
+            positions = _header_map(values)
+            continue
+        cells = {column.key: values[i] if i < len(values) else None for i, column in positions.items()}
+        if not any(_cell_text(v) for v in cells.values()):
+            continue
+        data_rows += 1
+        if data_rows > max_rows:
+            raise SheetRefused(
+                _(
+                    "The file has more than %(max)s applicants. Split it into several files of at most "
+                    "%(max)s rows."
+                )
+                % {"max": max_rows}
+            )
+        row, errors = _read_row(number, cells)
+        if row is not None and row.id_number in first_row_of:
+            errors.append(
+                SheetError(
+                    number,
+                    "身份证号",
+                    _("The same person is already in row %(row)s of this file.")
+                    % {"row": first_row_of[row.id_number]},
+                )
+            )
+        if row is not None:
+            first_row_of.setdefault(row.id_number, number)
+        result.errors.extend(errors)
+        if not errors and row is not None:
+            result.rows.append(row)
+    if positions is None:
+        raise SheetRefused(_("The file has no column names. Use the template."))
+    if data_rows == 0:
+        raise SheetRefused(_("The file lists no applicants. Fill in one row per applicant, from row 2."))
+    return result
+
+
+def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetError]]:
+    errors: list[SheetError] = []
+
+    def problem(key: str, message: str) -> None:
+        errors.append(SheetError(number, next(c.header for c in COLUMNS if c.key == key), message))
+
+    for key, value in cells.items():
+        if _looks_like_formula(value):
+            problem(key, _("Formulas are not accepted; type the value itself."))
+    if errors:
+        return None, errors
+    text = {key: _cell_text(value) for key, value in cells.items()}
+
+    kind = _parse_kind(text["kind"])
+    if not text["kind"]:
+        problem("kind", _("Required: choose the application kind from the drop-down list."))
+    elif kind is None:
+        problem(
+            "kind",
+            _("“%(value)s” is not an application kind; choose one of: %(choices)s.")
+            % {"value": text["kind"], "choices": "、".join(SheetKind.labels)},
+        )
+
+    if not text["name"]:
+        problem("name", _("Required: the applicant's name as on the ID card."))
+    elif len(text["name"]) > 50:
+        problem("name", _("A name has at most 50 characters."))
+
+    id_number = normalize_resident_id(text["id_number"])
+    if isinstance(cells["id_number"], int | float):
+        problem(
+            "id_number",
+            _(
+                "Excel stored the ID number as a number and may have changed its last digits. "
+                "Format the column as text and type the number again."
+            ),
+        )
+    elif not id_number:
+        problem("id_number", _("Required: the 18-character resident ID number."))
+    else:
+        try:
+            validate_resident_id(id_number)
+        except ValidationError as error:
+            problem("id_number", error.messages[0])
+
+    phone = text["phone"].replace(" ", "").replace("-", "").removeprefix("+86")
+    if phone and not _MOBILE.fullmatch(phone):
+        problem("phone", _("Enter an 11-digit mainland mobile number, e.g. 13904510000."))
+    elif not phone and kind in KINDS_NEEDING_QUALIFICATION:
+        problem("phone", _("Required for an initial registration: the applicant's mobile number."))
+
+    level = _parse_level(text["level"])
+    if not text["level"]:
+        problem("level", _("Required: choose 一级 or 二级."))
+    elif level is None:
+        problem("level", _("“%(value)s” is not a level; choose 一级 or 二级.") % {"value": text["level"]})
+
+    qualification_number = text["qualification_number"]
+    if len(qualification_number) > 50:
+        problem("qualification_number", _("A certificate number has at most 50 characters."))
+    elif not qualification_number and kind in KINDS_NEEDING_QUALIFICATION:
+        problem(
+            "qualification_number",
+            _(
+                "Required for an initial registration: the number on the "
+                "registered metrologist qualification certificate."
+            ),
+        )
+
+    qualification_date = None
+    if text["qualification_date"]:
+        qualification_date = _parse_date(cells["qualification_date"])
+        if qualification_date is None:
+            problem("qualification_date", _("Not a date; write it like 2020-06-01."))
+        elif qualification_date > dt.date.today() or qualification_date.year < 1990:
+            problem(
+                "qualification_date", _("The date %(date)s cannot be right.") % {"date": qualification_date}
+            )
+    elif kind in KINDS_NEEDING_QUALIFICATION:
+        problem(
+            "qualification_date",
+            _(
+                "Required for an initial registration: the date on the "
+                "qualification certificate, e.g. 2020-06-01."
+            ),
+        )
+
+    codes = tuple(dict.fromkeys(c.upper() for c in _PROJECT_SPLIT.split(text["project_codes"]) if c))
+    if not codes and kind in KINDS_NEEDING_PROJECTS:
+        problem(
+            "project_codes", _("Required for this application kind: at least one metrology project code.")
+        )
+    elif len(codes) > MAX_PROJECTS_PER_ROW:
+        problem("project_codes", _("At most %(max)s projects per applicant.") % {"max": MAX_PROJECTS_PER_ROW})
+    elif any(len(c) > 20 for c in codes):
+        problem("project_codes", _("A project code has at most 20 characters; separate codes with 、."))
+
+    if errors:
+        return (
+            SheetRow(number, text["name"], id_number, phone, 0, "", None, (), "") if id_number else None,
+            errors,
+        )
+    return (
+        SheetRow(
+            row=number,
+            name=text["name"],
+            id_number=id_number,
+            phone=phone,
+            level=level,
+            qualification_number=qualification_number,
+            qualification_date=qualification_date,
+            project_codes=codes,
+            kind=kind,
+        ),
+        errors,
+    )
+
+
+# --- checks against the registry ---------------------------------------------------------------------
+def check_rows_against_registry(rows: Iterable[SheetRow], *, on: dt.date) -> list[SheetError]:
+    """The problems only the database can tell, for every row at once in a constant number of queries.
+
+    - every project code is a known, active metrology project;
+    - the person holds a passed assessment for every project (exams' selector);
+    - an initial registration: the person holds no valid registration certificate of that level; any
+      other kind: the person holds one (the holder's certificate is what it changes);
+    - the name matches the person already on record under that ID number;
+    - a qualification certificate number on record belongs to this person and this level.
+    """
+    from exams.models import MetrologyProject
+    from exams.selectors import projects_with_valid_assessment_for_people
+    from registry.models import Person, QualificationCertificate
+    from registry.selectors import valid_certificate_levels_for_people
+
+    rows = list(rows)
+    if not rows:
+        return []
+    errors: list[SheetError] = []
+    codes = {code for row in rows for code in row.project_codes}
+    projects = dict(MetrologyProject.objects.filter(code__in=codes, is_active=True).values_list("code", "pk"))
+    people = {
+        p["id_number"]: p
+        for p in Person.objects.filter(id_number__in={r.id_number for r in rows}).values(
+            "pk", "id_number", "name"
+        )
+    }
+    numbers = {r.qualification_number for r in rows if r.qualification_number}
+    qualifications = {
+        q["number"]: q
+        for q in QualificationCertificate.objects.filter(number__in=numbers).values(
+            "number", "level", "person__id_number"
+        )
+    }
+    person_ids = [p["pk"] for p in people.values()]
+    assessed = projects_with_valid_assessment_for_people(person_ids=person_ids, on=on)
+    certified = valid_certificate_levels_for_people(person_ids=person_ids, on=on)
+
+    for row in rows:
+        person = people.get(row.id_number)
+        person_id = person["pk"] if person else None
+        if person is not None and person["name"] != row.name:
+            errors.append(
+                SheetError(
+                    row.row,
+                    "姓名",
+                    _(
+                        "The name differs from the one on record for this ID number. Check both; "
+                        "if the person changed their name, call the association."
+                    ),
+                )
+            )
+        unknown = [code for code in row.project_codes if code not in projects]
+        if unknown:
+            errors.append(
+                SheetError(
+                    row.row,
+                    "申请项目代码",
+                    _("Unknown project code: %(codes)s. Use the codes of the metrology project list.")
+                    % {"codes": "、".join(unknown)},
+                )
+            )
+        if row.kind in KINDS_NEEDING_PROJECTS:
+            held = assessed.get(person_id, frozenset()) if person_id else frozenset()
+            lacking = [c for c in row.project_codes if c in projects and projects[c] not in held]
+            if lacking:
+                errors.append(
+                    SheetError(
+                        row.row,
+                        "申请项目代码",
+                        _(
+                            "No valid assessment certificate (考核合格证) for: %(codes)s. "
+                            "Each project applied for needs a passed assessment."
+                        )
+                        % {"codes": "、".join(lacking)},
+                    )
+                )
+        levels = certified.get(person_id, frozenset()) if person_id else frozenset()
+        if row.kind == SheetKind.INITIAL and row.level in levels:
+            errors.append(
+                SheetError(
+                    row.row,
+                    "申请类型",
+                    _(
+                        "This person already holds a valid registration certificate of this level; "
+                        "choose a change or renewal instead of an initial registration."
+                    ),
+                )
+            )
+        elif row.kind in KINDS_NEEDING_CERTIFICATE and row.level not in levels:
+            errors.append(
+                SheetError(
+                    row.row,
+                    "申请类型",
+                    _(
+                        "This person holds no valid registration certificate of this level, which a "
+                        "change, renewal or cancellation needs. For a first registration choose 初始注册."
+                    ),
+                )
+            )
+        qualification = qualifications.get(row.qualification_number)
+        if qualification is not None and (
+            qualification["person__id_number"] != row.id_number or qualification["level"] != row.level
+        ):
+            errors.append(
+                SheetError(
+                    row.row,
+                    "职业资格证书编号",
+                    _(
+                        "This qualification certificate number is on record for another person or "
+                        "level. Check the number."
+                    ),
+                )
+            )
+    return errors
+
+
+def read_and_check(file, *, on: dt.date) -> SheetResult:
+    """Both steps: parse, then check the rows that parsed against the registry. Saves nothing."""
+    result = parse_sheet(file)
+    result.errors.extend(check_rows_against_registry(result.rows, on=on))
+    failed = {e.row for e in result.errors}
+    result.rows = [r for r in result.rows if r.row not in failed]
+    result.errors.sort(key=lambda e: e.row or 0)
+    return result
