@@ -99,7 +99,7 @@ def _require_ready(application: Application, method) -> None:
     problems = [_("Missing material: %(item)s") % {"item": item} for item in problems]
     problems += application_eligibility_problems(application, on=_today())
     if problems:
-        raise ValidationError(problems, code="not_ready")
+        raise ValidationError([ValidationError(p, code="not_ready") for p in problems])
 
 
 # --- the employer's acts (also done by staff in the admin for paper submissions) -----------------------
@@ -201,7 +201,7 @@ def application_approve(*, application: Application, by) -> Application:
         _require_other_reviewer(by)(locked, method)
         problems = application_eligibility_problems(locked, on=_today())
         if problems:
-            raise ValidationError(problems, code="not_eligible")
+            raise ValidationError([ValidationError(p, code="not_eligible") for p in problems])
 
     return _move(application, "approve", by=by, check=check, on=_today())
 
