@@ -92,3 +92,6 @@ def enterprise_user(db):
     from tests.factories import EmployerFactory
 
     return UserFactory(username="clerk", role=Role.ENTERPRISE, employer=EmployerFactory())
+
+
+pytest_plugins = ["tests.celery_worker"]

@@ -1,0 +1,95 @@
+"""Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium, headless) against a live server.
+
+Playwright's own browser download is never used (this machine cannot fetch it); the `playwright` Python
+package brings only its driver. Without Chromium the tests are skipped with the reason; with REQUIRE_E2E=1
+they fail instead, so CI cannot pass by skipping them.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# The flags this machine needs: no sandbox as root, and no background calls to the (closed) internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _missing_reason() -> str | None:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "needs the playwright Python package"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _missing_reason()
+    if reason:
+        if os.environ.get("REQUIRE_E2E", "") in {"1", "true", "yes"}:
+            pytest.fail(f"REQUIRE_E2E=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
+    # (factories, assertions) are still synchronous and safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser context per test, in Chinese, with the live server as base URL.
+
+    A failing test leaves a screenshot in test-artifacts/ for whoever reads the CI log.
+    """
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def login(page, username: str, password: str = "correct-horse-battery") -> None:
+    """Log in through the real login form, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state("networkidle")

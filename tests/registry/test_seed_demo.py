@@ -1,0 +1,61 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from registry.demo import DEMO_PASSWORD
+from registry.models import Employer, Person, QualificationCertificate
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (
+        User.objects.count(),
+        Employer.objects.count(),
+        Person.objects.count(),
+        QualificationCertificate.objects.count(),
+    )
+
+
+def test_seed_demo_twice_duplicates_nothing():
+    call_command("seed_demo", force=True)
+    first = _counts()
+    call_command("seed_demo", force=True)
+    assert _counts() == first
+    assert first[1] >= 3
+
+
+def test_every_demo_user_can_log_in_and_lands_on_its_page(client):
+    call_command("seed_demo", force=True)
+    expected = {
+        "admin": "/admin/",
+        "xiehui": "/admin/",
+        "peixun": "/admin/",
+        "qiye": "/portal/",
+        "shiju": "/reports/",
+        "zhuanjia": "/supervision/",
+    }
+    for username, target in expected.items():
+        assert client.login(username=username, password=DEMO_PASSWORD), username
+        response = client.get("/")
+        assert response["Location"] == target, username
+        assert client.get(target).status_code == 200, username
+        client.logout()
+
+
+def test_demo_employers_are_in_different_prefectures():
+    call_command("seed_demo", force=True)
+    assert Employer.objects.values("prefecture").distinct().count() >= 3
+
+
+def test_seed_demo_refuses_without_debug_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not Employer.objects.exists()
+
+
+def test_demo_data_passes_model_validation():
+    call_command("seed_demo", force=True)
+    for obj in [*Employer.objects.all(), *Person.objects.all()]:
+        obj.full_clean()
