@@ -290,7 +290,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         if name not in TRANSITIONS:
             raise Http404
         form_class, call = TRANSITIONS[name]
-        form = form_class(request.POST or None)
+        form = form_class(request.POST if request.method == "POST" else None)
         change_url = reverse("admin:registry_application_change", args=[obj.pk])
         if request.method == "POST" and form.is_valid():
             try:
@@ -318,7 +318,8 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def attach_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         obj = self._object_or_403(request, object_id)
-        form = forms.MaterialAttachForm(request.POST or None, request.FILES or None)
+        posted = request.method == "POST"
+        form = forms.MaterialAttachForm(request.POST if posted else None, request.FILES if posted else None)
         change_url = reverse("admin:registry_application_change", args=[obj.pk])
         if request.method == "POST" and form.is_valid():
             try:

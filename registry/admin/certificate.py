@@ -106,7 +106,7 @@ class RegistrationCertificateAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, certificate):
             raise PermissionDenied
         change_url = reverse("admin:registry_registrationcertificate_change", args=[certificate.pk])
-        form = RevokeForm(request.POST or None)
+        form = RevokeForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 certificate_revoke(
