@@ -9,7 +9,11 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=registry.example.cn
 
-.PHONY: run test install migrate demo lint format check-deploy messages lock bench worker clean
+# Where the rules live: typed strictly enough for mypy with django-stubs.
+TYPED := accounts/roles.py registry/validators.py registry/workdays.py registry/deadlines.py \
+         registry/selectors.py registry/services exams/selectors.py
+
+.PHONY: typecheck run test install migrate demo lint format check-deploy messages lock bench worker clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +30,7 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, migrations, deploy checks, translations and the whole test suite
-test: install lint
+test: install lint typecheck
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory check-deploy
 	$(BIN)/pytest
@@ -34,6 +38,10 @@ test: install lint
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## typecheck: mypy with django-stubs on the layers that carry the rules (services, selectors, rules)
+typecheck: install
+	$(BIN)/mypy $(TYPED)
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -57,6 +65,11 @@ messages: install
 lock: install
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+## bench: every benchmark figure beside its baseline; table on screen, figures in bench/results/latest.json
+bench: install
+	mkdir -p var
+	$(PY) -m bench
 
 ## worker: a Celery worker and beat for CELERY_BROKER_URL
 worker: install

@@ -6,6 +6,7 @@ newcomer runs with no servers: SQLite, Celery tasks run in-process, e-mail print
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -110,7 +111,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # server serves, and reach users only through permission-checked views. There is no MEDIA_URL.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
 MEDIA_ROOT = PRIVATE_STORAGE_ROOT
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},

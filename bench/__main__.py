@@ -1,0 +1,44 @@
+"""Run the benchmark figures: `python -m bench [--only KEY ...]` (what `make bench` calls).
+
+Prints a table (figure, ours, baseline, ratio, target, met) and writes bench/results/latest.json.
+"""
+
+import argparse
+import importlib
+import os
+import sys
+import time
+
+FIGURES = ["workdays"]  # module names under bench/figures, in the order of docs/performance.md
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", nargs="*", choices=FIGURES, help="run only these figures")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.harness import print_table, write_json
+
+    call_command("migrate", verbosity=0)
+    figures = []
+    for key in args.only or FIGURES:
+        started = time.perf_counter()
+        print(f"… {key}", file=sys.stderr, flush=True)
+        result = importlib.import_module(f"bench.figures.{key}").run()
+        figures.extend(result if isinstance(result, list) else [result])
+        print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    print()
+    print_table(figures)
+    path = write_json(figures)
+    print(f"\nwritten: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""What every benchmark figure shares: timing, query counting, the table and the JSON file.
+
+A figure is never a pass/fail test: it is a number beside its baseline, measured in the same run on the
+same data, with the ratio between them and the target it is read against.
+"""
+
+import json
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class Measurement:
+    """One side of a figure: timings in seconds and the queries of one run."""
+
+    runs: list[float]
+    queries: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.runs)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    unit: str  # what `ours` and `baseline` are in: "s", "ms", "req/s", "PDF/s", "KB"
+    ours: float
+    baseline: float | None
+    target: str
+    met: bool | None
+    higher_is_better: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times better ours is than the baseline (>1 is better), whatever the unit's direction."""
+        if not self.baseline or not self.ours:
+            return None
+        return self.ours / self.baseline if self.higher_is_better else self.baseline / self.ours
+
+
+def measure(
+    fn: Callable[[], Any], *, repeat: int = 5, warmup: int = 1, count_queries: bool = True
+) -> Measurement:
+    """Run `fn` warmup + repeat times; time each run and count the queries of the last one."""
+    for _ in range(warmup):
+        fn()
+    runs: list[float] = []
+    queries = None
+    for i in range(repeat):
+        if count_queries and i == repeat - 1:
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                fn()
+                runs.append(time.perf_counter() - start)
+            queries = len(ctx.captured_queries)
+        else:
+            start = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - start)
+    return Measurement(runs=runs, queries=queries)
+
+
+def machine() -> dict[str, Any]:
+    import os
+
+    try:
+        meminfo = Path("/proc/meminfo").read_text().split("\n", 1)[0]
+    except OSError:
+        meminfo = ""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": meminfo.replace("MemTotal:", "").strip(),
+        "database": connection.vendor,
+    }
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit in {"s"}:
+        return f"{value:.3f} s"
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    return f"{value:,.1f} {unit}"
+
+
+def print_table(figures: list[Figure]) -> str:
+    header = ("figure", "ours", "baseline", "ratio", "target", "met")
+    rows = [header]
+    for f in figures:
+        ratio = f"{f.ratio:.1f}x" if f.ratio is not None else "—"
+        met = {True: "yes", False: "NO", None: "—"}[f.met]
+        rows.append((f.title, _fmt(f.ours, f.unit), _fmt(f.baseline, f.unit), ratio, f.target, met))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    text = "\n".join(lines)
+    print(text)
+    return text
+
+
+def write_json(figures: list[Figure], *, path: Path | None = None) -> Path:
+    path = path or RESULTS / "latest.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": machine(),
+        "figures": [{**asdict(f), "ratio": f.ratio} for f in figures],
+    }
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    return path
