@@ -19,6 +19,7 @@ by it.
 """
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -86,12 +87,12 @@ class CertificateState(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-def _corrections_not_yet_requested(application: "ApplicationWorkflow") -> bool:
+def _corrections_not_yet_requested(application: Any) -> bool:
     """The correction notice is one-time (一次性告知): it lists everything at once, never twice."""
     return application.corrections_requested_on is None
 
 
-def _acceptance_deadline_passed(application: "ApplicationWorkflow") -> bool:
+def _acceptance_deadline_passed(application: Any) -> bool:
     """Deemed acceptance only once the end of the 5th working day after receipt has passed."""
     from django.utils import timezone
 
@@ -99,7 +100,7 @@ def _acceptance_deadline_passed(application: "ApplicationWorkflow") -> bool:
     return due is not None and timezone.localdate() > due
 
 
-def _not_the_acceptor(application: "ApplicationWorkflow", user) -> bool:
+def _not_the_acceptor(application: Any, user: Any) -> bool:
     """Separation of duties: with the setting on, whoever accepted may not approve or deny."""
     if not settings.REGISTRY_SEPARATE_ACCEPT_AND_APPROVE:
         return True
@@ -192,7 +193,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
 
         `on` is the day the system noticed; the audit row keeps it. The acceptance date is the receipt.
         """
-        self._accept(self.received_on)
+        self._accept(self._receipt())
         self.deemed_accepted = True
 
     @transition(
@@ -264,8 +265,13 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
     def _accept(self, on: dt.date) -> None:
         self.accepted_on = on
         self.acceptance_due_on = None
-        self.approval_due_on = deadlines.approval_due(self.received_on)
+        self.approval_due_on = deadlines.approval_due(self._receipt())
         self.current_due_on = self.approval_due_on
+
+    def _receipt(self) -> dt.date:
+        if self.received_on is None:  # only a row written around the transitions can get here
+            raise ValueError("an application past submission has a receipt date")
+        return self.received_on
 
     def _close(self, on: dt.date, reason: str) -> None:
         self.decision_reason = reason

@@ -226,8 +226,9 @@ def application_issue(*, application: Application, by) -> Application:
     """approved → issued: the certificate is created (or, for a cancellation, the old one cancelled)."""
     from registry.services.certificates import certificate_issue_for
 
-    locked = _move(application, "issue", by=by, on=_today())
-    certificate_issue_for(application=locked, on=locked.issued_on, by=by)
+    today = _today()
+    locked = _move(application, "issue", by=by, on=today)
+    certificate_issue_for(application=locked, on=today, by=by)
     return locked
 
 

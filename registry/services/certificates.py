@@ -81,17 +81,17 @@ def certificate_issue_for(*, application: Application, on: dt.date, by) -> Regis
     - cancellation: the old one is cancelled, nothing new.
     """
     kind = application.kind
-    old = None
-    if application.target_certificate_id is not None:
-        old = RegistrationCertificate.objects.select_for_update().get(pk=application.target_certificate_id)
-
-    if kind == ApplicationKind.CANCELLATION:
-        _end(old, "cancel", on=on, by=by)
-        return None
     if kind == ApplicationKind.INITIAL:
         new = _new_certificate(application=application, on=on, valid_from=on, valid_until=validity_end(on))
         new.projects.set(application.projects.all())
         return new
+
+    if application.target_certificate_id is None:
+        raise ValidationError(_("Choose the registration certificate this application concerns."))
+    old = RegistrationCertificate.objects.select_for_update().get(pk=application.target_certificate_id)
+    if kind == ApplicationKind.CANCELLATION:
+        _end(old, "cancel", on=on, by=by)
+        return None
 
     _end(old, "supersede", on=on, by=by)
     if kind == ApplicationKind.RENEWAL:

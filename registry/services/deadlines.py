@@ -1,7 +1,7 @@
 """Deadlines of open applications, kept right when the working-day calendar changes."""
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from django.db import transaction
 from django.db.models import Q
@@ -13,7 +13,7 @@ from registry.workflow import ApplicationState
 CHUNK = 2000
 
 # state → (the event the clock counts from, the stored deadline, how it is computed)
-_WINDOWS = {
+_WINDOWS: dict[str, tuple[str, str, Callable[[dt.date], dt.date]]] = {
     ApplicationState.SUBMITTED: ("received_on", "acceptance_due_on", deadlines.acceptance_due),
     ApplicationState.ACCEPTED: ("received_on", "approval_due_on", deadlines.approval_due),
     ApplicationState.APPROVED: ("approved_on", "issuance_due_on", deadlines.issuance_due),

@@ -1,6 +1,7 @@
 """Attaching uploaded materials to an application."""
 
 import hashlib
+from functools import partial
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -54,8 +55,8 @@ def material_attach(*, application: Application, kind: str, file: File, by) -> M
     material.file.save(name, file, save=False)
     material.save()
     for old in replaced:
-        stored = old.file.name
+        stored = old.file.name or ""
         storage = old.file.storage
         old.delete()
-        transaction.on_commit(lambda storage=storage, stored=stored: storage.delete(stored))
+        transaction.on_commit(partial(storage.delete, stored))
     return material
