@@ -362,3 +362,22 @@ def transition_label(name: str) -> str:
         if t.name == name:
             return str(t.custom.get("label", name))
     raise KeyError(name)
+
+
+def state_label(value: str) -> str:
+    """The label of an application or certificate state, or the value itself (audit rows keep slugs)."""
+    for choices in (ApplicationState, CertificateState):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value
+
+
+def action_label(name: str) -> str:
+    """The label of a transition of either machine, for audit rows; unknown names as they are."""
+    from registry.models import Application, RegistrationCertificate
+
+    for model in (Application, RegistrationCertificate):
+        for t in model._meta.get_field("state").get_all_transitions(model):
+            if t.name == name:
+                return str(t.custom.get("label", name))
+    return {"create": str(_("Created"))}.get(name, name)

@@ -19,13 +19,13 @@ from django.utils.translation import ngettext
 
 from registry import forms
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
-from registry.materials import describe_missing
+from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, AuditEntry, Material
 from registry.selectors import application_missing_materials, review_queue
 from registry.services import applications as services
-from registry.services.materials import material_attach
+from registry.services.materials import EDITABLE_STATES, material_attach
 from registry.workdays import working_days_between
-from registry.workflow import Actor, ApplicationState
+from registry.workflow import Actor, ApplicationState, action_label, state_label
 
 # name → (form class, how to call the service with the form's cleaned data)
 TRANSITIONS = {
@@ -87,10 +87,22 @@ class AuditEntryInline(admin.TabularInline):
     fk_name = "application"
     extra = 0
     can_delete = False
-    fields = ("at", "transition", "from_state", "to_state", "by", "is_system", "comment", "detail")
+    fields = ("at", "action", "from_label", "to_label", "by", "is_system", "comment", "detail")
     readonly_fields = fields
     ordering = ("at", "id")
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("action"))
+    def action(self, obj: AuditEntry) -> str:
+        return action_label(obj.transition)
+
+    @admin.display(description=_("from"))
+    def from_label(self, obj: AuditEntry) -> str:
+        return state_label(obj.from_state)
+
+    @admin.display(description=_("to"))
+    def to_label(self, obj: AuditEntry) -> str:
+        return state_label(obj.to_state)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -154,7 +166,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "received_on",
         "acceptance_due_on",
         "corrections_requested_on",
-        "correction_items",
+        "correction_items_display",
         "correction_note",
         "accepted_on",
         "accepted_by",
@@ -173,6 +185,10 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return review_queue()
+
+    @admin.display(description=_("materials to correct"))
+    def correction_items_display(self, obj: Application) -> str:
+        return "；".join(str(MaterialKind(k).label) for k in obj.correction_items if k in MaterialKind.values)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -273,7 +289,8 @@ class ApplicationAdmin(admin.ModelAdmin):
                 (label, reverse("admin:registry_application_transition", args=[obj.pk, name]))
                 for name, label in self.staff_transitions(obj)
             ]
-            extra_context["attach_url"] = reverse("admin:registry_application_attach", args=[obj.pk])
+            if obj.state in EDITABLE_STATES:
+                extra_context["attach_url"] = reverse("admin:registry_application_attach", args=[obj.pk])
             extra_context["missing_materials"] = describe_missing(
                 application_missing_materials(application=obj)
             )

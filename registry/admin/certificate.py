@@ -12,7 +12,7 @@ from registry.forms import RevokeForm
 from registry.models import AuditEntry, Batch, RegistrationCertificate
 from registry.services.batches import batch_submit
 from registry.services.certificates import certificate_revoke
-from registry.workflow import CertificateState
+from registry.workflow import CertificateState, action_label, state_label
 
 
 class CertificateAuditInline(admin.TabularInline):
@@ -20,9 +20,21 @@ class CertificateAuditInline(admin.TabularInline):
     fk_name = "certificate"
     extra = 0
     can_delete = False
-    fields = ("at", "transition", "from_state", "to_state", "by", "is_system", "comment")
+    fields = ("at", "action", "from_label", "to_label", "by", "is_system", "comment")
     readonly_fields = fields
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("action"))
+    def action(self, obj: AuditEntry) -> str:
+        return action_label(obj.transition)
+
+    @admin.display(description=_("from"))
+    def from_label(self, obj: AuditEntry) -> str:
+        return state_label(obj.from_state)
+
+    @admin.display(description=_("to"))
+    def to_label(self, obj: AuditEntry) -> str:
+        return state_label(obj.to_state)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
