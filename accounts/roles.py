@@ -50,7 +50,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 # Never granted through a role, whatever the patterns say: audit rows are append-only.
-NEVER_GRANTED = ("registry.change_auditentry", "registry.delete_auditentry")
+NEVER_GRANTED = (
+    "registry.change_auditentry",
+    "registry.delete_auditentry",
+    "registry.change_calendarchange",
+    "registry.delete_calendarchange",
+)
 
 
 def permission_patterns_match(patterns: list[str], app_label: str, codename: str) -> bool:

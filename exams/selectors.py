@@ -1,7 +1,11 @@
-"""Read queries of the assessments. PLACEHOLDER bodies until issue 4 lands; the signatures are final."""
+"""Read queries of the assessments."""
 
 import datetime as dt
 from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from .models import AssessmentCertificate, RecognisedCertificate, VerifierCertificate
 
 
 def projects_with_valid_assessment(*, person_id: int, on: dt.date) -> frozenset[int]:
@@ -15,8 +19,38 @@ def projects_with_valid_assessment(*, person_id: int, on: dt.date) -> frozenset[
     )
 
 
+def _valid_project_rows(model, *, person_ids: list[int], on: dt.date, checked: bool) -> QuerySet:
+    """(person id, project id) for certificates of `model` valid on `on`: issued by then, not expired,
+    not revoked and, for certificates from elsewhere, checked by staff."""
+    through = model.projects.through
+    owner = model._meta.model_name  # the through model's FK to the certificate is named after it
+    q = Q(
+        **{
+            f"{owner}__person_id__in": person_ids,
+            f"{owner}__issued_on__lte": on,
+            f"{owner}__revoked_at__isnull": True,
+        }
+    ) & (Q(**{f"{owner}__valid_until__isnull": True}) | Q(**{f"{owner}__valid_until__gte": on}))
+    if checked:
+        q &= Q(**{f"{owner}__checked_at__isnull": False})
+    return through.objects.filter(q).values_list(f"{owner}__person_id", "metrologyproject_id").order_by()
+
+
 def projects_with_valid_assessment_for_people(
     *, person_ids: Iterable[int], on: dt.date
 ) -> dict[int, frozenset[int]]:
-    """The same for many people at once, in a constant number of queries (batch uploads, the admin)."""
-    return {}
+    """The same for many people at once, in one query whatever their number (batch uploads, the admin).
+
+    Every requested person is a key; a person with no valid certificate maps to an empty set.
+    """
+    ids = list(dict.fromkeys(int(i) for i in person_ids))
+    if not ids:
+        return {}
+    rows = _valid_project_rows(AssessmentCertificate, person_ids=ids, on=on, checked=False).union(
+        _valid_project_rows(RecognisedCertificate, person_ids=ids, on=on, checked=True),
+        _valid_project_rows(VerifierCertificate, person_ids=ids, on=on, checked=True),
+    )
+    found: dict[int, set[int]] = {i: set() for i in ids}
+    for person_id, project_id in rows:
+        found[person_id].add(project_id)
+    return {person_id: frozenset(projects) for person_id, projects in found.items()}

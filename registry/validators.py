@@ -96,3 +96,11 @@ def validate_uscc(value: str) -> None:
             _("The check character of this unified social credit code is wrong; please check it."),
             code="uscc_check",
         )
+
+
+_RESIDENT_ID_IN_TEXT_RE = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def redact_resident_ids(text: str) -> str:
+    """Every 18-character resident-ID-shaped number in `text` masked: for logs and stored message copies."""
+    return _RESIDENT_ID_IN_TEXT_RE.sub(lambda m: mask_resident_id(m.group(0).upper()), text)

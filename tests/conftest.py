@@ -67,6 +67,28 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]}", f"celery broker: {broker}"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_workday_calendar():
+    """Each test starts with no cached working-day calendar: a rolled-back test's calendar must not leak.
+
+    The first working-day call in a test loads the calendar (3 queries); a test that counts queries
+    around such a call should request `workday_calendar` first.
+    """
+    from registry import workdays
+
+    workdays.invalidate()
+    yield
+    workdays.invalidate()
+
+
+@pytest.fixture
+def workday_calendar(db):
+    """The working-day calendar, loaded, so that the test's own working-day calls run no query."""
+    from registry import workdays
+
+    return workdays.current_calendar()
+
+
 @pytest.fixture
 def association_user(db):
     return UserFactory(username="assoc", role=Role.ASSOCIATION)

@@ -130,6 +130,11 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="黑龙江省计量协会 <registry@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # a send holds its notification row locked (idempotence)
+
+# --- SMS --------------------------------------------------------------------------------------------
+# A dotted path to a class with send(*, to, body); the default only logs (registry/sms.py).
+SMS_BACKEND = env("SMS_BACKEND", default="registry.sms.LoggingSMSBackend")
 
 # --- Celery -----------------------------------------------------------------------------------------
 # CELERY_BROKER_URL=redis://127.0.0.1:6379/0 sends tasks to a real broker and worker. Without it, tasks
@@ -163,5 +168,17 @@ LOGGING = {
 # The pilot window (试点时间). The plan says "from launch to 2025-12-31"; it is routinely extended.
 REGISTRY_PILOT_START = date.fromisoformat(env("REGISTRY_PILOT_START", default="2025-01-01"))
 REGISTRY_PILOT_END = date.fromisoformat(env("REGISTRY_PILOT_END", default="2027-12-31"))
+# Public verification (/verify/): requests per client; number + name lookups are the stricter limit.
+REGISTRY_VERIFY_RATE = env("REGISTRY_VERIFY_RATE", default="60/m")
+REGISTRY_VERIFY_LOOKUP_RATE = env("REGISTRY_VERIFY_LOOKUP_RATE", default="20/h")
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+REGISTRY_TRUSTED_PROXY_COUNT = env.int("REGISTRY_TRUSTED_PROXY_COUNT", default=0)
 # The person who accepted an application may not also approve it (separation of duties).
 REGISTRY_SEPARATE_ACCEPT_AND_APPROVE = env.bool("REGISTRY_SEPARATE_ACCEPT_AND_APPROVE", default=True)
+
+# --- spreadsheets (django-import-export) -------------------------------------------------------------
+# Defence in depth for every export; the exams resources also escape +, -, @, tab and CR themselves
+# (exams.resources.escape_formula), which this setting does not.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
+REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)

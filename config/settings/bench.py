@@ -1,6 +1,6 @@
 """Benchmarks (`make bench`): production-like (no debug), with a database of their own."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import BASE_DIR, env
 
 DEBUG = False

@@ -1,6 +1,14 @@
 """factory_boy factories, one module per app; import them from here."""
 
 from .accounts import UserFactory
+from .exams import (
+    AssessmentCertificateFactory,
+    AssessmentResultFactory,
+    AssessmentSessionFactory,
+    MetrologyProjectFactory,
+    RecognisedCertificateFactory,
+    VerifierCertificateFactory,
+)
 from .registry import (
     ApplicationFactory,
     BatchFactory,
@@ -14,12 +22,18 @@ from .registry import (
 
 __all__ = [
     "ApplicationFactory",
+    "AssessmentCertificateFactory",
+    "AssessmentResultFactory",
+    "AssessmentSessionFactory",
     "BatchFactory",
     "EmployerFactory",
+    "MetrologyProjectFactory",
     "PersonFactory",
     "QualificationCertificateFactory",
+    "RecognisedCertificateFactory",
     "RegistrationCertificateFactory",
     "UserFactory",
+    "VerifierCertificateFactory",
     "valid_resident_id",
     "valid_uscc",
 ]

@@ -10,6 +10,8 @@ from registry.models import Application
 from registry.workflow import ApplicationState as S
 from registry.workflow import transition_graph
 
+pytestmark = pytest.mark.django_db
+
 ANY = object()
 # transition → {source: target}. Everything not listed must raise TransitionNotAllowed.
 GRAPH = {

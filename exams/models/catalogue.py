@@ -1,5 +1,10 @@
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+PROJECT_CODE_RE = re.compile(r"^[0-9]{2}\.[0-9]{2,3}$")
 
 
 class MetrologyCategory(models.Model):
@@ -34,3 +39,15 @@ class MetrologyProject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        self.code = (self.code or "").strip()
+        if not PROJECT_CODE_RE.fullmatch(self.code):
+            raise ValidationError(
+                {"code": _("A project code is the category code, a dot and a number, e.g. 12.01.")},
+                code="project_code",
+            )
+        if self.category_id and not self.code.startswith(f"{self.category.code}."):
+            raise ValidationError(
+                {"code": _("The project code must begin with its category's code.")}, code="project_category"
+            )

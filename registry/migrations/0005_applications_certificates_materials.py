@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('exams', '0002_seed_categories'),
-        ('registry', '0001_initial'),
+        ('registry', '0004_notificationlog'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,3 @@
+"""Admin of the assessments for the training centre, one module per model group."""
+
+from . import assessment, catalogue, certificates  # noqa: F401

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from registry.models import NotificationLog
+
+
+@admin.register(NotificationLog)
+class NotificationLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is written only by registry/services/notifications.py."""
+
+    list_display = ("created_at", "channel", "key", "recipient", "subject", "status", "attempts", "sent_at")
+    list_filter = ("channel", "status")
+    search_fields = ("=key", "key", "recipient")
+    date_hierarchy = "created_at"
+    show_full_result_count = False  # the log grows without bound: no COUNT(*) over it on every page
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: NotificationLog | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: NotificationLog | None = None) -> bool:
+        return False

@@ -1,0 +1,104 @@
+"""Building blocks of the public certificate verification page (/verify/, no login).
+
+- Each certificate carries an unguessable token (`verification_token_new`, 144 random bits) printed in its
+  QR code as `/verify/?t=TOKEN`. The token, not the certificate number, is what the QR code reveals, so
+  numbers (which are sequential) cannot be walked.
+- Without a token, a visitor must give the certificate number *and* the holder's exact name; a mismatch
+  gets the same answer as an unknown number, so there is no oracle for valid numbers.
+- Every request is rate-limited per client (`verification_rate_limited`), more strictly for number + name
+  lookups. Limits are counted in the default cache, which must be shared between web processes in
+  production (CACHE_URL=redis://...); docs/decisions/0005-public-verification.md.
+- The page shows the holder's name and ID number masked (`mask_name`, registry.validators.mask_resident_id).
+"""
+
+import ipaddress
+import re
+import secrets
+import unicodedata
+from typing import Literal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
+
+TOKEN_BYTES = 18  # 144 bits; secrets.token_urlsafe gives 24 URL-safe characters
+TOKEN_LENGTH = 24
+VERIFY_PATH = "/verify/"
+_TOKEN_RE = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}$")
+
+LookupKind = Literal["token", "number"]
+
+
+def verification_token_new() -> str:
+    """A fresh token for a certificate: store it unique (see the proposed field in the report/README)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def verification_token_is_well_formed(token: str) -> bool:
+    """Reject junk before touching the database (it still counts against the client's rate limit)."""
+    return bool(_TOKEN_RE.fullmatch(token or ""))
+
+
+def verification_url(token: str) -> str:
+    """The absolute URL the QR code carries."""
+    return f"{settings.SITE_URL}{VERIFY_PATH}?{urlencode({'t': token})}"
+
+
+def normalise_holder_name(name: str) -> str:
+    """Compare names as people type them: NFKC (full-width → half-width), no spaces, `·` unified."""
+    name = unicodedata.normalize("NFKC", name or "")
+    name = re.sub(r"\s+", "", name)
+    return name.replace("•", "·").replace("．", "·").replace(".", "·")
+
+
+def holder_name_matches(given: str, actual: str) -> bool:
+    """True when `given` is the holder's name; constant-time, so timing tells nothing about near misses."""
+    a, b = normalise_holder_name(given), normalise_holder_name(actual)
+    return bool(a) and secrets.compare_digest(a.encode(), b.encode())
+
+
+def mask_name(name: str) -> str:
+    """`王喆堃` → `王*堃`, `李明` → `李*`: enough to recognise, not enough to harvest."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return f"{name[0]}*"
+    return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
+
+
+def client_ip(group: str, request: HttpRequest) -> str:
+    """The client's address for rate limiting: REMOTE_ADDR, or the address the trusted proxies saw.
+
+    With REGISTRY_TRUSTED_PROXY_COUNT = N (the number of reverse proxies in front of gunicorn, each
+    appending to X-Forwarded-For), the client is the Nth address from the right; anything left of it was
+    written by the client and is ignored, so a forged header cannot dodge the limit.
+    """
+    proxies: int = settings.REGISTRY_TRUSTED_PROXY_COUNT
+    address = request.META.get("REMOTE_ADDR", "")
+    if proxies > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    # One IPv6 client usually holds a whole /64.
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return str(ip)
+
+
+def verification_rate_limited(request: HttpRequest, *, kind: LookupKind) -> bool:
+    """Count this request against the client's limit for `kind` and say whether it is over the limit.
+
+    Token lookups (from a QR code) get REGISTRY_VERIFY_RATE; number + name lookups, the only way to probe
+    without a token, get the stricter REGISTRY_VERIFY_LOOKUP_RATE. Both count every request, found or not.
+    """
+    rate = settings.REGISTRY_VERIFY_RATE if kind == "token" else settings.REGISTRY_VERIFY_LOOKUP_RATE
+    return is_ratelimited(
+        request, group=f"registry.verify.{kind}", key=client_ip, rate=rate, method=ALL, increment=True
+    )

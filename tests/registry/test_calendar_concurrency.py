@@ -1,0 +1,41 @@
+"""Concurrent calendar changes queue on the year rows (PostgreSQL: SQLite has no row locks)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from registry import calendar_source
+from registry.models import CalendarChange, CalendarDay
+from registry.services.calendar import calendar_sync_from_package
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the seeded calendar for later tests
+def test_two_simultaneous_syncs_add_each_day_once():
+    CalendarDay.objects.filter(day__year=2026).delete()
+    CalendarChange.objects.all().delete()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+    results = []
+
+    def sync() -> None:
+        try:
+            barrier.wait()
+            results.append(calendar_sync_from_package())
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sync) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    expected = sum(1 for day in calendar_source.package_schedule().days if day.year == 2026)
+    assert sorted(result.created for result in results) == [0, expected]
+    assert CalendarDay.objects.filter(day__year=2026).count() == expected
+    assert CalendarChange.objects.count() == 1
