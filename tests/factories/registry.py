@@ -186,11 +186,6 @@ class RegistrationCertificateFactory(factory.django.DjangoModelFactory):
         lambda o: certificate_number(year=o.year, level=o.level, sequence=o.sequence)
     )
 
-    class Params:
-        expiring = factory.Trait(
-            issued_on=factory.LazyFunction(lambda: validity_end(_today(), -5) + dt.timedelta(days=20)),
-        )
-
     @factory.post_generation
     def projects(self, create, extracted, **kwargs):
         if create and extracted:

@@ -1,9 +1,8 @@
 """open_deadlines_recompute: a calendar change moves exactly the deadlines whose window holds the day.
 
-The recomputation goes through registry.deadlines, so these tests change the calendar's answer by
-changing the days the calendar sees. Until the database calendar lands (registry/workdays.py is plain
-Monday-Friday), a changed day is simulated by storing a deadline as if it had been computed under a
-different calendar: the recomputation must put it right, and leave every other row alone.
+Here a changed day is simulated by storing a deadline as if it had been computed under another
+calendar: the recomputation must put right exactly the rows whose window holds the day, and leave every
+other row alone. A real calendar change is in test_deadlines_across_holidays.py.
 """
 
 import datetime as dt
