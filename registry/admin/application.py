@@ -61,9 +61,14 @@ class MaterialInline(admin.TabularInline):
     model = Material
     extra = 0
     can_delete = False
-    fields = ("kind", "download", "size", "checksum", "uploaded_by", "uploaded_at")
+    fields = ("kind", "download", "size", "short_checksum", "uploaded_by", "uploaded_at")
     readonly_fields = fields
     ordering = ("kind", "id")
+
+    @admin.display(description=_("SHA-256 checksum"))
+    def short_checksum(self, obj: Material) -> str:
+        """The first 12 hex digits, enough to compare by eye; the whole value on hover."""
+        return format_html('<code title="{}">{}…</code>', obj.checksum, obj.checksum[:12])
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # uploads go through material_attach (the "Attach material" button)
@@ -120,17 +125,18 @@ class AuditEntryInline(admin.TabularInline):
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     change_form_template = "admin/registry/application/change_form.html"
+    # Urgency first: what a reviewer scans for is the state and how long is left, then who and what.
     list_display = (
         "display_number",
         "person_name",
-        "masked_id",
-        "employer_name",
-        "kind",
-        "level",
         "state",
-        "received_on",
         "current_due_on",
         "working_days_left",
+        "kind",
+        "level",
+        "employer_name",
+        "masked_id",
+        "received_on",
     )
     list_display_links = ("display_number", "person_name")
     list_filter = (
