@@ -215,9 +215,23 @@ class ApplicationAdmin(admin.ModelAdmin):
         return False  # an application is a record; withdraw it instead
 
     def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)  # editing a draft's own fields
+            return
+        # A new draft goes through the one sanctioned write path, so it has its "create" audit row;
+        # the projects are set afterwards by save_related on the same row.
+        created = services.application_create(
+            kind=obj.kind,
+            person=obj.person,
+            employer=obj.employer,
+            level=obj.level,
+            target_certificate=obj.target_certificate,
+            batch=obj.batch,
+            by=request.user,
+        )
+        obj.pk = created.pk
+        obj.created_by = created.created_by
+        obj.created_at = created.created_at
 
     # --- columns -------------------------------------------------------------------------------------
     @admin.display(description=_("number"), ordering="id")
@@ -299,6 +313,11 @@ class ApplicationAdmin(admin.ModelAdmin):
                 extra_context["attach_url"] = reverse("admin:registry_application_attach", args=[obj.pk])
             extra_context["missing_materials"] = describe_missing(
                 application_missing_materials(application=obj)
+            )
+        if obj is not None and obj.state != ApplicationState.DRAFT:
+            # Past the draft every field is read-only: no Save buttons that would do nothing.
+            extra_context.update(
+                show_save=False, show_save_and_continue=False, show_save_and_add_another=False
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

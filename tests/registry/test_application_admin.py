@@ -214,3 +214,38 @@ def test_change_page_queries_do_not_grow_with_history(client, association_user, 
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_a_draft_added_in_the_admin_goes_through_the_service_and_is_audited(client, association_user, monday):
+    from exams.models import MetrologyProject
+    from tests.factories import PersonFactory
+
+    client.force_login(association_user)
+    person, employer = PersonFactory(), EmployerFactory()
+    project = MetrologyProject.objects.first()
+    url = reverse("admin:registry_application_add")
+    data = {
+        "kind": "initial",
+        "person": person.pk,
+        "employer": employer.pk,
+        "level": 2,
+        "projects": [project.pk],
+    }
+    for inline in client.get(url).context["inline_admin_formsets"]:  # the read-only inlines' management forms
+        prefix = inline.formset.prefix
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    application = Application.objects.get(person=person)
+    assert list(application.projects.all()) == [project]
+    assert application.created_by == association_user
+    create = AuditEntry.objects.get(application=application)
+    assert (create.transition, create.by) == ("create", association_user)
+
+
+@pytest.mark.parametrize(("trait", "shows_save"), [("draft", True), ("submitted", False)])
+def test_save_buttons_show_only_while_fields_can_change(client, association_user, monday, trait, shows_save):
+    client.force_login(association_user)
+    application = ApplicationFactory(**({trait: True} if trait != "draft" else {}))
+    body = client.get(reverse("admin:registry_application_change", args=[application.pk])).content.decode()
+    assert ('name="_save"' in body) is shows_save
