@@ -184,3 +184,79 @@ def calendar_provisional_year_to_warn(*, today: dt.date) -> int | None:
     if today.month >= 11 and not workdays.is_official_year(today.year + 1):
         return today.year + 1
     return None
+
+
+# --- the enterprise portal: every query below is scoped to one employer -----------------------------------
+
+
+def employer_batches(*, employer: Employer) -> QuerySet:
+    """The employer's batches, newest first, each with its applications counted by stage (one query)."""
+    from .models import Batch
+
+    return (
+        Batch.objects.filter(employer=employer)
+        .annotate(
+            total=Count("applications"),
+            drafts=Count("applications", filter=Q(applications__state="draft")),
+            waiting=Count("applications", filter=Q(applications__state="corrections_requested")),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def employer_applications(*, employer: Employer) -> QuerySet[Application]:
+    return Application.objects.filter(employer=employer).select_related(
+        "person", "batch", "target_certificate"
+    )
+
+
+def batch_applications(*, batch) -> list[Application]:
+    """The batch's applications with person, target and projects loaded, each with `.missing` (what
+    materials it still lacks) set: three queries whatever their number."""
+    applications = list(
+        Application.objects.filter(batch=batch, employer_id=batch.employer_id)
+        .select_related("person", "target_certificate")
+        .prefetch_related("projects")
+        .order_by("pk")
+    )
+    missing = applications_missing_materials(applications=applications)
+    for application in applications:
+        application.missing = missing[application.pk]  # type: ignore[attr-defined]
+    return applications
+
+
+def employer_materials(*, employer: Employer) -> QuerySet[Material]:
+    return Material.objects.filter(application__employer=employer)
+
+
+def employer_certificates(*, employer: Employer) -> QuerySet[RegistrationCertificate]:
+    return RegistrationCertificate.objects.filter(employer=employer).select_related("person")
+
+
+def employer_valid_certificates(*, employer: Employer, on: dt.date) -> QuerySet[RegistrationCertificate]:
+    """The certificates the employer's people hold today, by name: the certificate holders page."""
+    return (
+        employer_certificates(employer=employer)
+        .filter(state=RegistrationCertificate.State.VALID, valid_from__lte=on, valid_until__gte=on)
+        .order_by("person__name", "level", "pk")
+    )
+
+
+def application_history(*, application: Application) -> QuerySet:
+    from .models import AuditEntry
+
+    return AuditEntry.objects.filter(application=application).select_related("by").order_by("at", "id")
+
+
+def active_projects_by_category() -> list[tuple[str, list]]:
+    """[(category label, [project, ...]), ...] of the active metrology projects, in code order."""
+    from exams.models import MetrologyProject
+
+    groups: dict[str, list] = {}
+    for project in (
+        MetrologyProject.objects.filter(is_active=True)
+        .select_related("category")
+        .order_by("category__code", "code")
+    ):
+        groups.setdefault(str(project.category), []).append(project)
+    return list(groups.items())

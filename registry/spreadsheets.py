@@ -542,7 +542,7 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
     elif any(len(c) > 20 for c in codes):
         problem("project_codes", _("A project code has at most 20 characters; separate codes with 、."))
 
-    if errors:
+    if errors or level is None or kind is None:  # no errors means both were read; mypy cannot tell
         return (
             SheetRow(number, text["name"], id_number, phone, 0, "", None, (), "") if id_number else None,
             errors,

@@ -60,3 +60,21 @@ def material_attach(*, application: Application, kind: str, file: File, by) -> M
         old.delete()
         transaction.on_commit(partial(storage.delete, stored))
     return material
+
+
+@transaction.atomic
+def material_replace(*, material: Material, file: File, by) -> Material:
+    """Put `file` in the place of `material` (same application, same kind); the old file goes after commit.
+
+    Refused, like every change of materials, once the application has left the employer's hands.
+    """
+    old = Material.objects.select_related("application").get(pk=material.pk)
+    if old.application.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _("Materials can be changed only in a draft or after a correction notice."), code="not_editable"
+        )
+    if old.kind not in SINGLE_FILE_KINDS:  # a single-file kind is replaced by material_attach itself
+        stored, storage = old.file.name or "", old.file.storage
+        old.delete()
+        transaction.on_commit(partial(storage.delete, stored))
+    return material_attach(application=old.application, kind=old.kind, file=file, by=by)

@@ -1,0 +1,73 @@
+"""Keeping an uploaded spreadsheet between its preview and the clerk's confirmation.
+
+The file is written to private storage under a random name; the page carries only a signed token that
+names the file, the batch and the user, and expires. At confirmation the file is read and checked
+again (the registry may have changed meanwhile), so the token never vouches for the content. A token
+for another batch or user, a forged or expired one, finds nothing.
+"""
+
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+
+SALT = "registry.portal.sheet"
+MAX_AGE_SECONDS = 2 * 60 * 60
+_KEEP_SECONDS = 24 * 60 * 60
+
+
+def _folder() -> Path:
+    folder = Path(settings.PRIVATE_STORAGE_ROOT) / "sheet-uploads"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _sweep(folder: Path) -> None:
+    """Forget files nobody confirmed within a day."""
+    limit = time.time() - _KEEP_SECONDS
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            continue
+
+
+def sheet_keep(data: bytes, *, name: str, batch_id: int, user_id: int) -> str:
+    """Store the uploaded bytes; return the signed token the confirmation form sends back."""
+    folder = _folder()
+    _sweep(folder)
+    key = secrets.token_hex(16)
+    path = folder / key
+    path.write_bytes(data)
+    path.chmod(0o600)
+    return signing.dumps({"k": key, "n": name[-100:], "b": batch_id, "u": user_id}, salt=SALT)
+
+
+def sheet_take(token: str, *, batch_id: int, user_id: int) -> tuple[bytes, str] | None:
+    """The bytes and name kept under `token` for this batch and user, or None (forged, expired, gone)."""
+    try:
+        value = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if value.get("b") != batch_id or value.get("u") != user_id:
+        return None
+    key = str(value.get("k", ""))
+    if not key.isalnum():
+        return None
+    path = _folder() / key
+    try:
+        return path.read_bytes(), str(value.get("n", ""))
+    except OSError:
+        return None
+
+
+def sheet_forget(token: str) -> None:
+    try:
+        key = str(signing.loads(token, salt=SALT).get("k", ""))
+    except signing.BadSignature:
+        return
+    if key.isalnum():
+        (_folder() / key).unlink(missing_ok=True)
