@@ -11,7 +11,7 @@ from registry.services.calendar import calendar_sync_from_package
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the seeded calendar for later tests
+@pytest.mark.django_db(transaction=True)  # later transactional tests reseed what they need
 def test_two_simultaneous_syncs_add_each_day_once():
     calendar_sync_from_package()  # an earlier transactional test may have flushed the seeded years
     CalendarDay.objects.filter(day__year=2026).delete()
