@@ -200,6 +200,7 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
     from .materials import REQUIRED_MATERIALS
     from .models import Application, Batch
     from .services import applications as svc
+    from .services.batches import batch_submit
     from .services.materials import material_attach
 
     users = {u.username: u for u in User.objects.filter(username__in=["qiye", "xiehui", "xiehui2", "peixun"])}
@@ -212,6 +213,7 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
     session.projects.add(*projects)
     pdf, photo = _demo_pdf(), _demo_photo()
     batches: dict[int, Batch] = {}
+    created: list[tuple[Application, str]] = []
     for index, (_name, employer_index, birth, level) in enumerate(DEMO_PEOPLE):
         serial = 101 + index
         person = Person.objects.get(
@@ -262,9 +264,16 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
                     file=ContentFile(content, name=f"{kind}-{n + 1}.{suffix}"),
                     by=clerk,
                 )
-        if path == "draft":
+        created.append((application, path))
+
+    # The clerk submits each batch in one step, as the portal does: complete drafts go, the rest stay.
+    for batch in batches.values():
+        if batch.employer.can_submit:
+            batch_submit(batch=batch, by=clerk)
+    for application, path in created:
+        application.refresh_from_db()
+        if path in {"draft", "submitted"}:
             continue
-        application = svc.application_submit(application=application, by=clerk)
         if path == "withdrawn":
             svc.application_withdraw(application=application, by=clerk, reason="申请人岗位调整，暂不申请")
         elif path == "corrections_requested":
@@ -280,7 +289,7 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
                 by=accepter,
                 reason="申请人所在岗位不从事计量相关工作，不符合注册条件。",
             )
-        elif path != "submitted":
+        else:
             application = svc.application_accept(application=application, by=accepter)
             if path == "denied":
                 svc.application_deny(
