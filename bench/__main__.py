@@ -5,19 +5,25 @@ Prints a table (figure, ours, baseline, ratio, target, met) and writes bench/res
 
 import argparse
 import importlib
+import inspect
 import os
 import sys
 import time
 from pathlib import Path
 
 # Module names under bench/figures, in the order (the order of docs/performance.md).
-FIGURES = ["score_import", "certificate_pdf", "workdays"]
+FIGURES = ["score_import", "certificate_pdf", "verification_load", "workdays"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", nargs="*", choices=FIGURES, help="run only these figures")
+    parser.add_argument(
+        "--port", type=int, default=None, help="loopback port for the load figure's server (8091–8099)"
+    )
     args = parser.parse_args(argv)
+    # Options a figure's run() accepts by name; a figure that does not take one is not given it.
+    options = {"port": args.port}
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     import django
@@ -37,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     for key in args.only or FIGURES:
         started = time.perf_counter()
         print(f"… {key}", file=sys.stderr, flush=True)
-        result = importlib.import_module(f"bench.figures.{key}").run()
+        run = importlib.import_module(f"bench.figures.{key}").run
+        accepted = inspect.signature(run).parameters
+        result = run(**{k: v for k, v in options.items() if v is not None and k in accepted})
         figures.extend(result if isinstance(result, list) else [result])
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     print()

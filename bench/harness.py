@@ -41,7 +41,7 @@ class Figure:
     key: str
     title: str
     unit: str  # what `ours` and `baseline` are in: "s", "ms", "req/s", "PDF/s", "KB"
-    ours: float
+    ours: float | None  # None: the thing measured is not in this build yet (met is then None)
     baseline: float | None
     target: str
     met: bool | None

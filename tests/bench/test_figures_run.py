@@ -26,3 +26,25 @@ def test_certificate_pdf_figures_run():
 
     assert rate.unit == "PDF/s"
     assert size.details["bytes_ours"] > 0
+
+
+def test_the_load_figure_parses_wrk_output():
+    """The one part of figure 6 that can be checked without a server: wrk's JSON line becomes numbers."""
+    from unittest import mock
+
+    from bench import loadtest
+
+    line = (
+        '{"requests": 1000, "duration_us": 2000000, "status_errors": 10, "socket_errors": 0, '
+        '"p50_us": 1500, "p90_us": 3000, "p95_us": 4000, "p99_us": 9000, "max_us": 12000}'
+    )
+    completed = mock.Mock(stdout="Running 2s test\n" + line + "\n")
+    with (
+        mock.patch.object(loadtest.shutil, "which", return_value="/usr/bin/wrk"),
+        mock.patch.object(loadtest.subprocess, "run", return_value=completed),
+    ):
+        result = loadtest.wrk("http://127.0.0.1:8091/", seconds=2)
+
+    assert result.per_second == 495.0
+    assert result.p95_ms == 4.0
+    assert result.failed == 10
