@@ -6,7 +6,8 @@ twice changes nothing.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -30,7 +31,8 @@ class DemoUser:
 
 DEMO_USERS = [
     DemoUser("admin", None, "系统管理员"),
-    DemoUser("xiehui", Role.ASSOCIATION, "协会审核员"),
+    DemoUser("xiehui", Role.ASSOCIATION, "协会受理员"),
+    DemoUser("xiehui2", Role.ASSOCIATION, "协会审批员"),
     DemoUser("peixun", Role.TRAINING_CENTRE, "培训中心考务"),
     DemoUser("qiye", Role.ENTERPRISE, "企业经办人", employer_index=0),
     DemoUser("shiju", Role.BUREAU, "省局计量处"),
@@ -78,6 +80,26 @@ class DemoSummary:
     users: list[tuple[str, str]]
     employers: int
     people: int
+    applications: dict[str, int] = field(default_factory=dict)
+
+
+# What becomes of each demo person's application (by index in DEMO_PEOPLE): the path through the workflow.
+DEMO_PATHS = {
+    0: "issued",
+    1: "approved",
+    2: "accepted",
+    3: "submitted",
+    4: "corrections_requested",
+    5: "draft",
+    6: "not_accepted",
+    7: "issued",
+    8: "denied",
+    9: "draft",  # works for the employer still pending verification
+    10: "issued",
+    11: "withdrawn",
+}
+# Metrology projects the demo people were assessed in and apply for (codes from the starter catalogue).
+DEMO_PROJECT_CODES = ["12.01", "15.01", "04.01"]
 
 
 @transaction.atomic
@@ -134,4 +156,141 @@ def demo_seed() -> DemoSummary:
             },
         )
 
-    return DemoSummary(users=users, employers=len(employers), people=len(DEMO_PEOPLE))
+    applications = _demo_applications(employers=employers)
+    return DemoSummary(
+        users=users, employers=len(employers), people=len(DEMO_PEOPLE), applications=applications
+    )
+
+
+def _demo_pdf() -> bytes:
+    from io import BytesIO
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=True)
+    page.drawString(72, 760, "Demo material (fictional)")
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def _demo_photo() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (413, 579), (66, 120, 200))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((126, 110, 286, 290), fill=(240, 210, 190))
+    draw.rectangle((96, 320, 316, 579), fill=(40, 40, 60))
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
+    """Applications in every state, each taken there by the real services (audit rows, deadlines)."""
+    from django.core.files.base import ContentFile
+
+    from exams.models import AssessmentSession, MetrologyProject
+    from exams.services import certificates_issue, result_record
+
+    from .materials import REQUIRED_MATERIALS
+    from .models import Application, Batch
+    from .services import applications as svc
+    from .services.materials import material_attach
+
+    users = {u.username: u for u in User.objects.filter(username__in=["qiye", "xiehui", "xiehui2", "peixun"])}
+    clerk, accepter, approver, centre = users["qiye"], users["xiehui"], users["xiehui2"], users["peixun"]
+    projects = list(MetrologyProject.objects.filter(code__in=DEMO_PROJECT_CODES).order_by("code"))
+    session, _ = AssessmentSession.objects.get_or_create(
+        name="2026年第一期计量专业项目考核",
+        defaults={"held_on": dt.date(2026, 9, 15), "place": "哈尔滨市南岗区学府路 人才培养发展中心"},
+    )
+    session.projects.add(*projects)
+    pdf, photo = _demo_pdf(), _demo_photo()
+    batches: dict[int, Batch] = {}
+    for index, (_name, employer_index, birth, level) in enumerate(DEMO_PEOPLE):
+        serial = 101 + index
+        person = Person.objects.get(
+            id_number=demo_resident_id(DEMO_EMPLOYERS[employer_index][2], birth, serial)
+        )
+        if Application.objects.filter(person=person).exists():
+            continue  # seeded before: running twice changes nothing
+        mine = projects[: 1 + index % len(projects)]
+        results = [
+            result_record(
+                session=session,
+                person=person,
+                project=p,
+                skill_score=Decimal("82.5"),
+                knowledge_score=Decimal("76"),
+                by=centre,
+            )
+            for p in mine
+        ]
+        certificates_issue(results=results, by=centre, issued_on=dt.date(2026, 9, 30))
+        employer = employers[employer_index]
+        batch = batches.get(employer_index)
+        if batch is None:
+            batch, _ = Batch.objects.get_or_create(
+                employer=employer, title="2026年第一批注册申请", defaults={"created_by": clerk}
+            )
+            batches[employer_index] = batch
+        application = svc.application_create(
+            kind=Application.Kind.INITIAL,
+            person=person,
+            employer=employer,
+            level=level,
+            by=clerk,
+            projects=mine,
+            batch=batch,
+        )
+        path = DEMO_PATHS[index]
+        needs = REQUIRED_MATERIALS[application.kind]
+        for kind, count in needs.items():
+            if path == "draft" and kind == "photo":
+                continue  # a draft still missing its photos, as clerks' drafts often are
+            for n in range(count):
+                content = photo if kind == "photo" else pdf
+                suffix = "png" if kind == "photo" else "pdf"
+                material_attach(
+                    application=application,
+                    kind=kind,
+                    file=ContentFile(content, name=f"{kind}-{n + 1}.{suffix}"),
+                    by=clerk,
+                )
+        if path == "draft":
+            continue
+        application = svc.application_submit(application=application, by=clerk)
+        if path == "withdrawn":
+            svc.application_withdraw(application=application, by=clerk, reason="申请人岗位调整，暂不申请")
+        elif path == "corrections_requested":
+            svc.application_request_corrections(
+                application=application,
+                items=["photo"],
+                note="照片背景不符合要求，请提供白色背景二寸免冠照片。",
+                by=accepter,
+            )
+        elif path == "not_accepted":
+            svc.application_not_accept(
+                application=application,
+                by=accepter,
+                reason="申请人所在岗位不从事计量相关工作，不符合注册条件。",
+            )
+        elif path != "submitted":
+            application = svc.application_accept(application=application, by=accepter)
+            if path == "denied":
+                svc.application_deny(
+                    application=application, by=approver, reason="资格证书信息与人社部门登记信息不一致。"
+                )
+            elif path in {"approved", "issued"}:
+                application = svc.application_approve(application=application, by=approver)
+                if path == "issued":
+                    svc.application_issue(application=application, by=approver)
+    counts: dict[str, int] = {}
+    for state in Application.objects.values_list("state", flat=True):
+        counts[state] = counts.get(state, 0) + 1
+    return counts

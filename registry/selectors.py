@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -10,7 +11,16 @@ from django.db.models import Count, Q, QuerySet
 from accounts.models import User
 
 from . import workdays
-from .models import CalendarDay, CalendarYear, Employer, Prefecture
+from .materials import missing_materials
+from .models import (
+    Application,
+    CalendarDay,
+    CalendarYear,
+    Employer,
+    Material,
+    Prefecture,
+    RegistrationCertificate,
+)
 
 
 def employer_of(*, user: User) -> Employer | None:
@@ -55,11 +65,42 @@ def valid_certificate_levels_for_people(
 ) -> dict[int, frozenset[int]]:
     """{person id: levels of the registration certificates valid on `on`}, in one query for all people.
 
-    PLACEHOLDER until the workflow's RegistrationCertificate lands (branch `workflow`); the signature is
-    final. The body then is: RegistrationCertificate.objects.filter(person_id__in=person_ids,
-    state=VALID, valid_from__lte=on, valid_until__gte=on).values_list("person_id", "level").
+    People holding none are absent from the answer (the batch checks use `.get(pid, frozenset())`).
     """
-    return {}
+    levels: dict[int, set[int]] = defaultdict(set)
+    rows = RegistrationCertificate.objects.filter(
+        person_id__in=list(person_ids),
+        state=RegistrationCertificate.State.VALID,
+        valid_from__lte=on,
+        valid_until__gte=on,
+    ).values_list("person_id", "level")
+    for person_id, level in rows:
+        levels[person_id].add(level)
+    return {person_id: frozenset(found) for person_id, found in levels.items()}
+
+
+def applications_missing_materials(*, applications: Iterable[Application]) -> dict[int, dict[str, int]]:
+    """{application id: {material kind: how many more needed}} for many applications, in one query."""
+    applications = list(applications)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Material.objects.filter(application__in=[a.pk for a in applications])
+        .values_list("application_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for application_id, kind, n in rows:
+        counts[application_id][kind] = n
+    return {a.pk: missing_materials(a.kind, counts.get(a.pk, {})) for a in applications}
+
+
+def application_missing_materials(*, application: Application) -> dict[str, int]:
+    return applications_missing_materials(applications=[application])[application.pk]
+
+
+def review_queue() -> QuerySet[Application]:
+    """Applications for the association's queue, with what every row shows joined in (one query)."""
+    return Application.objects.select_related("person", "employer", "target_certificate")
 
 
 # --- the working-day calendar ------------------------------------------------------------------------------

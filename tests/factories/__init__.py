@@ -10,22 +10,28 @@ from .exams import (
     VerifierCertificateFactory,
 )
 from .registry import (
+    ApplicationFactory,
+    BatchFactory,
     EmployerFactory,
     PersonFactory,
     QualificationCertificateFactory,
+    RegistrationCertificateFactory,
     valid_resident_id,
     valid_uscc,
 )
 
 __all__ = [
+    "ApplicationFactory",
     "AssessmentCertificateFactory",
     "AssessmentResultFactory",
     "AssessmentSessionFactory",
+    "BatchFactory",
     "EmployerFactory",
     "MetrologyProjectFactory",
     "PersonFactory",
     "QualificationCertificateFactory",
     "RecognisedCertificateFactory",
+    "RegistrationCertificateFactory",
     "UserFactory",
     "VerifierCertificateFactory",
     "valid_resident_id",

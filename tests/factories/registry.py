@@ -2,9 +2,22 @@ import datetime as dt
 import random
 
 import factory
+from django.utils import timezone
 
-from registry.models import Employer, Level, Person, Prefecture, QualificationCertificate
+from registry import deadlines
+from registry.models import (
+    Application,
+    Batch,
+    Employer,
+    Level,
+    Person,
+    Prefecture,
+    QualificationCertificate,
+    RegistrationCertificate,
+)
+from registry.models.certificate import certificate_number, validity_end
 from registry.validators import resident_id_check_character, uscc_check_character
+from registry.workflow import ApplicationKind, ApplicationState
 
 _rng = random.Random(20261123)
 
@@ -66,3 +79,114 @@ class QualificationCertificateFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: f"ZJ{n:08d}")
     issued_on = dt.date(2020, 6, 1)
     issuer = "人力资源社会保障部"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Batch
+
+    employer = factory.SubFactory(EmployerFactory)
+    title = factory.Sequence(lambda n: f"2026年第{n}批注册申请")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """`ApplicationFactory(accepted=True)`: an application as if it had gone through the workflow to
+    that state today (dates and stored deadlines set the way the transitions set them)."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    kind = ApplicationKind.INITIAL
+    person = factory.SubFactory(PersonFactory)
+    employer = factory.SubFactory(EmployerFactory)
+    level = Level.TWO
+    state = ApplicationState.DRAFT
+
+    class Params:
+        submitted = factory.Trait(
+            state=ApplicationState.SUBMITTED,
+            received_on=factory.LazyFunction(_today),
+            acceptance_due_on=factory.LazyAttribute(lambda o: deadlines.acceptance_due(o.received_on)),
+            current_due_on=factory.SelfAttribute("acceptance_due_on"),
+        )
+        corrections_requested = factory.Trait(
+            state=ApplicationState.CORRECTIONS_REQUESTED,
+            received_on=factory.LazyFunction(_today),
+            corrections_requested_on=factory.LazyFunction(_today),
+            correction_items=factory.LazyFunction(lambda: ["photo"]),
+            correction_note="照片不清晰",
+        )
+        accepted = factory.Trait(
+            state=ApplicationState.ACCEPTED,
+            received_on=factory.LazyFunction(_today),
+            accepted_on=factory.LazyFunction(_today),
+            approval_due_on=factory.LazyAttribute(lambda o: deadlines.approval_due(o.received_on)),
+            current_due_on=factory.SelfAttribute("approval_due_on"),
+        )
+        approved = factory.Trait(
+            state=ApplicationState.APPROVED,
+            received_on=factory.LazyFunction(_today),
+            accepted_on=factory.LazyFunction(_today),
+            approved_on=factory.LazyFunction(_today),
+            issuance_due_on=factory.LazyAttribute(lambda o: deadlines.issuance_due(o.approved_on)),
+            current_due_on=factory.SelfAttribute("issuance_due_on"),
+        )
+        issued = factory.Trait(
+            state=ApplicationState.ISSUED,
+            received_on=factory.LazyFunction(_today),
+            accepted_on=factory.LazyFunction(_today),
+            approved_on=factory.LazyFunction(_today),
+            issued_on=factory.LazyFunction(_today),
+            closed_on=factory.LazyFunction(_today),
+        )
+        not_accepted = factory.Trait(
+            state=ApplicationState.NOT_ACCEPTED,
+            received_on=factory.LazyFunction(_today),
+            decision_reason="材料不符合要求",
+            closed_on=factory.LazyFunction(_today),
+        )
+        denied = factory.Trait(
+            state=ApplicationState.DENIED,
+            received_on=factory.LazyFunction(_today),
+            accepted_on=factory.LazyFunction(_today),
+            decision_reason="不符合注册条件",
+            closed_on=factory.LazyFunction(_today),
+        )
+        withdrawn = factory.Trait(state=ApplicationState.WITHDRAWN, closed_on=factory.LazyFunction(_today))
+
+    @factory.post_generation
+    def projects(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.projects.set(extracted)
+
+
+class RegistrationCertificateFactory(factory.django.DjangoModelFactory):
+    """A valid certificate issued today from an issued initial application (numbers far above the
+    counter's, so they never collide with numbers the service draws)."""
+
+    class Meta:
+        model = RegistrationCertificate
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(ApplicationFactory, issued=True)
+    person = factory.SelfAttribute("application.person")
+    employer = factory.SelfAttribute("application.employer")
+    level = factory.SelfAttribute("application.level")
+    issued_on = factory.LazyFunction(_today)
+    valid_from = factory.SelfAttribute("issued_on")
+    valid_until = factory.LazyAttribute(lambda o: validity_end(o.valid_from))
+    year = factory.LazyAttribute(lambda o: o.issued_on.year)
+    sequence = factory.Sequence(lambda n: 90000 + n)
+    number = factory.LazyAttribute(
+        lambda o: certificate_number(year=o.year, level=o.level, sequence=o.sequence)
+    )
+
+    @factory.post_generation
+    def projects(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.projects.set(extracted)

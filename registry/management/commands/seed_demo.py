@@ -23,6 +23,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {summary.employers} employers, {summary.people} people.")
         )
+        states = ", ".join(f"{state} {n}" for state, n in sorted(summary.applications.items()))
+        self.stdout.write(f"Applications by state: {states}")
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD} as:")
         for username, role in summary.users:
             self.stdout.write(f"  {username:<10} {role}")

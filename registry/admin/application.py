@@ -1,0 +1,403 @@
+"""The association's review queue and the change page with one button per transition.
+
+Thin: every button and bulk action calls one service in registry/services/; the FSM decides what is
+legal, the services lock, audit and refuse with readable messages.
+"""
+
+import re
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from registry import forms
+from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
+from registry.materials import MaterialKind, describe_missing
+from registry.models import Application, AuditEntry, Material
+from registry.selectors import application_missing_materials, review_queue
+from registry.services import applications as services
+from registry.services.materials import EDITABLE_STATES, material_attach
+from registry.workdays import working_days_between
+from registry.workflow import Actor, ApplicationState, action_label, state_label
+
+# name → (form class, how to call the service with the form's cleaned data)
+TRANSITIONS = {
+    "submit": (forms.ConfirmForm, lambda a, by, d: services.application_submit(application=a, by=by)),
+    "resubmit": (forms.ConfirmForm, lambda a, by, d: services.application_resubmit(application=a, by=by)),
+    "withdraw": (
+        forms.OptionalReasonForm,
+        lambda a, by, d: services.application_withdraw(application=a, by=by, reason=d["reason"]),
+    ),
+    "accept": (forms.ConfirmForm, lambda a, by, d: services.application_accept(application=a, by=by)),
+    "not_accept": (
+        forms.ReasonForm,
+        lambda a, by, d: services.application_not_accept(application=a, by=by, reason=d["reason"]),
+    ),
+    "request_corrections": (
+        forms.CorrectionsForm,
+        lambda a, by, d: services.application_request_corrections(
+            application=a, by=by, items=d["items"], note=d["note"]
+        ),
+    ),
+    "approve": (forms.ConfirmForm, lambda a, by, d: services.application_approve(application=a, by=by)),
+    "deny": (
+        forms.ReasonForm,
+        lambda a, by, d: services.application_deny(application=a, by=by, reason=d["reason"]),
+    ),
+    "issue": (forms.ConfirmForm, lambda a, by, d: services.application_issue(application=a, by=by)),
+}
+
+_MASKED_ID = re.compile(r"^([0-9]{4})\*+([0-9]{3}[0-9X])$")
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    extra = 0
+    can_delete = False
+    fields = ("kind", "download", "size", "checksum", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    ordering = ("kind", "id")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # uploads go through material_attach (the "Attach material" button)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    @admin.display(description=_("file"))
+    def download(self, obj: Material) -> str:
+        url = reverse("admin:registry_application_material_download", args=[obj.application_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name or obj.file.name)
+
+
+class AuditEntryInline(admin.TabularInline):
+    """History, read-only: audit rows are never edited or deleted."""
+
+    model = AuditEntry
+    fk_name = "application"
+    extra = 0
+    can_delete = False
+    fields = ("at", "action", "from_label", "to_label", "by", "is_system", "comment", "detail")
+    readonly_fields = fields
+    ordering = ("at", "id")
+    verbose_name_plural = _("history")
+
+    @admin.display(description=_("action"))
+    def action(self, obj: AuditEntry) -> str:
+        return action_label(obj.transition)
+
+    @admin.display(description=_("from"))
+    def from_label(self, obj: AuditEntry) -> str:
+        return state_label(obj.from_state)
+
+    @admin.display(description=_("to"))
+    def to_label(self, obj: AuditEntry) -> str:
+        return state_label(obj.to_state)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    change_form_template = "admin/registry/application/change_form.html"
+    list_display = (
+        "display_number",
+        "person_name",
+        "masked_id",
+        "employer_name",
+        "kind",
+        "level",
+        "state",
+        "received_on",
+        "current_due_on",
+        "working_days_left",
+    )
+    list_display_links = ("display_number", "person_name")
+    list_filter = (
+        "state",
+        DeadlineStatusFilter,
+        "kind",
+        "level",
+        ("employer__prefecture", admin.ChoicesFieldListFilter),
+        EmployerFilter,
+    )
+    list_select_related = ("person", "employer")
+    list_per_page = 50
+    show_full_result_count = False
+    search_fields = (
+        "person__name",
+        "=person__id_number",
+        "=target_certificate__number",
+        "=produced_certificate__number",
+        "employer__name",
+        "=employer__uscc",
+    )
+    search_help_text = _(
+        "Name, resident ID number (full, or masked as 2301**********123X), certificate number, "
+        "employer name or credit code."
+    )
+    actions = ["bulk_accept", "bulk_issue"]
+    autocomplete_fields = ("person", "employer", "target_certificate", "batch")
+    filter_horizontal = ("projects",)
+    inlines = [MaterialInline, AuditEntryInline]
+    editable_fields = ("kind", "person", "employer", "level", "projects", "target_certificate", "batch")
+    workflow_fields = (
+        "state",
+        "received_on",
+        "acceptance_due_on",
+        "corrections_requested_on",
+        "correction_items_display",
+        "correction_note",
+        "accepted_on",
+        "accepted_by",
+        "deemed_accepted",
+        "approval_due_on",
+        "approved_on",
+        "issuance_due_on",
+        "issued_on",
+        "closed_on",
+        "decision_reason",
+        "current_due_on",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_queryset(self, request):
+        return review_queue()
+
+    @admin.display(description=_("materials to correct"))
+    def correction_items_display(self, obj: Application) -> str:
+        return "；".join(str(MaterialKind(k).label) for k in obj.correction_items if k in MaterialKind.values)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return ((None, {"fields": self.editable_fields}),)
+        return (
+            (_("Application"), {"fields": self.editable_fields}),
+            (_("Progress"), {"fields": self.workflow_fields}),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        if obj.state == ApplicationState.DRAFT:
+            return self.workflow_fields
+        return self.editable_fields + self.workflow_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # an application is a record; withdraw it instead
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # --- columns -------------------------------------------------------------------------------------
+    @admin.display(description=_("number"), ordering="id")
+    def display_number(self, obj: Application) -> str:
+        return obj.number
+
+    @admin.display(description=_("name"), ordering="person__name")
+    def person_name(self, obj: Application) -> str:
+        return obj.person.name
+
+    @admin.display(description=_("resident ID number"))
+    def masked_id(self, obj: Application) -> str:
+        return obj.person.masked_id_number
+
+    @admin.display(description=_("employer"), ordering="employer__name")
+    def employer_name(self, obj: Application) -> str:
+        return obj.employer.name
+
+    @admin.display(description=_("working days left"), ordering="current_due_on")
+    def working_days_left(self, obj: Application) -> str:
+        if obj.current_due_on is None:
+            return "—"
+        left = working_days_between(timezone.localdate(), obj.current_due_on)
+        if left < 0:
+            return format_html(
+                '<strong style="color:#ba2121">{}</strong>', _("overdue by %(n)d") % {"n": -left}
+            )
+        return str(left)
+
+    # --- search: the masked form of an ID number, as lists show it ---------------------------------------
+    def get_search_results(self, request, queryset, search_term):
+        match = _MASKED_ID.match(search_term.strip().upper())
+        if match:
+            head, tail = match.groups()
+            return (
+                queryset.filter(person__id_number__startswith=head, person__id_number__endswith=tail),
+                False,
+            )
+        return super().get_search_results(request, queryset, search_term)
+
+    # --- the change page's buttons --------------------------------------------------------------------
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/transition/<str:name>/",
+                view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            ),
+            path(
+                "<int:object_id>/materials/attach/", view(self.attach_view), name="{}_{}_attach".format(*info)
+            ),
+            path(
+                "<int:object_id>/materials/<int:material_id>/download/",
+                view(self.download_view),
+                name="{}_{}_material_download".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def staff_transitions(self, obj: Application) -> list[tuple[str, str]]:
+        """(name, label) of what staff may do now: legal from this state, conditions met, not the system's."""
+        return [
+            (t.name, t.custom["label"])
+            for t in obj.get_available_state_transitions()
+            if t.custom.get("actor") != Actor.SYSTEM and t.name in TRANSITIONS
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None and self.has_change_permission(request, obj):
+            extra_context["transitions"] = [
+                (label, reverse("admin:registry_application_transition", args=[obj.pk, name]))
+                for name, label in self.staff_transitions(obj)
+            ]
+            if obj.state in EDITABLE_STATES:
+                extra_context["attach_url"] = reverse("admin:registry_application_attach", args=[obj.pk])
+            extra_context["missing_materials"] = describe_missing(
+                application_missing_materials(application=obj)
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _object_or_403(self, request: HttpRequest, object_id: int) -> Application:
+        obj = get_object_or_404(Application, pk=object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def transition_view(self, request: HttpRequest, object_id: int, name: str) -> HttpResponse:
+        obj = self._object_or_403(request, object_id)
+        if name not in TRANSITIONS:
+            raise Http404
+        form_class, call = TRANSITIONS[name]
+        form = form_class(request.POST if request.method == "POST" else None)
+        change_url = reverse("admin:registry_application_change", args=[obj.pk])
+        if request.method == "POST" and form.is_valid():
+            try:
+                call(obj, request.user, form.cleaned_data)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return HttpResponseRedirect(change_url)
+            obj.refresh_from_db()
+            messages.success(
+                request, _("Done: the application is now “%(state)s”.") % {"state": obj.get_state_display()}
+            )
+            return HttpResponseRedirect(change_url)
+        label = dict(self.staff_transitions(obj)).get(name) or name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"{label}: {obj}",
+            "form": form,
+            "change_url": change_url,
+            "missing_materials": describe_missing(application_missing_materials(application=obj)),
+        }
+        return TemplateResponse(request, "admin/registry/application/transition_form.html", context)
+
+    def attach_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        obj = self._object_or_403(request, object_id)
+        posted = request.method == "POST"
+        form = forms.MaterialAttachForm(request.POST if posted else None, request.FILES if posted else None)
+        change_url = reverse("admin:registry_application_change", args=[obj.pk])
+        if request.method == "POST" and form.is_valid():
+            try:
+                material_attach(
+                    application=obj,
+                    kind=form.cleaned_data["kind"],
+                    file=form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The material was attached."))
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": _("Attach material: %(application)s") % {"application": obj},
+            "form": form,
+            "change_url": change_url,
+            "multipart": True,
+        }
+        return TemplateResponse(request, "admin/registry/application/transition_form.html", context)
+
+    def download_view(self, request: HttpRequest, object_id: int, material_id: int) -> FileResponse:
+        """Materials are private: staff holding view permission on materials only, as an attachment."""
+        if not request.user.has_perm("registry.view_material"):
+            raise PermissionDenied
+        material = get_object_or_404(Material, pk=material_id, application_id=object_id)
+        return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.original_name)
+
+    # --- bulk actions ---------------------------------------------------------------------------------
+    def _report(self, request, result, done_message) -> None:
+        if result.done:
+            self.message_user(request, done_message % {"n": len(result.done)}, messages.SUCCESS)
+        for pk, problems in result.failed.items():
+            self.message_user(
+                request,
+                _("%(application)s: %(problems)s")
+                % {"application": Application(pk=pk).number, "problems": "；".join(problems)},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Accept the selected applications"), permissions=["change"])
+    def bulk_accept(self, request, queryset) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        result = services.application_bulk_accept(application_ids=ids, by=request.user)
+        self._report(
+            request,
+            result,
+            ngettext("Accepted %(n)d application.", "Accepted %(n)d applications.", len(result.done)),
+        )
+
+    @admin.action(description=_("Issue certificates for the selected applications"), permissions=["change"])
+    def bulk_issue(self, request, queryset) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        result = services.application_bulk_issue(application_ids=ids, by=request.user)
+        self._report(
+            request,
+            result,
+            ngettext("Issued %(n)d certificate.", "Issued %(n)d certificates.", len(result.done)),
+        )

@@ -1,0 +1,179 @@
+"""Registration certificates (read-only: only issuance creates them) and batches."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from registry.forms import RevokeForm
+from registry.models import AuditEntry, Batch, RegistrationCertificate
+from registry.services.batches import batch_submit
+from registry.services.certificates import certificate_revoke
+from registry.workflow import CertificateState, action_label, state_label
+
+
+class CertificateAuditInline(admin.TabularInline):
+    model = AuditEntry
+    fk_name = "certificate"
+    extra = 0
+    can_delete = False
+    fields = ("at", "action", "from_label", "to_label", "by", "is_system", "comment")
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    @admin.display(description=_("action"))
+    def action(self, obj: AuditEntry) -> str:
+        return action_label(obj.transition)
+
+    @admin.display(description=_("from"))
+    def from_label(self, obj: AuditEntry) -> str:
+        return state_label(obj.from_state)
+
+    @admin.display(description=_("to"))
+    def to_label(self, obj: AuditEntry) -> str:
+        return state_label(obj.to_state)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(RegistrationCertificate)
+class RegistrationCertificateAdmin(admin.ModelAdmin):
+    change_form_template = "admin/registry/registrationcertificate/change_form.html"
+    list_display = (
+        "number",
+        "person",
+        "employer",
+        "level",
+        "state",
+        "issued_on",
+        "valid_from",
+        "valid_until",
+    )
+    list_filter = ("state", "level", "year")
+    list_select_related = ("person", "employer")
+    search_fields = ("=number", "person__name", "=person__id_number", "employer__name", "=employer__uscc")
+    show_full_result_count = False
+    inlines = [CertificateAuditInline]
+    readonly_fields = (
+        "number",
+        "year",
+        "sequence",
+        "person",
+        "employer",
+        "level",
+        "projects",
+        "issued_on",
+        "valid_from",
+        "valid_until",
+        "state",
+        "ended_on",
+        "end_reason",
+        "application",
+        "previous",
+        "created_at",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # certificates come only from issuing an application
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/revoke/",
+                self.admin_site.admin_view(self.revoke_view),
+                name="registry_registrationcertificate_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if (
+            obj is not None
+            and obj.state == CertificateState.VALID
+            and self.has_change_permission(request, obj)
+        ):
+            extra_context["revoke_url"] = reverse(
+                "admin:registry_registrationcertificate_revoke", args=[obj.pk]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revoke_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        certificate = get_object_or_404(RegistrationCertificate, pk=object_id)
+        if not self.has_change_permission(request, certificate):
+            raise PermissionDenied
+        change_url = reverse("admin:registry_registrationcertificate_change", args=[certificate.pk])
+        form = RevokeForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                certificate_revoke(
+                    certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The certificate was revoked."))
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": certificate,
+            "title": _("Revoke %(number)s") % {"number": certificate.number},
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/registry/application/transition_form.html", context)
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ("display_number", "title", "employer", "created_by", "created_at", "submitted_at")
+    list_select_related = ("employer", "created_by")
+    search_fields = ("title", "employer__name", "=employer__uscc")
+    autocomplete_fields = ("employer",)
+    readonly_fields = ("created_by", "created_at", "submitted_at")
+    actions = ["submit_batches"]
+
+    @admin.display(description=_("number"), ordering="id")
+    def display_number(self, obj: Batch) -> str:
+        return obj.number
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description=_("Submit every complete draft of the selected batches"), permissions=["change"]
+    )
+    def submit_batches(self, request, queryset) -> None:
+        for batch in queryset:
+            result = batch_submit(batch=batch, by=request.user)
+            self.message_user(
+                request,
+                _("%(batch)s: %(n)d submitted.") % {"batch": batch.number, "n": len(result.submitted)},
+                messages.SUCCESS,
+            )
+            for application, problems in result.incomplete.items():
+                self.message_user(
+                    request,
+                    _("%(application)s: %(problems)s")
+                    % {"application": application.number, "problems": "；".join(problems)},
+                    messages.WARNING,
+                )

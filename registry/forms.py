@@ -1,0 +1,47 @@
+"""Forms of the staff's transition buttons (admin) and of material uploads."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.materials import MaterialKind
+
+
+class ConfirmForm(forms.Form):
+    """A transition that needs nothing but a click."""
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+    )
+
+
+class CorrectionsForm(forms.Form):
+    """The one-time correction notice: every missing or defective material, and a note."""
+
+    items = forms.MultipleChoiceField(
+        label=_("Missing or defective materials"),
+        choices=MaterialKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note to the employer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+        help_text=_("Say what is wrong with each item: this notice can be sent only once."),
+    )
+
+
+class MaterialAttachForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    file = forms.FileField(label=_("File"))
+
+
+class RevokeForm(ReasonForm):
+    pass

@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One transition: who (or the system), when, from, to, why. Append-only.
+
+    Written only by registry/services/audit.py. No role is ever granted change/delete (accounts/roles.py
+    NEVER_GRANTED), the admin shows these rows read-only, and `save()` refuses to rewrite a stored row.
+    """
+
+    application = models.ForeignKey(
+        "registry.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+    )
+    certificate = models.ForeignKey(
+        "registry.RegistrationCertificate",
+        verbose_name=_("registration certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+    )
+    transition = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from"), max_length=30)
+    to_state = models.CharField(_("to"), max_length=30)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_system = models.BooleanField(_("by the system"), default=False)
+    comment = models.TextField(_("comment"), blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False) | models.Q(certificate__isnull=False),
+                name="audit_has_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_system=False) | models.Q(by__isnull=True),
+                name="audit_system_has_no_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries are append-only.")

@@ -1,0 +1,104 @@
+import datetime as dt
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.workflow import CertificateState, CertificateWorkflow
+
+from .choices import Level
+
+VALIDITY_YEARS = 5
+
+
+def validity_end(valid_from: dt.date, years: int = VALIDITY_YEARS) -> dt.date:
+    """The last valid day: `years` years after `valid_from`, minus one day (29 Feb → 28 Feb)."""
+    try:
+        anniversary = valid_from.replace(year=valid_from.year + years)
+    except ValueError:  # 29 February into a common year
+        anniversary = valid_from.replace(year=valid_from.year + years, day=28) + dt.timedelta(days=1)
+    return anniversary - dt.timedelta(days=1)
+
+
+def certificate_number(*, year: int, level: int, sequence: int) -> str:
+    """`HLJ-ZC1-2026-00001`: ASCII so it can be typed, printed in a QR code and searched exactly.
+
+    HLJ = Heilongjiang, ZC = 注册, then the level, the year of issue and the sequence within both.
+    See docs/decisions/0001-certificate-numbers.md.
+    """
+    return f"HLJ-ZC{level}-{year}-{sequence:05d}"
+
+
+class RegistrationCertificate(CertificateWorkflow):
+    """企业注册计量师注册证. Created only by issuing an application (registry/services/certificates.py)."""
+
+    State = CertificateState
+
+    number = models.CharField(_("certificate number"), max_length=30, unique=True)
+    year = models.PositiveSmallIntegerField(_("year of issue"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="registration_certificates",
+    )
+    employer = models.ForeignKey(
+        "registry.Employer",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        related_name="registration_certificates",
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    projects = models.ManyToManyField(
+        "exams.MetrologyProject",
+        verbose_name=_("metrology projects"),
+        related_name="registration_certificates",
+    )
+    issued_on = models.DateField(_("issued on"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    application = models.OneToOneField(
+        "registry.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="produced_certificate",
+    )
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successor",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration certificate")
+        verbose_name_plural = _("registration certificates")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "level", "sequence"], name="cert_year_level_sequence_uniq"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "valid_until"], name="cert_state_until_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CertificateCounter(models.Model):
+    """The last sequence used per (year, level); locked while a number is drawn, so none is skipped."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    last = models.PositiveIntegerField(_("last sequence"), default=0)
+
+    class Meta:
+        verbose_name = _("certificate counter")
+        verbose_name_plural = _("certificate counters")
+        constraints = [models.UniqueConstraint(fields=["year", "level"], name="counter_year_level_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.level}: {self.last}"

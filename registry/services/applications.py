@@ -1,0 +1,335 @@
+"""Every write that moves an application, one service per transition (registry/workflow.py).
+
+Each service: runs in a transaction, locks the row (`select_for_update`, so two staff acting at once
+are serialised and the second sees the first's result), runs the FSM transition (which refuses an
+illegal move), saves, appends the audit row, and schedules side effects with `transaction.on_commit`
+so nothing is sent for a change that rolled back. Refusals are `ValidationError`s with a message the
+user can read.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
+
+from registry.eligibility import application_eligibility_problems
+from registry.materials import MaterialKind, describe_missing
+from registry.models import Application
+from registry.selectors import application_missing_materials
+from registry.services.audit import audit_record
+from registry.workflow import ApplicationState, transition_label
+
+
+def _after_transition(application_id: int, transition: str) -> None:
+    """Side effects of a committed transition: THE hook point for notifications and certificate PDFs.
+
+    Runs after commit only (transaction.on_commit). Enqueue idempotent Celery tasks from here, taking
+    ids, e.g. `notify_employer.delay(application_id=..., transition=...)`. Nothing is enqueued yet.
+    """
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _not_allowed(application: Application, name: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "This application is now “%(state)s”, so “%(action)s” is not possible. "
+            "Someone may have acted on it at the same time: reload the page to see the current state."
+        )
+        % {"state": application.get_state_display(), "action": transition_label(name)},
+        code="transition_not_allowed",
+    )
+
+
+def _move(
+    application: Application,
+    name: str,
+    *,
+    by,
+    comment: str = "",
+    detail: dict[str, Any] | None = None,
+    check=None,
+    **kwargs: Any,
+) -> Application:
+    """Lock, (optionally check), transition, save, audit, schedule. Call inside a transaction."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    from_state = locked.state
+    method = getattr(locked, name)
+    if check is not None:
+        check(locked, method)
+    try:
+        method(**kwargs)
+        locked.save()
+    except (TransitionNotAllowed, ConcurrentTransition):
+        locked.state = from_state  # for the message: the state we found, not a half-moved one
+        raise _not_allowed(locked, name) from None
+    audit_record(
+        application=locked,
+        transition=name,
+        from_state=from_state,
+        to_state=locked.state,
+        by=by,
+        comment=comment,
+        detail=detail,
+    )
+    transaction.on_commit(partial(_after_transition, locked.pk, name))
+    return locked
+
+
+def _require_legal(application: Application, method) -> None:
+    from django_fsm import can_proceed
+
+    if not can_proceed(method, check_conditions=False):
+        raise _not_allowed(application, method.__name__)
+
+
+def _require_ready(application: Application, method) -> None:
+    """Submission needs complete materials and an eligible application; all problems at once."""
+    _require_legal(application, method)
+    problems = describe_missing(application_missing_materials(application=application))
+    problems = [_("Missing material: %(item)s") % {"item": item} for item in problems]
+    problems += application_eligibility_problems(application, on=_today())
+    if problems:
+        raise ValidationError([ValidationError(p, code="not_ready") for p in problems])
+
+
+# --- the employer's acts (also done by staff in the admin for paper submissions) -----------------------
+@transaction.atomic
+def application_submit(*, application: Application, by) -> Application:
+    """draft → submitted. Receipt date today; acceptance due 5 working days later."""
+    return _move(application, "submit", by=by, check=_require_ready, on=_today())
+
+
+@transaction.atomic
+def application_resubmit(*, application: Application, by) -> Application:
+    """corrections requested → submitted. The receipt date restarts, and with it the 5 working days."""
+    return _move(application, "resubmit", by=by, check=_require_ready, on=_today())
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by, reason: str = "") -> Application:
+    """Withdrawn by the employer before acceptance."""
+    return _move(application, "withdraw", by=by, comment=reason, on=_today(), reason=reason)
+
+
+# --- the association's acts ---------------------------------------------------------------------------
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason: the employer is told it."), code="reason_required")
+    return reason
+
+
+@transaction.atomic
+def application_accept(*, application: Application, by) -> Application:
+    """submitted → accepted (受理). Approval becomes due 10 working days after receipt."""
+    return _move(application, "accept", by=by, on=_today(), user=by)
+
+
+@transaction.atomic
+def application_not_accept(*, application: Application, by, reason: str) -> Application:
+    """submitted → not accepted (不予受理), with the reason."""
+    reason = _require_reason(reason)
+    return _move(application, "not_accept", by=by, comment=reason, on=_today(), reason=reason)
+
+
+@transaction.atomic
+def application_request_corrections(
+    *, application: Application, items: Iterable[str], note: str, by
+) -> Application:
+    """The one-time notice (一次性告知补正): every missing or defective material at once, and the
+    acceptance clock stops until the employer resubmits. A second notice is refused."""
+    items = list(dict.fromkeys(items))
+    unknown = [item for item in items if item not in MaterialKind.values]
+    if unknown:
+        raise ValidationError(_("Unknown material kind: %(kinds)s") % {"kinds": ", ".join(unknown)})
+    note = (note or "").strip()
+    if not items and not note:
+        raise ValidationError(
+            _("List the missing or defective materials, or describe them in the note."),
+            code="corrections_empty",
+        )
+
+    def once(locked: Application, method) -> None:
+        _require_legal(locked, method)
+        if locked.corrections_requested_on is not None:
+            raise ValidationError(
+                _("The one-time correction notice was already sent on %(date)s; it cannot be sent twice.")
+                % {"date": locked.corrections_requested_on},
+                code="corrections_once",
+            )
+
+    return _move(
+        application,
+        "request_corrections",
+        by=by,
+        comment=note,
+        detail={"items": items},
+        check=once,
+        on=_today(),
+        items=items,
+        note=note,
+    )
+
+
+def _require_other_reviewer(by):
+    def check(locked: Application, method) -> None:
+        _require_legal(locked, method)
+        if not has_transition_perm(method, by):
+            raise ValidationError(
+                _("You accepted this application, so another member of staff must decide on it."),
+                code="separation_of_duties",
+            )
+
+    return check
+
+
+@transaction.atomic
+def application_approve(*, application: Application, by) -> Application:
+    """accepted → approved (审批通过), only if still eligible today; issuance due 5 working days later."""
+
+    def check(locked: Application, method) -> None:
+        _require_other_reviewer(by)(locked, method)
+        problems = application_eligibility_problems(locked, on=_today())
+        if problems:
+            raise ValidationError([ValidationError(p, code="not_eligible") for p in problems])
+
+    return _move(application, "approve", by=by, check=check, on=_today())
+
+
+@transaction.atomic
+def application_deny(*, application: Application, by, reason: str) -> Application:
+    """accepted → denied (不予批准), with the reason."""
+    reason = _require_reason(reason)
+    return _move(
+        application,
+        "deny",
+        by=by,
+        comment=reason,
+        check=_require_other_reviewer(by),
+        on=_today(),
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def application_issue(*, application: Application, by) -> Application:
+    """approved → issued: the certificate is created (or, for a cancellation, the old one cancelled)."""
+    from registry.services.certificates import certificate_issue_for
+
+    today = _today()
+    locked = _move(application, "issue", by=by, on=today)
+    certificate_issue_for(application=locked, on=today, by=by)
+    return locked
+
+
+# --- the system's act ---------------------------------------------------------------------------------
+@transaction.atomic
+def application_deem_accepted(*, application: Application) -> Application:
+    """No decision or notice by the acceptance deadline: accepted by law, recorded as the system's act.
+
+    Never a rejection. Refused (TransitionNotAllowed → ValidationError) before the deadline has passed.
+    """
+    return _move(
+        application,
+        "deem_accept",
+        by=None,
+        comment=_("Deemed accepted: no decision or correction notice within the acceptance deadline."),
+        on=_today(),
+    )
+
+
+def applications_deem_accepted_overdue(*, today: dt.date | None = None) -> list[int]:
+    """Sweep: deem accepted every submitted application whose acceptance deadline has passed.
+
+    Reads the stored, indexed deadline; each row gets its own transaction, so one failure stops nothing.
+    """
+    today = today or _today()
+    ids = list(
+        Application.objects.filter(state=ApplicationState.SUBMITTED, acceptance_due_on__lt=today)
+        .order_by("acceptance_due_on", "pk")
+        .values_list("pk", flat=True)
+    )
+    done = []
+    for pk in ids:
+        try:
+            application_deem_accepted(application=Application(pk=pk))
+        except ValidationError:
+            continue  # decided meanwhile by a person: nothing to do
+        done.append(pk)
+    return done
+
+
+# --- many at once -------------------------------------------------------------------------------------
+@dataclass
+class BulkResult:
+    done: list[Application] = field(default_factory=list)
+    failed: dict[int, list[str]] = field(default_factory=dict)  # application id → messages
+
+
+def _bulk(service, application_ids: Iterable[int], by) -> BulkResult:
+    """Run `service` per row in one transaction, each row in its own savepoint: a refused row is
+    reported and leaves no trace, the others go ahead. Rows are locked in id order (no deadlocks)."""
+    result = BulkResult()
+    with transaction.atomic():
+        ids = list(
+            Application.objects.select_for_update()
+            .filter(pk__in=list(application_ids))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for pk in ids:
+            try:
+                with transaction.atomic():
+                    result.done.append(service(application=Application(pk=pk), by=by))
+            except ValidationError as error:
+                result.failed[pk] = error.messages
+    return result
+
+
+def application_bulk_accept(*, application_ids: Iterable[int], by) -> BulkResult:
+    return _bulk(application_accept, application_ids, by)
+
+
+def application_bulk_issue(*, application_ids: Iterable[int], by) -> BulkResult:
+    return _bulk(application_issue, application_ids, by)
+
+
+@transaction.atomic
+def application_create(
+    *,
+    kind: str,
+    person,
+    employer,
+    level: int,
+    by,
+    projects: Iterable = (),
+    target_certificate=None,
+    batch=None,
+) -> Application:
+    """A new draft. Nothing is checked against the rules yet: submission does that, all at once."""
+    application = Application(
+        kind=kind,
+        person=person,
+        employer=employer,
+        level=level,
+        target_certificate=target_certificate,
+        batch=batch,
+        created_by=by,
+    )
+    application.full_clean()
+    application.save()
+    application.projects.set(projects)
+    audit_record(
+        application=application, transition="create", from_state="", to_state=application.state, by=by
+    )
+    return application

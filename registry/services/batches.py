@@ -1,0 +1,43 @@
+"""Batches: an employer submits many applications at once, each keeping its own state and clock."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from registry.models import Application, Batch
+from registry.services.applications import application_submit
+from registry.workflow import ApplicationState
+
+
+@dataclass
+class BatchSubmitResult:
+    submitted: list[Application] = field(default_factory=list)
+    incomplete: dict[Application, list[str]] = field(default_factory=dict)  # → what it lacks
+
+
+@transaction.atomic
+def batch_submit(*, batch: Batch, by) -> BatchSubmitResult:
+    """Submit every complete draft of `batch` in one step; return the others with what they lack.
+
+    Each draft is submitted by application_submit in its own savepoint, so an incomplete or ineligible
+    one is left a draft, untouched, and never holds up the rest.
+    """
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    result = BatchSubmitResult()
+    drafts = (
+        batch.applications.filter(state=ApplicationState.DRAFT)
+        .select_related("person", "employer")
+        .order_by("pk")
+    )
+    for application in drafts:
+        try:
+            with transaction.atomic():
+                result.submitted.append(application_submit(application=application, by=by))
+        except ValidationError as error:
+            result.incomplete[application] = error.messages
+    if result.submitted:
+        batch.submitted_at = timezone.now()
+        batch.save(update_fields=["submitted_at"])
+    return result

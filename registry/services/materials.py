@@ -1,0 +1,62 @@
+"""Attaching uploaded materials to an application."""
+
+import hashlib
+from functools import partial
+from pathlib import PurePath
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from registry.materials import SINGLE_FILE_KINDS, MaterialKind
+from registry.models import Application, Material
+from registry.workflow import ApplicationState
+
+# Materials may change only while the employer holds the application.
+EDITABLE_STATES = frozenset({ApplicationState.DRAFT, ApplicationState.CORRECTIONS_REQUESTED})
+
+
+def _sha256(file: File) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def material_attach(*, application: Application, kind: str, file: File, by) -> Material:
+    """Store `file` as a material of `application` with its SHA-256; a single-file kind replaces the old.
+
+    Checks nothing about the content (the portal does). The replaced file is removed from storage only
+    after commit, so a rollback never leaves a row pointing at a deleted file.
+    """
+    if kind not in MaterialKind.values:
+        raise ValidationError(_("Unknown material kind: %(kinds)s") % {"kinds": kind})
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _("Materials can be changed only in a draft or after a correction notice."), code="not_editable"
+        )
+    replaced = []
+    if kind in SINGLE_FILE_KINDS:
+        replaced = list(Material.objects.filter(application=locked, kind=kind))
+    name = PurePath(getattr(file, "name", "") or "upload").name
+    material = Material(
+        application=locked,
+        kind=kind,
+        original_name=name[:255],
+        size=file.size or 0,
+        checksum=_sha256(file),
+        uploaded_by=by,
+    )
+    material.file.save(name, file, save=False)
+    material.save()
+    for old in replaced:
+        stored = old.file.name or ""
+        storage = old.file.storage
+        old.delete()
+        transaction.on_commit(partial(storage.delete, stored))
+    return material

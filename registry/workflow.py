@@ -1,0 +1,383 @@
+"""The life of an application and of a registration certificate, readable in one place.
+
+States are the TextChoices below; transitions are the `@transition` methods of `ApplicationWorkflow`
+(the abstract base of `registry.models.Application`). A transition changes only its own row: it moves
+the state and stamps the dates and stored deadlines. Everything else (locking, eligibility, the audit
+row, certificates, notifications) is done by the services in `registry/services/applications.py`,
+which are the only callers. `python manage.py workflow_diagram > docs/workflow.md` draws this graph.
+
+Deadlines (DESIGN.md §2) are computed only by `registry.deadlines` and stored, so queues and sweeps
+filter on indexed dates instead of counting working days per row:
+
+- submitted: acceptance due 5 working days after receipt (`received_on`); resubmission restarts it;
+- corrections requested: the clock stops (no current deadline);
+- accepted: approval due 10 working days after receipt of the complete materials (`received_on`);
+- approved: issuance due 5 working days after approval.
+
+`current_due_on` holds the deadline that is running now (NULL when none runs); the review queue sorts
+by it.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from registry import deadlines
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CORRECTIONS_REQUESTED = "corrections_requested", _("Corrections requested")
+    ACCEPTED = "accepted", _("Accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    ISSUED = "issued", _("Issued")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+S = ApplicationState
+
+# States in which a working-day deadline runs, and the stored date it runs to.
+OPEN_DEADLINE_FIELD = {
+    S.SUBMITTED: "acceptance_due_on",
+    S.ACCEPTED: "approval_due_on",
+    S.APPROVED: "issuance_due_on",
+}
+FINAL_STATES = frozenset({S.NOT_ACCEPTED, S.DENIED, S.ISSUED, S.WITHDRAWN})
+
+
+class Actor(models.TextChoices):
+    """Who performs a transition: drives which buttons the admin shows and who the audit names."""
+
+    EMPLOYER = "employer", _("Employer")
+    ASSOCIATION = "association", _("Association")
+    SYSTEM = "system", _("System")
+
+
+class ApplicationKind(models.TextChoices):
+    INITIAL = "initial", _("Initial registration")
+    CHANGE_SPECIALTY = "change_specialty", _("Change of metrology specialty")
+    CHANGE_EMPLOYER_NAME = "change_employer_name", _("Change of employer name")
+    RENEWAL = "renewal", _("Renewal")
+    CANCELLATION = "cancellation", _("Cancellation")
+
+
+# Kinds that act on an existing registration certificate (the application's target_certificate).
+KINDS_WITH_TARGET = frozenset(
+    {
+        ApplicationKind.CHANGE_SPECIALTY,
+        ApplicationKind.CHANGE_EMPLOYER_NAME,
+        ApplicationKind.RENEWAL,
+        ApplicationKind.CANCELLATION,
+    }
+)
+
+
+class CertificateState(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUPERSEDED = "superseded", _("Superseded")
+    CANCELLED = "cancelled", _("Cancelled")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+def _corrections_not_yet_requested(application: Any) -> bool:
+    """The correction notice is one-time (一次性告知): it lists everything at once, never twice."""
+    return application.corrections_requested_on is None
+
+
+def _acceptance_deadline_passed(application: Any) -> bool:
+    """Deemed acceptance only once the end of the 5th working day after receipt has passed."""
+    from django.utils import timezone
+
+    due = application.acceptance_due_on
+    return due is not None and timezone.localdate() > due
+
+
+def _not_the_acceptor(application: Any, user: Any) -> bool:
+    """Separation of duties: with the setting on, whoever accepted may not approve or deny."""
+    if not settings.REGISTRY_SEPARATE_ACCEPT_AND_APPROVE:
+        return True
+    return application.accepted_by_id is None or application.accepted_by_id != user.pk
+
+
+class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
+    """The state machine of an application. Each method is one arrow of the graph.
+
+    ConcurrentTransitionMixin makes a save fail if the stored state changed since the row was read:
+    a second line of defence behind the services' `select_for_update`.
+    """
+
+    state = FSMField(_("state"), max_length=30, choices=ApplicationState.choices, default=S.DRAFT)
+    received_on = models.DateField(_("materials received on"), null=True, blank=True)
+    acceptance_due_on = models.DateField(_("acceptance due on"), null=True, blank=True)
+    corrections_requested_on = models.DateField(_("corrections requested on"), null=True, blank=True)
+    correction_items = models.JSONField(_("materials to correct"), default=list, blank=True)
+    correction_note = models.TextField(_("correction note"), blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approval_due_on = models.DateField(_("approval due on"), null=True, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    issuance_due_on = models.DateField(_("issuance due on"), null=True, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    current_due_on = models.DateField(_("due on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    # --- submission ------------------------------------------------------------------------------
+    @transition(
+        field=state,
+        source=S.DRAFT,
+        target=S.SUBMITTED,
+        custom={"label": _("Submit"), "actor": Actor.EMPLOYER, "form": "none"},
+    )
+    def submit(self, *, on: dt.date) -> None:
+        self._receive(on)
+
+    @transition(
+        field=state,
+        source=S.CORRECTIONS_REQUESTED,
+        target=S.SUBMITTED,
+        custom={"label": _("Resubmit"), "actor": Actor.EMPLOYER, "form": "none"},
+    )
+    def resubmit(self, *, on: dt.date) -> None:
+        """Resubmitted materials restart the receipt date, and with it the acceptance clock."""
+        self._receive(on)
+
+    @transition(
+        field=state,
+        source=[S.DRAFT, S.SUBMITTED, S.CORRECTIONS_REQUESTED],
+        target=S.WITHDRAWN,
+        custom={"label": _("Withdraw"), "actor": Actor.EMPLOYER, "form": "reason"},
+    )
+    def withdraw(self, *, on: dt.date, reason: str = "") -> None:
+        self._close(on, reason)
+
+    # --- acceptance (受理) -------------------------------------------------------------------------
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.ACCEPTED,
+        custom={"label": _("Accept"), "actor": Actor.ASSOCIATION, "form": "none"},
+    )
+    def accept(self, *, on: dt.date, user) -> None:
+        self._accept(on)
+        self.accepted_by = user
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.ACCEPTED,
+        conditions=[_acceptance_deadline_passed],
+        custom={"label": _("Deem accepted"), "actor": Actor.SYSTEM, "form": "none"},
+    )
+    def deem_accept(self, *, on: dt.date) -> None:
+        """No decision or notice in time: accepted by law (never rejected), from the receipt date.
+
+        `on` is the day the system noticed; the audit row keeps it. The acceptance date is the receipt.
+        """
+        self._accept(self._receipt())
+        self.deemed_accepted = True
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.NOT_ACCEPTED,
+        custom={"label": _("Do not accept"), "actor": Actor.ASSOCIATION, "form": "reason"},
+    )
+    def not_accept(self, *, on: dt.date, reason: str) -> None:
+        self._close(on, reason)
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.CORRECTIONS_REQUESTED,
+        conditions=[_corrections_not_yet_requested],
+        custom={"label": _("Request corrections"), "actor": Actor.ASSOCIATION, "form": "corrections"},
+    )
+    def request_corrections(self, *, on: dt.date, items: list[str], note: str) -> None:
+        self.corrections_requested_on = on
+        self.correction_items = list(items)
+        self.correction_note = note
+        self.acceptance_due_on = None
+        self.current_due_on = None  # the clock stops until the employer resubmits
+
+    # --- review (审批) and issuance ----------------------------------------------------------------
+    @transition(
+        field=state,
+        source=S.ACCEPTED,
+        target=S.APPROVED,
+        permission=_not_the_acceptor,
+        custom={"label": _("Approve"), "actor": Actor.ASSOCIATION, "form": "none"},
+    )
+    def approve(self, *, on: dt.date) -> None:
+        self.approved_on = on
+        self.approval_due_on = None
+        self.issuance_due_on = deadlines.issuance_due(on)
+        self.current_due_on = self.issuance_due_on
+
+    @transition(
+        field=state,
+        source=S.ACCEPTED,
+        target=S.DENIED,
+        permission=_not_the_acceptor,
+        custom={"label": _("Deny"), "actor": Actor.ASSOCIATION, "form": "reason"},
+    )
+    def deny(self, *, on: dt.date, reason: str) -> None:
+        self.approval_due_on = None
+        self._close(on, reason)
+
+    @transition(
+        field=state,
+        source=S.APPROVED,
+        target=S.ISSUED,
+        custom={"label": _("Issue"), "actor": Actor.ASSOCIATION, "form": "none"},
+    )
+    def issue(self, *, on: dt.date) -> None:
+        self.issued_on = on
+        self.issuance_due_on = None
+        self.current_due_on = None
+        self.closed_on = on
+
+    # --- helpers -----------------------------------------------------------------------------------
+    def _receive(self, on: dt.date) -> None:
+        self.received_on = on
+        self.acceptance_due_on = deadlines.acceptance_due(on)
+        self.current_due_on = self.acceptance_due_on
+
+    def _accept(self, on: dt.date) -> None:
+        self.accepted_on = on
+        self.acceptance_due_on = None
+        self.approval_due_on = deadlines.approval_due(self._receipt())
+        self.current_due_on = self.approval_due_on
+
+    def _receipt(self) -> dt.date:
+        if self.received_on is None:  # only a row written around the transitions can get here
+            raise ValueError("an application past submission has a receipt date")
+        return self.received_on
+
+    def _close(self, on: dt.date, reason: str) -> None:
+        self.decision_reason = reason
+        self.acceptance_due_on = None
+        self.current_due_on = None
+        self.closed_on = on
+
+
+class CertificateWorkflow(ConcurrentTransitionMixin, models.Model):
+    """The state machine of a registration certificate: valid until one of four ends."""
+
+    state = FSMField(
+        _("state"), max_length=20, choices=CertificateState.choices, default=CertificateState.VALID
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @transition(
+        field=state,
+        source=CertificateState.VALID,
+        target=CertificateState.SUPERSEDED,
+        custom={"label": _("Supersede")},
+    )
+    def supersede(self, *, on: dt.date) -> None:
+        """A change or renewal produced a new certificate for this registration."""
+        self.ended_on = on
+
+    @transition(
+        field=state,
+        source=CertificateState.VALID,
+        target=CertificateState.CANCELLED,
+        custom={"label": _("Cancel")},
+    )
+    def cancel(self, *, on: dt.date) -> None:
+        self.ended_on = on
+
+    @transition(
+        field=state,
+        source=CertificateState.VALID,
+        target=CertificateState.REVOKED,
+        custom={"label": _("Revoke")},
+    )
+    def revoke(self, *, on: dt.date, reason: str) -> None:
+        self.ended_on = on
+        self.end_reason = reason
+
+    @transition(
+        field=state,
+        source=CertificateState.VALID,
+        target=CertificateState.EXPIRED,
+        custom={"label": _("Expire")},
+    )
+    def expire(self, *, on: dt.date) -> None:
+        self.ended_on = on
+
+
+def transitions_for(actor: Actor) -> list[str]:
+    """Names of the transitions `actor` performs, in the order of the graph."""
+    from registry.models import Application
+
+    return [t.name for t in _unique(Application) if t.custom.get("actor") == actor]
+
+
+def _unique(model) -> list:
+    seen, result = set(), []
+    for t in model._meta.get_field("state").get_all_transitions(model):
+        if t.name not in seen:
+            seen.add(t.name)
+            result.append(t)
+    return result
+
+
+def transition_graph(model=None) -> list[tuple[str, str, str]]:
+    """Every arrow (source, transition name, target), in declaration order: the diagram's source."""
+    if model is None:
+        from registry.models import Application as model
+    field = model._meta.get_field("state")
+    return [(str(t.source), t.name, str(t.target)) for t in field.get_all_transitions(model)]
+
+
+def transition_label(name: str) -> str:
+    from registry.models import Application
+
+    for t in _unique(Application):
+        if t.name == name:
+            return str(t.custom.get("label", name))
+    raise KeyError(name)
+
+
+def state_label(value: str) -> str:
+    """The label of an application or certificate state, or the value itself (audit rows keep slugs)."""
+    for choices in (ApplicationState, CertificateState):
+        if value in choices.values:
+            return str(choices(value).label)
+    return value
+
+
+def action_label(name: str) -> str:
+    """The label of a transition of either machine, for audit rows; unknown names as they are."""
+    from registry.models import Application, RegistrationCertificate
+
+    for model in (Application, RegistrationCertificate):
+        for t in model._meta.get_field("state").get_all_transitions(model):
+            if t.name == name:
+                return str(t.custom.get("label", name))
+    return {"create": str(_("Created"))}.get(name, name)

@@ -1,0 +1,68 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.base import ContentFile
+
+from accounts.roles import Role
+from registry.materials import REQUIRED_MATERIALS
+from registry.services.materials import material_attach
+from registry.workflow import ApplicationKind
+from tests.factories import (
+    ApplicationFactory,
+    QualificationCertificateFactory,
+    RegistrationCertificateFactory,
+    UserFactory,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# A plain week: Monday 2 March 2026, no holiday in the ten working days around it.
+MONDAY = dt.date(2026, 3, 2)
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def monday():
+    with time_machine.travel(at(MONDAY), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory(username="assoc2", role=Role.ASSOCIATION)
+
+
+def attach_required(application, *, by=None) -> None:
+    """Every material the application's kind needs, as small files."""
+    for kind, count in REQUIRED_MATERIALS[application.kind].items():
+        for i in range(count):
+            material_attach(
+                application=application, kind=kind, file=ContentFile(b"%d" % i, name=f"{kind}-{i}.pdf"), by=by
+            )
+
+
+def ready_rename_application(*, submitted: bool = False, **kwargs):
+    """A draft change-of-employer-name application that may be submitted: a valid certificate, the
+    qualification of its level, every material (needs no assessment certificate). With submitted=True,
+    submitted through the service by an enterprise clerk."""
+    certificate = RegistrationCertificateFactory()
+    QualificationCertificateFactory(person=certificate.person, level=certificate.level)
+    application = ApplicationFactory(
+        kind=ApplicationKind.CHANGE_EMPLOYER_NAME,
+        person=certificate.person,
+        employer=certificate.employer,
+        level=certificate.level,
+        target_certificate=certificate,
+        **kwargs,
+    )
+    attach_required(application)
+    if submitted:
+        from registry.services.applications import application_submit
+
+        clerk = UserFactory(role=Role.ENTERPRISE, employer=application.employer)
+        application = application_submit(application=application, by=clerk)
+    return application

@@ -1,0 +1,216 @@
+"""The association's review queue and change page, as a staff user uses them."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from registry.models import Application, AuditEntry, RegistrationCertificate
+from registry.services.materials import material_attach
+from registry.workdays import add_working_days
+from registry.workflow import ApplicationState
+from tests.factories import ApplicationFactory, EmployerFactory, RegistrationCertificateFactory
+from tests.registry.conftest import MONDAY, ready_rename_application
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("admin:registry_application_changelist")
+
+
+def _transition(client, application, name, **data):
+    url = reverse("admin:registry_application_transition", args=[application.pk, name])
+    return client.post(url, data, follow=True)
+
+
+def test_queue_runs_a_constant_number_of_queries(client, association_user, monday):
+    client.force_login(association_user)
+    ApplicationFactory.create_batch(10, submitted=True)
+    client.get(QUEUE)  # warm up caches (content types, permissions, session)
+    with CaptureQueriesContext(connection) as ten:
+        assert client.get(QUEUE).status_code == 200
+    ApplicationFactory.create_batch(40, submitted=True)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(QUEUE)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="action-select"') == 50
+    assert len(fifty) == len(ten)
+
+
+def test_queue_sorts_by_urgency_and_shows_working_days_left(client, association_user, monday):
+    client.force_login(association_user)
+    later = ApplicationFactory(accepted=True)  # due in 10 working days
+    sooner = ApplicationFactory(submitted=True)  # due in 5
+    overdue = ApplicationFactory(submitted=True, received_on=MONDAY - dt.timedelta(days=14))
+    overdue.acceptance_due_on = overdue.current_due_on = MONDAY - dt.timedelta(days=7)
+    overdue.save()
+    ApplicationFactory(issued=True)  # no deadline: last
+    response = client.get(QUEUE)
+    ids = [a.pk for a in response.context["cl"].result_list]
+    assert ids[:3] == [overdue.pk, sooner.pk, later.pk]
+    body = response.content.decode()
+    assert add_working_days(MONDAY, 5).isoformat() in body or "2026年3月9日" in body
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("overdue", {"overdue"}), ("today", {"today"}), ("soon", {"tomorrow", "in_two"})],
+)
+def test_deadline_filter(client, association_user, monday, value, expected):
+    client.force_login(association_user)
+    due = {
+        "overdue": MONDAY - dt.timedelta(days=1),
+        "today": MONDAY,
+        "tomorrow": add_working_days(MONDAY, 1),
+        "in_two": add_working_days(MONDAY, 2),
+        "in_three": add_working_days(MONDAY, 3),
+    }
+    made = {name: ApplicationFactory(submitted=True, current_due_on=day) for name, day in due.items()}
+    response = client.get(QUEUE, {"deadline": value})
+    got = {a.pk for a in response.context["cl"].result_list}
+    assert got == {made[name].pk for name in expected}
+
+
+def test_search_by_full_id_masked_id_certificate_and_employer_code(client, association_user, monday):
+    client.force_login(association_user)
+    certificate = RegistrationCertificateFactory()
+    target = ApplicationFactory(submitted=True, person=certificate.person, target_certificate=certificate)
+    ApplicationFactory.create_batch(3, submitted=True)
+    person = target.person
+    for term in (person.id_number, person.masked_id_number, certificate.number, target.employer.uscc):
+        response = client.get(QUEUE, {"q": term})
+        ids = {a.pk for a in response.context["cl"].result_list}
+        assert target.pk in ids, term
+        assert len(ids) <= 2, term  # the certificate's own application may match too
+
+
+def test_employer_filter_by_credit_code(client, association_user, monday):
+    client.force_login(association_user)
+    employer = EmployerFactory()
+    mine = ApplicationFactory(submitted=True, employer=employer)
+    ApplicationFactory(submitted=True)
+    response = client.get(QUEUE, {"employer": employer.uscc.lower()})
+    assert [a.pk for a in response.context["cl"].result_list] == [mine.pk]
+
+
+def test_change_page_shows_only_the_legal_buttons(client, association_user, monday):
+    client.force_login(association_user)
+    application = ApplicationFactory(submitted=True)
+    response = client.get(reverse("admin:registry_application_change", args=[application.pk]))
+    names = {url.rstrip("/").rsplit("/", 1)[-1] for _label, url in response.context["transitions"]}
+    assert names == {"accept", "not_accept", "request_corrections", "withdraw"}
+
+
+def test_a_staff_user_takes_an_application_through_every_step(
+    client, association_user, second_reviewer, monday
+):
+    """draft → submitted → corrections → resubmitted → accepted → approved → issued, all in the admin."""
+    application = ready_rename_application()
+    client.force_login(association_user)
+    _transition(client, application, "submit")
+    response = _transition(client, application, "request_corrections", items=["photo"], note="照片不清晰")
+    assert response.status_code == 200
+    upload = reverse("admin:registry_application_attach", args=[application.pk])
+    client.post(upload, {"kind": "photo", "file": SimpleUploadedFile("new.jpg", b"jpeg")})
+    _transition(client, application, "resubmit")
+    _transition(client, application, "accept")
+    response = _transition(client, application, "approve")  # same person: refused
+    application.refresh_from_db()
+    assert application.state == ApplicationState.ACCEPTED
+    assert "error" in response.content.decode()
+    client.force_login(second_reviewer)
+    _transition(client, application, "approve")
+    _transition(client, application, "issue")
+    application.refresh_from_db()
+    assert application.state == ApplicationState.ISSUED
+    assert RegistrationCertificate.objects.filter(application=application).exists()
+    assert list(
+        AuditEntry.objects.filter(application=application).order_by("id").values_list("transition", flat=True)
+    ) == ["submit", "request_corrections", "resubmit", "accept", "approve", "issue"]
+
+
+def test_not_accept_and_deny_need_their_reason_form(client, association_user, second_reviewer, monday):
+    client.force_login(association_user)
+    application = ApplicationFactory(submitted=True)
+    response = _transition(client, application, "not_accept", reason="")
+    assert response.context["form"].errors
+    _transition(client, application, "not_accept", reason="材料不全且逾期")
+    application.refresh_from_db()
+    assert (application.state, application.decision_reason) == ("not_accepted", "材料不全且逾期")
+
+
+def test_bulk_actions_accept_and_issue(client, association_user, monday):
+    client.force_login(association_user)
+    submitted = ApplicationFactory.create_batch(3, submitted=True)
+    approved = ApplicationFactory.create_batch(2, approved=True)
+    client.post(QUEUE, {"action": "bulk_accept", "_selected_action": [a.pk for a in submitted]})
+    assert set(
+        Application.objects.filter(pk__in=[a.pk for a in submitted]).values_list("state", flat=True)
+    ) == {"accepted"}
+    response = client.post(
+        QUEUE,
+        {"action": "bulk_issue", "_selected_action": [a.pk for a in approved + submitted[:1]]},
+        follow=True,
+    )
+    assert RegistrationCertificate.objects.count() == 2
+    assert len([m for m in response.context["messages"] if m.level_tag == "error"]) == 1
+
+
+def test_material_download_is_for_staff_with_permission_only(
+    client, association_user, enterprise_user, monday
+):
+    application = ApplicationFactory()
+    material = material_attach(
+        application=application,
+        kind="application_form",
+        file=ContentFile(b"%PDF-1", name="form.pdf"),
+        by=None,
+    )
+    url = reverse("admin:registry_application_material_download", args=[application.pk, material.pk])
+    client.force_login(enterprise_user)
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(association_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1"
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_audit_rows_are_never_granted_for_change_or_delete(association_user):
+    assert association_user.has_perm("registry.view_auditentry")
+    assert not association_user.has_perm("registry.change_auditentry")
+    assert not association_user.has_perm("registry.delete_auditentry")
+
+
+def test_change_page_queries_do_not_grow_with_history(client, association_user, monday):
+    client.force_login(association_user)
+    application = ApplicationFactory()
+
+    def add(n: int) -> None:
+        for _i in range(n):
+            material_attach(
+                application=application,
+                kind="photo",
+                file=ContentFile(b"x", name="p.jpg"),
+                by=association_user,
+            )
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    application=application, transition="x", from_state="a", to_state="b", by=association_user
+                )
+                for i in range(n)
+            ]
+        )
+
+    add(1)
+    url = reverse("admin:registry_application_change", args=[application.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(10)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

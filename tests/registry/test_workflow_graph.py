@@ -1,0 +1,98 @@
+"""One table pins the whole transition graph: every state × every transition, legal or refused."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django_fsm import TransitionNotAllowed
+
+from registry.models import Application
+from registry.workflow import ApplicationState as S
+from registry.workflow import transition_graph
+
+pytestmark = pytest.mark.django_db
+
+ANY = object()
+# transition → {source: target}. Everything not listed must raise TransitionNotAllowed.
+GRAPH = {
+    "submit": {S.DRAFT: S.SUBMITTED},
+    "resubmit": {S.CORRECTIONS_REQUESTED: S.SUBMITTED},
+    "withdraw": {S.DRAFT: S.WITHDRAWN, S.SUBMITTED: S.WITHDRAWN, S.CORRECTIONS_REQUESTED: S.WITHDRAWN},
+    "accept": {S.SUBMITTED: S.ACCEPTED},
+    "deem_accept": {S.SUBMITTED: S.ACCEPTED},
+    "not_accept": {S.SUBMITTED: S.NOT_ACCEPTED},
+    "request_corrections": {S.SUBMITTED: S.CORRECTIONS_REQUESTED},
+    "approve": {S.ACCEPTED: S.APPROVED},
+    "deny": {S.ACCEPTED: S.DENIED},
+    "issue": {S.APPROVED: S.ISSUED},
+}
+ARGS = {
+    "submit": {},
+    "resubmit": {},
+    "withdraw": {"reason": ""},
+    "accept": {"user": None},
+    "deem_accept": {},
+    "not_accept": {"reason": "x"},
+    "request_corrections": {"items": ["photo"], "note": "x"},
+    "approve": {},
+    "deny": {"reason": "x"},
+    "issue": {},
+}
+TODAY = dt.date(2026, 3, 2)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _in_state(state: str) -> Application:
+    """An unsaved application in `state` whose transition conditions hold (the deadline has passed,
+    no correction notice sent yet), so only the graph decides."""
+    return Application(
+        state=state,
+        received_on=dt.date(2026, 1, 5),
+        acceptance_due_on=dt.date(2026, 1, 12),
+        approved_on=dt.date(2026, 1, 20),
+    )
+
+
+def test_the_table_covers_exactly_the_declared_graph():
+    declared = {(src, name, dst) for src, name, dst in transition_graph()}
+    pinned = {(src, name, dst) for name, arrows in GRAPH.items() for src, dst in arrows.items()}
+    assert declared == pinned
+
+
+@pytest.mark.parametrize("state", S.values)
+@pytest.mark.parametrize("name", GRAPH)
+def test_every_state_and_transition(state, name, time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), tick=False)
+    application = _in_state(state)
+    method = getattr(application, name)
+    expected = GRAPH[name].get(state)
+    if expected is None:
+        with pytest.raises(TransitionNotAllowed):
+            method(on=TODAY, **ARGS[name])
+        assert application.state == state
+    else:
+        method(on=TODAY, **ARGS[name])
+        assert application.state == expected
+
+
+def test_final_states_have_no_way_out():
+    sources = {src for src, _n, _d in transition_graph()}
+    assert sources.isdisjoint({S.NOT_ACCEPTED, S.DENIED, S.ISSUED, S.WITHDRAWN})
+
+
+def test_the_correction_notice_is_one_time():
+    application = _in_state(S.SUBMITTED)
+    application.corrections_requested_on = dt.date(2026, 1, 6)
+    with pytest.raises(TransitionNotAllowed):
+        application.request_corrections(on=TODAY, items=["photo"], note="again")
+
+
+def test_deemed_acceptance_waits_for_the_end_of_the_deadline_day(time_machine):
+    application = _in_state(S.SUBMITTED)
+    time_machine.move_to(dt.datetime(2026, 1, 12, 23, 59, tzinfo=SHANGHAI), tick=False)  # the last day itself
+    with pytest.raises(TransitionNotAllowed):
+        application.deem_accept(on=dt.date(2026, 1, 12))
+    time_machine.move_to(dt.datetime(2026, 1, 13, 0, 1, tzinfo=SHANGHAI), tick=False)
+    application.deem_accept(on=dt.date(2026, 1, 13))
+    assert application.state == S.ACCEPTED
+    assert application.accepted_on == dt.date(2026, 1, 5)  # accepted from the receipt date
