@@ -12,18 +12,32 @@ import time
 from pathlib import Path
 
 # Module names under bench/figures, in the order (the order of docs/performance.md).
-FIGURES = ["score_import", "certificate_pdf", "verification_load", "workdays"]
+FIGURES = [
+    "generate_data",
+    "review_queue",
+    "score_import",
+    "certificate_pdf",
+    "verification_load",
+    "workdays",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--only", nargs="*", choices=FIGURES, help="run only these figures")
     parser.add_argument(
+        "--applications",
+        type=int,
+        default=None,
+        help="generated applications for figures 1 and 2 (default 100,000; 1000000 on PostgreSQL)",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="seed of the generated data (default 1)")
+    parser.add_argument(
         "--port", type=int, default=None, help="loopback port for the load figure's server (8091–8099)"
     )
     args = parser.parse_args(argv)
     # Options a figure's run() accepts by name; a figure that does not take one is not given it.
-    options = {"port": args.port}
+    options = {"port": args.port, "applications": args.applications, "seed": args.seed}
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     import django

@@ -1,10 +1,12 @@
-"""The benchmark server's URLs: the whole site, plus the minimal view figure 6 compares against.
+"""The benchmark server's URLs: the whole site, plus figure 6's minimal view and figure 2's plain admin.
 
 Only config.settings.bench routes here, so the minimal view never exists in a real deployment.
 """
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+
+from bench.baseline_admin import site as baseline_site
 
 
 def minimal(request: HttpRequest) -> HttpResponse:
@@ -14,5 +16,6 @@ def minimal(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("bench/minimal/", minimal, name="bench_minimal"),
+    path("bench-baseline/", baseline_site.urls),  # figure 2's plain ModelAdmin
     path("", include("config.urls")),
 ]

@@ -48,3 +48,30 @@ def test_the_load_figure_parses_wrk_output():
     assert result.per_second == 495.0
     assert result.p95_ms == 4.0
     assert result.failed == 10
+
+
+def test_generated_data_is_reproducible_and_removable():
+    from bench.generate import generate, generated_applications, remove_generated
+    from registry.models import Application, AuditEntry
+
+    first = generate(applications=60, seed=3, chunk=20)
+    states = list(Application.objects.order_by("pk").values_list("state", "current_due_on"))
+    remove_generated()
+    again = generate(applications=60, seed=3, chunk=20)
+
+    assert first.by_state == again.by_state
+    assert list(Application.objects.order_by("pk").values_list("state", "current_due_on")) == states
+    assert generated_applications() == 60
+    assert AuditEntry.objects.count() == again.audit_entries
+    remove_generated()
+    assert not Application.objects.exists()
+
+
+@pytest.mark.urls("bench.urls")  # the benchmark settings' URLs: the site plus the baseline admin
+def test_review_queue_figure_runs_on_a_tiny_queue():
+    from bench.figures import review_queue
+
+    figures = review_queue.run(applications=40, repeat=1, baseline_repeat=1)
+
+    assert len(figures) == 4
+    assert all(f.details["queries"] for f in figures)
