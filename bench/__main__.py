@@ -64,7 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     print()
     print_table(figures)
-    path = write_json(figures)
+    # One file per database, so a PostgreSQL run does not overwrite the embedded default's figures.
+    from django.db import connection
+
+    from bench.harness import RESULTS
+
+    suffix = "" if connection.vendor == "sqlite" else f"-{connection.vendor}"
+    path = write_json(figures, path=RESULTS / f"latest{suffix}.json")
     print(f"\nwritten: {path}")
     return 0
 
