@@ -13,7 +13,7 @@ PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://
 TYPED := exams/rules.py exams/services.py accounts/roles.py registry/validators.py registry/workdays.py registry/deadlines.py \
          registry/selectors.py registry/services exams/selectors.py registry/verification.py registry/sms.py registry/pdf
 
-.PHONY: typecheck run test install migrate demo lint format check-deploy messages lock bench worker clean
+.PHONY: typecheck run test install migrate demo lint format check-deploy messages lock bench bench-pg worker clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ lock: install
 bench: install
 	mkdir -p var
 	$(PY) -m bench
+
+## bench-pg: the same figures on PostgreSQL at national scale (1,000,000 applications; BENCH_DATABASE_URL)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+bench-pg: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --applications 1000000
 
 ## worker: a Celery worker and beat for CELERY_BROKER_URL
 worker: install

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -42,7 +41,7 @@ class Figure:
     key: str
     title: str
     unit: str  # what `ours` and `baseline` are in: "s", "ms", "req/s", "PDF/s", "KB"
-    ours: float
+    ours: float | None  # None: the thing measured is not in this build yet (met is then None)
     baseline: float | None
     target: str
     met: bool | None
@@ -57,21 +56,60 @@ class Figure:
         return self.ours / self.baseline if self.higher_is_better else self.baseline / self.ours
 
 
+class QueryCount:
+    """Counts the statements sent to the database, with no cap (Django's query log keeps only 9,000).
+
+    `inserts` counts INSERT statements separately: a bulk insert is one statement on PostgreSQL but is
+    split by Django into chunks of 999 parameters on SQLite, so it is the one count that grows with rows.
+    """
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.inserts = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.total += 1
+        if sql.lstrip()[:6].upper() == "INSERT":
+            self.inserts += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self) -> "QueryCount":
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._wrapper.__exit__(*exc)
+
+
 def measure(
-    fn: Callable[[], Any], *, repeat: int = 5, warmup: int = 1, count_queries: bool = True
+    fn: Callable[[], Any],
+    *,
+    repeat: int = 5,
+    warmup: int = 1,
+    count_queries: bool = True,
+    setup: Callable[[], Any] | None = None,
 ) -> Measurement:
-    """Run `fn` warmup + repeat times; time each run and count the queries of the last one."""
+    """Run `fn` warmup + repeat times; time each run and count the queries of the last one.
+
+    `setup`, when given, runs untimed before every run (e.g. deleting what the previous import saved,
+    so that each run does the same work).
+    """
     for _ in range(warmup):
+        if setup is not None:
+            setup()
         fn()
     runs: list[float] = []
     queries = None
     for i in range(repeat):
+        if setup is not None:
+            setup()
         if count_queries and i == repeat - 1:
-            with CaptureQueriesContext(connection) as ctx:
+            with QueryCount() as counted:
                 start = time.perf_counter()
                 fn()
                 runs.append(time.perf_counter() - start)
-            queries = len(ctx.captured_queries)
+            queries = counted.total
         else:
             start = time.perf_counter()
             fn()
@@ -94,6 +132,10 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
+    try:
+        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        load = ""
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -101,6 +143,7 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "memory": meminfo.replace("MemTotal:", "").strip(),
         "database": connection.vendor,
+        "load_average_at_end": load,  # other work on the machine while the figures ran
     }
 
 

@@ -1,0 +1,425 @@
+"""Synthetic registry data at scale (`python manage.py generate_bench_data --applications N --seed S`).
+
+Employers, people with their qualification certificates, batches, applications in every state with the
+dates and stored deadlines the workflow would have written (computed by registry.deadlines on the real
+working-day calendar), registration certificates for the issued ones (with their projects), and one audit
+row per transition each application went through. Everything is written with bulk_create in chunks, one
+transaction per chunk, so memory stays flat and 1,000,000 applications take minutes, not hours.
+
+Reproducible: the same N, seed and anchor day (`on`, default today) give the same rows. The rows are
+recognisable (employer credit codes start with GENERATED_USCC_PREFIX, resident ID numbers with
+GENERATED_REGION), so remove_generated() deletes exactly them and nothing else.
+
+This writes around the services on purpose: it fabricates history that the services would have written
+over years, at a speed no per-row path could reach. It is never called by the application itself.
+"""
+
+import contextlib
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from bench.synthetic import person_name, resident_id, uscc
+
+GENERATED_USCC_PREFIX = "91239900"
+GENERATED_REGION = "239900"
+APPLICATIONS_PER_EMPLOYER = 200
+BATCH_SIZE = 20  # applications per batch
+
+_COMPANY_WORDS = ("精密", "龙江", "北方", "松花江", "寒地", "华瑞", "恒信", "东方", "兴安", "远航")
+_COMPANY_KINDS = ("仪器仪表", "石化", "电力", "机械制造", "计量检测", "食品", "医药", "汽车零部件")
+
+
+@dataclass
+class Generated:
+    """How many rows of each kind one run wrote, and how long it took."""
+
+    employers: int = 0
+    people: int = 0
+    qualifications: int = 0
+    batches: int = 0
+    applications: int = 0
+    certificates: int = 0
+    audit_entries: int = 0
+    seconds: float = 0.0
+    by_state: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> int:
+        return (
+            self.employers
+            + self.people
+            + self.qualifications
+            + self.batches
+            + self.applications
+            + self.certificates
+            + self.audit_entries
+        )
+
+
+def _weights():
+    from registry.workflow import ApplicationKind as K
+    from registry.workflow import ApplicationState as S
+
+    states = {
+        S.DRAFT: 4,
+        S.SUBMITTED: 12,
+        S.CORRECTIONS_REQUESTED: 5,
+        S.ACCEPTED: 14,
+        S.NOT_ACCEPTED: 3,
+        S.APPROVED: 6,
+        S.DENIED: 2,
+        S.ISSUED: 50,
+        S.WITHDRAWN: 4,
+    }
+    kinds = {
+        K.INITIAL: 70,
+        K.CHANGE_SPECIALTY: 10,
+        K.CHANGE_EMPLOYER_NAME: 5,
+        K.RENEWAL: 10,
+        K.CANCELLATION: 5,
+    }
+    return list(states), list(states.values()), list(kinds), list(kinds.values())
+
+
+# Transitions an application in each state has been through (names of the workflow's methods).
+def _path(state: str) -> list[tuple[str, str, str]]:
+    from registry.workflow import ApplicationState as S
+
+    submit = ("submit", S.DRAFT, S.SUBMITTED)
+    accept = ("accept", S.SUBMITTED, S.ACCEPTED)
+    approve = ("approve", S.ACCEPTED, S.APPROVED)
+    return {
+        S.DRAFT: [],
+        S.SUBMITTED: [submit],
+        S.CORRECTIONS_REQUESTED: [submit, ("request_corrections", S.SUBMITTED, S.CORRECTIONS_REQUESTED)],
+        S.ACCEPTED: [submit, accept],
+        S.NOT_ACCEPTED: [submit, ("not_accept", S.SUBMITTED, S.NOT_ACCEPTED)],
+        S.APPROVED: [submit, accept, approve],
+        S.DENIED: [submit, accept, ("deny", S.ACCEPTED, S.DENIED)],
+        S.ISSUED: [submit, accept, approve, ("issue", S.APPROVED, S.ISSUED)],
+        S.WITHDRAWN: [submit, ("withdraw", S.SUBMITTED, S.WITHDRAWN)],
+    }[state]
+
+
+_SHANGHAI = dt.timezone(dt.timedelta(hours=8))  # no daylight saving: a fixed offset is exact and fast
+
+
+def _at(day: dt.date, minute: int) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, 9, minute, tzinfo=_SHANGHAI)
+
+
+def _application(app, state: str, rng: random.Random, on: dt.date, reviewer) -> None:
+    """Fill the dates and deadlines `state` implies, as the transitions would have (registry/workflow.py)."""
+    from registry import deadlines
+    from registry.workflow import ApplicationState as S
+
+    app.state = state
+    if state == S.DRAFT:
+        return
+    closed = state in (S.NOT_ACCEPTED, S.DENIED, S.ISSUED, S.WITHDRAWN)
+    received = on - dt.timedelta(days=rng.randint(30, 700) if closed else rng.randint(0, 24))
+    app.received_on = received
+
+    def later(days: int) -> dt.date:
+        return min(received + dt.timedelta(days=days), on)
+
+    if state == S.SUBMITTED:
+        app.acceptance_due_on = app.current_due_on = deadlines.acceptance_due(received)
+    elif state == S.CORRECTIONS_REQUESTED:
+        app.corrections_requested_on = later(rng.randint(1, 4))
+        app.correction_items = ["photo"]
+        app.correction_note = "请补交近期二寸照片。"
+    elif state == S.NOT_ACCEPTED:
+        app.closed_on = later(3)
+        app.decision_reason = "申请人所在单位为授权计量检定机构。"
+    elif state == S.WITHDRAWN:
+        app.closed_on = later(1)
+    else:  # accepted and beyond
+        app.accepted_on = later(rng.randint(0, 4))
+        app.accepted_by = reviewer
+        if state == S.ACCEPTED:
+            app.approval_due_on = app.current_due_on = deadlines.approval_due(received)
+        elif state == S.DENIED:
+            app.closed_on = later(8)
+            app.decision_reason = "考核合格证明与申请项目不符。"
+        else:
+            app.approved_on = later(rng.randint(5, 12))
+            if state == S.APPROVED:
+                app.issuance_due_on = app.current_due_on = deadlines.issuance_due(app.approved_on)
+            else:
+                app.issued_on = app.closed_on = later(14)
+
+
+def _bulk(model, objs, batch_size: int = 2000):
+    return model.objects.bulk_create(objs, batch_size=batch_size)
+
+
+def _save_each(model, objs, batch_size: int = 0):
+    objs = list(objs)
+    for obj in objs:
+        obj.save(force_insert=True)
+    return objs
+
+
+def generate(
+    *,
+    applications: int,
+    seed: int = 1,
+    on: dt.date | None = None,
+    chunk: int = 10_000,
+    progress: Callable[[Generated], None] | None = None,
+    one_by_one: bool = False,
+) -> Generated:
+    """Write `applications` applications and everything around them; see the module docstring.
+
+    `one_by_one` is the benchmark's baseline: the same rows, each saved on its own in autocommit, as a
+    script calling `.save()` would.
+    """
+    write = _save_each if one_by_one else _bulk
+    atomic = contextlib.nullcontext if one_by_one else transaction.atomic
+    from accounts.models import User
+    from exams.models import MetrologyProject
+    from registry.models import (
+        Application,
+        AuditEntry,
+        Batch,
+        CertificateCounter,
+        Employer,
+        Person,
+        Prefecture,
+        QualificationCertificate,
+        RegistrationCertificate,
+    )
+    from registry.models.certificate import certificate_number, validity_end
+    from registry.workflow import ApplicationState as S
+    from registry.workflow import CertificateState
+
+    started = time.perf_counter()
+    rng = random.Random(seed)  # noqa: S311 - reproducible fiction, not secrets
+    on = on or timezone.localdate()
+    chunk = max(BATCH_SIZE, chunk - chunk % BATCH_SIZE)
+    done = Generated()
+    states, state_weights, kinds, kind_weights = _weights()
+    prefectures = list(Prefecture.values)
+    project_ids = list(MetrologyProject.objects.order_by("pk").values_list("pk", flat=True))
+    reviewer, _ = User.objects.get_or_create(username="bench-association", defaults={"is_staff": True})
+    if Employer.objects.filter(uscc__startswith=GENERATED_USCC_PREFIX).exists():
+        raise RuntimeError("generated data is already present: remove it first (--replace)")
+
+    employer_count = max(1, -(-applications // APPLICATIONS_PER_EMPLOYER))
+    with atomic():
+        employers = write(
+            Employer,
+            [
+                Employer(
+                    name=f"{_COMPANY_WORDS[n % 10]}{_COMPANY_KINDS[n // 10 % 8]}有限公司{n:06d}",
+                    uscc=uscc(n, prefix=GENERATED_USCC_PREFIX),
+                    prefecture=prefectures[n % len(prefectures)],
+                    contact_name=person_name(n + 7),
+                    status=Employer.Status.ACTIVE,
+                )
+                for n in range(employer_count)
+            ],
+            batch_size=2000,
+        )
+    employer_ids = [e.pk for e in employers]
+    done.employers = len(employer_ids)
+    # Certificate sequences continue after whatever the registry already issued.
+    sequences: dict[tuple[int, int], int] = {
+        (c.year, c.level): c.last for c in CertificateCounter.objects.all()
+    }
+    for row in RegistrationCertificate.objects.values("year", "level").annotate(last=Max("sequence")):
+        key = (row["year"], row["level"])
+        sequences[key] = max(sequences.get(key, 0), row["last"])
+    cert_projects = RegistrationCertificate.projects.through
+
+    for start in range(0, applications, chunk):
+        end = min(applications, start + chunk)
+        with atomic():
+            people = write(
+                Person,
+                [
+                    Person(id_number=resident_id(n, region=GENERATED_REGION), name=person_name(n))
+                    for n in range(start, end)
+                ],
+                batch_size=2000,
+            )
+            levels = [1 if rng.random() < 0.3 else 2 for _ in people]
+            write(
+                QualificationCertificate,
+                [
+                    QualificationCertificate(
+                        person=p,
+                        level=level,
+                        number=f"GQ{GENERATED_REGION}{start + i:09d}",
+                        issued_on=dt.date(2015, 6, 1) + dt.timedelta(days=(start + i) % 3000),
+                        issuer="人力资源社会保障部",
+                    )
+                    for i, (p, level) in enumerate(zip(people, levels, strict=True))
+                ],
+                batch_size=2000,
+            )
+            batch_employers = [
+                employer_ids[(n // BATCH_SIZE) % len(employer_ids)] for n in range(start, end, BATCH_SIZE)
+            ]
+            batches = write(
+                Batch,
+                [
+                    Batch(
+                        employer_id=e,
+                        title=f"{on.year}年度注册申请（第{(start + i * BATCH_SIZE) // BATCH_SIZE + 1}批）",
+                    )
+                    for i, e in enumerate(batch_employers)
+                ],
+                batch_size=2000,
+            )
+            apps = []
+            for i, person in enumerate(people):
+                app = Application(
+                    kind=rng.choices(kinds, kind_weights)[0],
+                    person=person,
+                    employer_id=batch_employers[i // BATCH_SIZE],
+                    level=levels[i],
+                    batch=batches[i // BATCH_SIZE],
+                )
+                _application(app, rng.choices(states, state_weights)[0], rng, on, reviewer)
+                done.by_state[app.state] = done.by_state.get(app.state, 0) + 1
+                apps.append(app)
+            write(Application, apps, batch_size=2000)
+
+            certificates = []
+            for app in apps:
+                if app.state != S.ISSUED:
+                    continue
+                key = (app.issued_on.year, app.level)
+                sequences[key] = sequences.get(key, 0) + 1
+                until = validity_end(app.issued_on)
+                certificates.append(
+                    RegistrationCertificate(
+                        number=certificate_number(year=key[0], level=key[1], sequence=sequences[key]),
+                        year=key[0],
+                        sequence=sequences[key],
+                        person_id=app.person_id,
+                        employer_id=app.employer_id,
+                        level=app.level,
+                        issued_on=app.issued_on,
+                        valid_from=app.issued_on,
+                        valid_until=until,
+                        application=app,
+                        state=CertificateState.VALID if until >= on else CertificateState.EXPIRED,
+                    )
+                )
+            write(RegistrationCertificate, certificates, batch_size=2000)
+            write(
+                cert_projects,
+                [
+                    cert_projects(registrationcertificate_id=c.pk, metrologyproject_id=project)
+                    for c in certificates
+                    for project in rng.sample(project_ids, k=min(len(project_ids), rng.randint(1, 2)))
+                ],
+                batch_size=5000,
+            )
+
+            entries = []
+            for app in apps:
+                day = app.received_on
+                for step, (name, source, target) in enumerate(_path(app.state)):
+                    when = (
+                        {
+                            "submit": app.received_on,
+                            "accept": app.accepted_on,
+                            "approve": app.approved_on,
+                            "issue": app.issued_on,
+                            "request_corrections": app.corrections_requested_on,
+                        }.get(name)
+                        or app.closed_on
+                        or day
+                    )
+                    entries.append(
+                        AuditEntry(
+                            application_id=app.pk,
+                            transition=name,
+                            from_state=source,
+                            to_state=target,
+                            at=_at(when, step),
+                            by=None if name == "submit" else reviewer,
+                            is_system=name == "submit",
+                            comment=app.decision_reason if name in ("deny", "not_accept") else "",
+                        )
+                    )
+            write(AuditEntry, entries, batch_size=5000)
+
+        done.people += len(people)
+        done.qualifications += len(people)
+        done.batches += len(batches)
+        done.applications += len(apps)
+        done.certificates += len(certificates)
+        done.audit_entries += len(entries)
+        done.seconds = time.perf_counter() - started
+        if progress is not None:
+            progress(done)
+
+    with transaction.atomic():
+        for (year, level), last in sequences.items():
+            CertificateCounter.objects.update_or_create(year=year, level=level, defaults={"last": last})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a table this size
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    done.seconds = time.perf_counter() - started
+    return done
+
+
+def generated_applications() -> int:
+    """How many generated applications the database holds now."""
+    from registry.models import Application
+
+    return Application.objects.filter(employer__uscc__startswith=GENERATED_USCC_PREFIX).count()
+
+
+@transaction.atomic
+def remove_generated() -> None:
+    """Delete the generated rows, and only them (by their credit-code and resident-ID prefixes)."""
+    from django.db import router
+
+    from registry.models import (
+        Application,
+        AuditEntry,
+        Batch,
+        Employer,
+        Material,
+        Person,
+        QualificationCertificate,
+        RegistrationCertificate,
+    )
+
+    mine = {"employer__uscc__startswith": GENERATED_USCC_PREFIX}
+    db = router.db_for_write(Application)
+    querysets = [
+        AuditEntry.objects.filter(application__employer__uscc__startswith=GENERATED_USCC_PREFIX),
+        AuditEntry.objects.filter(certificate__employer__uscc__startswith=GENERATED_USCC_PREFIX),
+        Material.objects.filter(application__employer__uscc__startswith=GENERATED_USCC_PREFIX),
+        RegistrationCertificate.projects.through.objects.filter(
+            registrationcertificate__employer__uscc__startswith=GENERATED_USCC_PREFIX
+        ),
+        Application.projects.through.objects.filter(
+            application__employer__uscc__startswith=GENERATED_USCC_PREFIX
+        ),
+        RegistrationCertificate.objects.filter(**mine),
+        Application.objects.filter(**mine),
+        Batch.objects.filter(**mine),
+        QualificationCertificate.objects.filter(person__id_number__startswith=GENERATED_REGION),
+        Person.objects.filter(id_number__startswith=GENERATED_REGION),
+        Employer.objects.filter(uscc__startswith=GENERATED_USCC_PREFIX),
+    ]
+    for queryset in querysets:
+        queryset._raw_delete(db)  # no per-row collection: these rows reference only each other
