@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from .models import (
     CalendarYear,
     Employer,
     Material,
+    Person,
     Prefecture,
     RegistrationCertificate,
 )
@@ -260,3 +262,43 @@ def active_projects_by_category() -> list[tuple[str, list]]:
     ):
         groups.setdefault(str(project.category), []).append(project)
     return list(groups.items())
+
+
+# --- the review queue's search ---------------------------------------------------------------------------
+_SEARCH_RESIDENT_ID = re.compile(r"^[0-9]{17}[0-9X]$")
+_SEARCH_MASKED_ID = re.compile(r"^([0-9]{4})\*+([0-9]{3}[0-9X])$")
+_SEARCH_USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+_SEARCH_CERTIFICATE = re.compile(r"^HLJ-ZC[12]-[0-9]{4}-[0-9]+$")
+_SEARCH_APPLICATION = re.compile(r"^SQ0*([0-9]+)$")
+
+
+def applications_matching(*, queryset: QuerySet[Application], term: str) -> QuerySet[Application]:
+    """The applications a reviewer means by `term`, through ONE indexed lookup chosen by the term's shape.
+
+    ORing a LIKE over six joined columns (the admin's default search) scans every application: seconds at
+    1,000,000 rows. A resident ID, a masked ID, a credit code, a certificate or application number each has
+    a recognisable shape; anything else is a name, looked up in the people and employers tables first.
+    """
+    raw = term.strip()
+    code = raw.upper()
+    if not raw:
+        return queryset
+    if _SEARCH_RESIDENT_ID.match(code):
+        return queryset.filter(person__id_number=code)
+    if match := _SEARCH_MASKED_ID.match(code):
+        head, tail = match.groups()
+        people = Person.objects.filter(id_number__startswith=head, id_number__endswith=tail).values("pk")
+        return queryset.filter(person__in=people)
+    if _SEARCH_CERTIFICATE.match(code):
+        certificates = RegistrationCertificate.objects.filter(number=code)
+        return queryset.filter(
+            Q(pk__in=certificates.values("application_id"))
+            | Q(target_certificate__in=certificates.values("pk"))
+        )
+    if match := _SEARCH_APPLICATION.match(code):
+        return queryset.filter(pk=int(match.group(1)))
+    if _SEARCH_USCC.match(code):
+        return queryset.filter(employer__uscc=code)
+    people = Person.objects.filter(name__startswith=raw).values("pk")
+    employers = Employer.objects.filter(name__icontains=raw).values("pk")
+    return queryset.filter(Q(person__in=people) | Q(employer__in=employers))

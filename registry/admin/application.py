@@ -4,8 +4,6 @@ Thin: every button and bulk action calls one service in registry/services/; the 
 legal, the services lock, audit and refuse with readable messages.
 """
 
-import re
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,7 +20,7 @@ from registry import forms
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, AuditEntry, Material
-from registry.selectors import application_missing_materials, review_queue
+from registry.selectors import application_missing_materials, applications_matching, review_queue
 from registry.services import applications as services
 from registry.services.materials import EDITABLE_STATES, material_attach
 from registry.workdays import working_days_between
@@ -53,8 +52,6 @@ TRANSITIONS = {
     ),
     "issue": (forms.ConfirmForm, lambda a, by, d: services.application_issue(application=a, by=by)),
 }
-
-_MASKED_ID = re.compile(r"^([0-9]{4})\*+([0-9]{3}[0-9X])$")
 
 
 class MaterialInline(admin.TabularInline):
@@ -150,6 +147,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ("person", "employer")
     list_per_page = 50
     show_full_result_count = False
+    # The search box appears because search_fields is set; the lookup itself is applications_matching,
+    # one indexed query chosen by what the term looks like.
     search_fields = (
         "person__name",
         "=person__id_number",
@@ -160,7 +159,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     )
     search_help_text = _(
         "Name, resident ID number (full, or masked as 2301**********123X), certificate number, "
-        "employer name or credit code."
+        "application number, employer name or credit code."
     )
     actions = ["bulk_accept", "bulk_issue"]
     autocomplete_fields = ("person", "employer", "target_certificate", "batch")
@@ -263,14 +262,17 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     # --- search: the masked form of an ID number, as lists show it ---------------------------------------
     def get_search_results(self, request, queryset, search_term):
-        match = _MASKED_ID.match(search_term.strip().upper())
-        if match:
-            head, tail = match.groups()
-            return (
-                queryset.filter(person__id_number__startswith=head, person__id_number__endswith=tail),
-                False,
-            )
-        return super().get_search_results(request, queryset, search_term)
+        return applications_matching(queryset=queryset, term=search_term), False
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj: Application) -> str:
+        """The row's checkbox without rendering a form widget per row (40% of the page's time at 50 rows)."""
+        return format_html(
+            '<input type="checkbox" name="_selected_action" value="{}" class="action-select"'
+            ' aria-label="{}">',
+            obj.pk,
+            obj.number,
+        )
 
     # --- the change page's buttons --------------------------------------------------------------------
     def get_urls(self):

@@ -249,3 +249,35 @@ def test_save_buttons_show_only_while_fields_can_change(client, association_user
     application = ApplicationFactory(**({trait: True} if trait != "draft" else {}))
     body = client.get(reverse("admin:registry_application_change", args=[application.pk])).content.decode()
     assert ('name="_save"' in body) is shows_save
+
+
+def test_search_picks_one_lookup_by_the_terms_shape(client, association_user, monday):
+    """Each kind of term finds exactly its application, and the changelist's query count stays the same."""
+    client.force_login(association_user)
+    certificate = RegistrationCertificateFactory()
+    issued = certificate.application
+    other = ApplicationFactory(submitted=True)
+    person = issued.person
+    masked = person.id_number[:4] + "*" * 10 + person.id_number[-4:]
+    terms = {
+        person.id_number: issued,
+        person.id_number.lower(): issued,
+        masked: issued,
+        certificate.number: issued,
+        issued.number: issued,
+        issued.employer.uscc: issued,
+        person.name: issued,
+        other.person.name[:2]: other,
+    }
+    for term, expected in terms.items():
+        response = client.get(QUEUE, {"q": term})
+        found = list(response.context["cl"].result_list)
+        assert expected in found, term
+        assert not ({issued, other} - {expected}) & set(found), term
+
+
+def test_queue_checkboxes_still_select_rows_for_actions(client, association_user, monday):
+    client.force_login(association_user)
+    application = ApplicationFactory(submitted=True)
+    body = client.get(QUEUE).content.decode()
+    assert f'name="_selected_action" value="{application.pk}"' in body
