@@ -23,6 +23,7 @@ from .models import (
     Prefecture,
     RegistrationCertificate,
 )
+from .validators import resident_id_check_character, uscc_check_character
 
 
 def employer_of(*, user: User) -> Employer | None:
@@ -283,12 +284,22 @@ def applications_matching(*, queryset: QuerySet[Application], term: str) -> Quer
     code = raw.upper()
     if not raw:
         return queryset
-    if _SEARCH_RESIDENT_ID.match(code):
+    # 18 digits can be either number: each has its own check character, so ask both.
+    is_id = bool(_SEARCH_RESIDENT_ID.match(code)) and resident_id_check_character(code[:17]) == code[17]
+    is_uscc = bool(_SEARCH_USCC.match(code)) and uscc_check_character(code[:17]) == code[17]
+    if is_id and is_uscc:
+        return queryset.filter(
+            Q(person__in=Person.objects.filter(id_number=code).values("pk"))
+            | Q(employer__in=Employer.objects.filter(uscc=code).values("pk"))
+        )
+    if is_id:
         return queryset.filter(person__id_number=code)
+    if is_uscc:
+        return queryset.filter(employer__uscc=code)
     if match := _SEARCH_MASKED_ID.match(code):
         head, tail = match.groups()
-        people = Person.objects.filter(id_number__startswith=head, id_number__endswith=tail).values("pk")
-        return queryset.filter(person__in=people)
+        masked = Person.objects.filter(id_number__startswith=head, id_number__endswith=tail)
+        return queryset.filter(person__in=masked.values("pk"))
     if _SEARCH_CERTIFICATE.match(code):
         certificates = RegistrationCertificate.objects.filter(number=code)
         return queryset.filter(
@@ -297,8 +308,6 @@ def applications_matching(*, queryset: QuerySet[Application], term: str) -> Quer
         )
     if match := _SEARCH_APPLICATION.match(code):
         return queryset.filter(pk=int(match.group(1)))
-    if _SEARCH_USCC.match(code):
-        return queryset.filter(employer__uscc=code)
-    people = Person.objects.filter(name__startswith=raw).values("pk")
-    employers = Employer.objects.filter(name__icontains=raw).values("pk")
-    return queryset.filter(Q(person__in=people) | Q(employer__in=employers))
+    named = Person.objects.filter(name__startswith=raw)
+    employers = Employer.objects.filter(name__icontains=raw)
+    return queryset.filter(Q(person__in=named.values("pk")) | Q(employer__in=employers.values("pk")))
