@@ -15,6 +15,7 @@ from pathlib import Path
 FIGURES = [
     "generate_data",
     "review_queue",
+    "batch_upload",
     "score_import",
     "certificate_pdf",
     "verification_load",

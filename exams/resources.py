@@ -7,6 +7,8 @@ natural key (project code; person + project within the chosen session), never on
 escape cells that a spreadsheet would run as formulas.
 """
 
+import copy
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,7 +56,14 @@ class ChineseBooleanWidget(BooleanWidget):
 
 class SafeExportResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
-        """All or nothing: a file with any invalid row is rolled back whole, also at the confirm step."""
+        """All or nothing: a file with any invalid row is rolled back whole, also at the confirm step.
+
+        The confirm step saves what the preview already showed, so it skips django-import-export's per-row
+        diff (a deep copy and an HTML diff of every row: half the import's time, shown nowhere).
+        """
+        if not kwargs.get("dry_run", False):
+            self._meta = copy.copy(type(self)._meta)  # this instance only; the class keeps its options
+            self._meta.skip_diff = True
         kwargs["rollback_on_validation_errors"] = True
         kwargs["use_transactions"] = True
         return super().import_data(dataset, **kwargs)
