@@ -18,5 +18,6 @@ urlpatterns = [
     path("portal/", include("registry.urls.portal")),
     path("reports/", include("registry.urls.reports")),
     path("supervision/", include("supervision.urls")),
+    path("verify/", include("registry.urls.verify")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role, sync_roles
 
 from .models import Employer, Level, Person, Prefecture, QualificationCertificate
+from .services.certificate_pdfs import certificates_pdf_ensure
 from .validators import resident_id_check_character, uscc_check_character
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed to the console and in the README on purpose
@@ -157,6 +158,7 @@ def demo_seed() -> DemoSummary:
         )
 
     applications = _demo_applications(employers=employers)
+    certificates_pdf_ensure()  # issued certificates get their PDFs now, not from a worker
     return DemoSummary(
         users=users, employers=len(employers), people=len(DEMO_PEOPLE), applications=applications
     )

@@ -45,3 +45,16 @@ class MaterialAttachForm(forms.Form):
 
 class RevokeForm(ReasonForm):
     pass
+
+
+class VerifyForm(forms.Form):
+    """The public lookup by certificate number and the holder's full name (both needed)."""
+
+    number = forms.CharField(
+        label=_("Certificate number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "HLJ-ZC2-2026-00017", "autocomplete": "off"}),
+    )
+    name = forms.CharField(
+        label=_("Holder's full name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )

@@ -311,3 +311,36 @@ def applications_matching(*, queryset: QuerySet[Application], term: str) -> Quer
     named = Person.objects.filter(name__startswith=raw)
     employers = Employer.objects.filter(name__icontains=raw)
     return queryset.filter(Q(person__in=named.values("pk")) | Q(employer__in=employers.values("pk")))
+
+
+# --- public verification and certificate downloads ---------------------------------------------------
+
+
+def _verifiable_certificates() -> QuerySet[RegistrationCertificate]:
+    return RegistrationCertificate.objects.select_related("person", "employer").prefetch_related("projects")
+
+
+def certificate_by_token(*, token: str) -> RegistrationCertificate | None:
+    """The certificate a QR code names, or None. Junk tokens are refused before any query."""
+    from .verification import verification_token_is_well_formed
+
+    if not verification_token_is_well_formed(token):
+        return None
+    return _verifiable_certificates().filter(verification_token=token).first()
+
+
+def certificate_by_number_and_name(*, number: str, name: str) -> RegistrationCertificate | None:
+    """The certificate with this number *if* `name` is its holder's; None otherwise, the same None as for
+    an unknown number, and compared in constant time, so neither answer nor timing reveals valid numbers."""
+    from .verification import holder_name_matches
+
+    number = (number or "").strip().upper()
+    certificate = _verifiable_certificates().filter(number=number).first() if number else None
+    actual = certificate.person.name if certificate is not None else "\u0000" * 8
+    matches = holder_name_matches(name, actual)  # compared even for an unknown number
+    return certificate if certificate is not None and matches else None
+
+
+def certificates_of_employer(*, employer: Employer) -> QuerySet[RegistrationCertificate]:
+    """An employer's certificates: the only ones its portal users may download."""
+    return RegistrationCertificate.objects.filter(employer=employer)

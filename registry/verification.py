@@ -1,7 +1,7 @@
 """Building blocks of the public certificate verification page (/verify/, no login).
 
 - Each certificate carries an unguessable token (`verification_token_new`, 144 random bits) printed in its
-  QR code as `/verify/?t=TOKEN`. The token, not the certificate number, is what the QR code reveals, so
+  QR code as `/verify/TOKEN/`. The token, not the certificate number, is what the QR code reveals, so
   numbers (which are sequential) cannot be walked.
 - Without a token, a visitor must give the certificate number *and* the holder's exact name; a mismatch
   gets the same answer as an unknown number, so there is no oracle for valid numbers.
@@ -16,7 +16,6 @@ import re
 import secrets
 import unicodedata
 from typing import Literal
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -32,7 +31,7 @@ LookupKind = Literal["token", "number"]
 
 
 def verification_token_new() -> str:
-    """A fresh token for a certificate: store it unique (see the proposed field in the report/README)."""
+    """A fresh token for a certificate (RegistrationCertificate.verification_token, unique)."""
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
@@ -42,8 +41,12 @@ def verification_token_is_well_formed(token: str) -> bool:
 
 
 def verification_url(token: str) -> str:
-    """The absolute URL the QR code carries."""
-    return f"{settings.SITE_URL}{VERIFY_PATH}?{urlencode({'t': token})}"
+    """The absolute URL the QR code carries: SITE_URL/verify/TOKEN/ (the `verify:token` page).
+
+    A path, not a query string, so the URL is short (a smaller QR code) and the token, being URL-safe
+    base64, needs no escaping.
+    """
+    return f"{settings.SITE_URL}{VERIFY_PATH}{token}/"
 
 
 def normalise_holder_name(name: str) -> str:

@@ -10,10 +10,12 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from celery.result import allow_join_result
 from django.conf import settings
 from django.db import connection
 
@@ -38,6 +40,44 @@ def _database_url() -> str | None:
     )
 
 
+@contextmanager
+def worker_process(*, queue: str, log: Path, extra_env: dict[str, str] | None = None):
+    """Run a real worker (solo pool) consuming `queue`, with the test-only tasks of tests/celery_tasks.py;
+    yield its Popen once it answers a ping; terminate it on exit (if it is still alive)."""
+    hostname = f"{queue}-{uuid.uuid4().hex[:6]}@localhost"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
+        **(extra_env or {}),
+    }
+    url = _database_url()
+    if url:
+        env["DATABASE_URL"] = url
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues", queue,
+               "--hostname", hostname, "--without-gossip", "--without-mingle", "--loglevel=INFO",
+               "--include", "tests.celery_tasks"]  # fmt: skip
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(destination=[hostname], timeout=1):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}", pytrace=False)
+        process.hostname = hostname  # type: ignore[attr-defined]
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     from tests.conftest import service_missing
@@ -48,36 +88,9 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
             pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
         pytest.skip(reason)
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    hostname = f"{queue}@localhost"
     log = tmp_path_factory.mktemp("celery") / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
-    }
-    with django_db_blocker.unblock():
-        url = _database_url()
-    if url:
-        env["DATABASE_URL"] = url
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues", queue,
-               "--hostname", hostname, "--without-gossip", "--without-mingle", "--loglevel=INFO"]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not celery_app.control.ping(destination=[hostname], timeout=1):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}", pytrace=False)
-        yield WorkerHandle(queue=queue, hostname=hostname, log=log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with django_db_blocker.unblock(), worker_process(queue=queue, log=log) as process:
+        yield WorkerHandle(queue=queue, hostname=process.hostname, log=log)
 
 
 @pytest.fixture
@@ -88,6 +101,35 @@ def through_broker(celery_worker):
     conf.task_always_eager = False
     conf.task_default_queue = celery_worker.queue
     try:
-        yield celery_worker
+        # The test waits on results (`.get()`), which Celery refuses while its process-global "inside a
+        # task" flag is set. Eager tasks run concurrently in threads (the concurrency tests' transitions)
+        # can leave that flag set: each restores the value it found. The test process is never a task.
+        with allow_join_result():
+            yield celery_worker
     finally:
         conf.task_always_eager, conf.task_default_queue = saved
+
+
+@contextmanager
+def broker_unreachable(url: str = "redis://127.0.0.1:1/0"):
+    """Within the block, tasks are sent (not run in-process) to a broker nothing listens on: the moment
+    Redis is down. The app's connection and producer pools are swapped out and restored afterwards, so
+    neither a connection made before the block nor the dead one leaks across it."""
+    conf = celery_app.conf
+    saved = (
+        conf.get("broker_write_url"),
+        conf.task_always_eager,
+        celery_app._pool,
+        celery_app.amqp._producer_pool,
+    )
+    # broker_write_url, not broker_url: Celery reads the CELERY_BROKER_URL environment variable before
+    # conf.broker_url, so only the write URL setting can point the producer elsewhere.
+    conf.broker_write_url, conf.task_always_eager = url, False
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        # Not closed: kombu's global producer pools are keyed by connection and would hand the closed
+        # pool out again. The dead broker's pool holds no live connection; it is simply dropped.
+        conf.broker_write_url, conf.task_always_eager = saved[0], saved[1]
+        celery_app._pool, celery_app.amqp._producer_pool = saved[2], saved[3]

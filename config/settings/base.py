@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -152,7 +153,29 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis keeps a delivered, unacknowledged message aside and puts it back on the queue when a worker
+# finds it older than visibility_timeout (at start-up and every restore interval x throttle seconds).
+# That is how a task whose worker died mid-task (acks late) runs again; a task must finish well within it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+# The periodic jobs (`make worker` runs beat), at Asia/Shanghai times (CELERY_TIMEZONE). Each has a
+# management command of the same purpose for running it by hand.
+CELERY_BEAT_SCHEDULE = {
+    "expire-certificates": {"task": "registry.expire_certificates", "schedule": crontab(hour=0, minute=10)},
+    "apply-deemed-acceptance": {
+        "task": "registry.apply_deemed_acceptance",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "send-staff-digest": {"task": "registry.send_staff_digest", "schedule": crontab(hour=8, minute=0)},
+    "send-expiry-reminders": {
+        "task": "registry.send_expiry_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "sweep-certificate-pdfs": {"task": "registry.sweep_certificate_pdfs", "schedule": crontab(minute="*/15")},
+}
 
 # --- logging ----------------------------------------------------------------------------------------
 LOGGING = {

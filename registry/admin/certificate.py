@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from registry.forms import RevokeForm
 from registry.models import AuditEntry, Batch, RegistrationCertificate
 from registry.services.batches import batch_submit
+from registry.services.certificate_pdfs import certificate_pdf_generate
 from registry.services.certificates import certificate_revoke
+from registry.views.certificates import certificate_pdf_response
 from registry.workflow import CertificateState, action_label, state_label
 
 
@@ -81,8 +83,12 @@ class RegistrationCertificateAdmin(admin.ModelAdmin):
         "application",
         "previous",
         "created_at",
+        "pdf_state",
+        "pdf_generated_at",
+        "pdf_error",
     )
     fields = readonly_fields
+    actions = ["regenerate_pdfs"]
 
     def has_add_permission(self, request) -> bool:
         return False  # certificates come only from issuing an application
@@ -92,6 +98,11 @@ class RegistrationCertificateAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "<int:object_id>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="registry_registrationcertificate_pdf",
+            ),
             path(
                 "<int:object_id>/revoke/",
                 self.admin_site.admin_view(self.revoke_view),
@@ -103,6 +114,8 @@ class RegistrationCertificateAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["pdf_url"] = reverse("admin:registry_registrationcertificate_pdf", args=[obj.pk])
         if (
             obj is not None
             and obj.state == CertificateState.VALID
@@ -112,6 +125,27 @@ class RegistrationCertificateAdmin(admin.ModelAdmin):
                 "admin:registry_registrationcertificate_revoke", args=[obj.pk]
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def pdf_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The certificate's current PDF (generated now if missing or stale), for staff who may view it."""
+        certificate = get_object_or_404(RegistrationCertificate, pk=object_id)
+        if not self.has_view_permission(request, certificate):
+            raise PermissionDenied
+        return certificate_pdf_response(certificate)
+
+    @admin.action(description=_("Regenerate the PDF of the selected certificates"), permissions=["change"])
+    def regenerate_pdfs(self, request, queryset) -> None:
+        done, failed = 0, []
+        for pk in queryset.order_by("pk").values_list("pk", flat=True):
+            certificate = certificate_pdf_generate(certificate_id=pk, force=True)
+            if certificate.pdf_error:
+                failed.append(f"{certificate.number}: {certificate.pdf_error}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("%(n)d PDF(s) regenerated.") % {"n": done}, messages.SUCCESS)
+        for message in failed:
+            self.message_user(request, message, messages.ERROR)
 
     def revoke_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         certificate = get_object_or_404(RegistrationCertificate, pk=object_id)

@@ -3,6 +3,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.verification import verification_token_new
 from registry.workflow import CertificateState, CertificateWorkflow
 
 from .choices import Level
@@ -26,6 +27,11 @@ def certificate_number(*, year: int, level: int, sequence: int) -> str:
     See docs/decisions/0001-certificate-numbers.md.
     """
     return f"HLJ-ZC{level}-{year}-{sequence:05d}"
+
+
+def certificate_pdf_path(instance: "RegistrationCertificate", filename: str) -> str:
+    """Under private storage, one stable name per certificate: regenerating replaces the file."""
+    return f"certificates/{instance.year}/{instance.number}.pdf"
 
 
 class RegistrationCertificate(CertificateWorkflow):
@@ -72,6 +78,25 @@ class RegistrationCertificate(CertificateWorkflow):
         related_name="successor",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The public verification page finds a certificate by this token (its QR code carries it), never by
+    # its sequential number alone: docs/decisions/0005-public-verification.md.
+    verification_token = models.CharField(
+        _("verification token"), max_length=32, unique=True, default=verification_token_new, editable=False
+    )
+    # The generated PDF (registry/services/certificate_pdfs.py). `pdf_state` is the state it prints, so a
+    # state change makes it stale in a query the sweep can run; `pdf_fingerprint` is a hash of everything
+    # it prints, so generating it again for an unchanged certificate writes nothing.
+    pdf = models.FileField(_("PDF"), upload_to=certificate_pdf_path, max_length=200, blank=True)
+    pdf_state = models.CharField(
+        _("state printed in the PDF"), max_length=20, choices=CertificateState.choices, blank=True
+    )
+    pdf_fingerprint = models.CharField(_("PDF fingerprint"), max_length=64, blank=True)
+    pdf_generated_at = models.DateTimeField(_("PDF generated at"), null=True, blank=True)
+    pdf_error = models.TextField(
+        _("PDF error"),
+        blank=True,
+        help_text=_("Why the PDF could not be generated; regenerating clears it."),
+    )
 
     class Meta:
         verbose_name = _("registration certificate")

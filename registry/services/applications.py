@@ -27,12 +27,25 @@ from registry.services.audit import audit_record
 from registry.workflow import ApplicationState, transition_label
 
 
-def _after_transition(application_id: int, transition: str) -> None:
+def _after_transition(application_id: int, transition: str, audit_entry_id: int | None = None) -> None:
     """Side effects of a committed transition: THE hook point for notifications and certificate PDFs.
 
-    Runs after commit only (transaction.on_commit). Enqueue idempotent Celery tasks from here, taking
-    ids, e.g. `notify_employer.delay(application_id=..., transition=...)`. Nothing is enqueued yet.
+    Runs after commit only (transaction.on_commit). Enqueues idempotent Celery tasks taking ids: the
+    employer's e-mail about this transition (sent once per audit row) and, once issued, the PDF of the
+    new certificate. A broker that is down is logged, not raised (`enqueue`): the transition stands, and
+    the PDF sweep produces the certificate later. (Certificates that end by this issuance, superseded or
+    cancelled, are enqueued by registry/services/certificates.py.)
     """
+    from registry.models import RegistrationCertificate
+    from registry.services.certificate_pdfs import certificate_pdf_enqueue, enqueue
+    from registry.tasks import notify_employer
+
+    if audit_entry_id is not None:
+        enqueue(notify_employer, application_id=application_id, audit_entry_id=audit_entry_id)
+    if transition == "issue":
+        produced = RegistrationCertificate.objects.filter(application_id=application_id)
+        for certificate_id in produced.values_list("pk", flat=True):
+            certificate_pdf_enqueue(certificate_id)
 
 
 def _today() -> dt.date:
@@ -72,7 +85,7 @@ def _move(
     except (TransitionNotAllowed, ConcurrentTransition):
         locked.state = from_state  # for the message: the state we found, not a half-moved one
         raise _not_allowed(locked, name) from None
-    audit_record(
+    entry = audit_record(
         application=locked,
         transition=name,
         from_state=from_state,
@@ -81,7 +94,7 @@ def _move(
         comment=comment,
         detail=detail,
     )
-    transaction.on_commit(partial(_after_transition, locked.pk, name))
+    transaction.on_commit(partial(_after_transition, locked.pk, name, entry.pk))
     return locked
 
 

@@ -16,6 +16,7 @@ from django_fsm import TransitionNotAllowed
 from registry.models import Application, CertificateCounter, RegistrationCertificate
 from registry.models.certificate import certificate_number, validity_end
 from registry.services.audit import audit_record
+from registry.services.certificate_pdfs import certificate_pdf_enqueue_on_commit
 from registry.workflow import ApplicationKind, CertificateState
 
 
@@ -62,6 +63,8 @@ def _end(certificate: RegistrationCertificate, name: str, *, on: dt.date, by, re
             code="certificate_not_valid",
         ) from None
     certificate.save()
+    # Its PDF now prints the wrong state: regenerate it, saying so, once this commits.
+    certificate_pdf_enqueue_on_commit(certificate.pk)
     audit_record(
         certificate=certificate,
         transition=name,

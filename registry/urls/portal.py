@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import applications, batches, holders, portal, signup
+from registry.views import applications, batches, certificates, holders, portal, signup
 
 app_name = "portal"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("materials/<int:pk>/replace/", applications.material_replace_view, name="material_replace"),
     path("holders/", holders.holders, name="holders"),
     path("holders/<int:pk>/", holders.holder_detail, name="holder_detail"),
+    path("certificates/<int:pk>/pdf/", certificates.portal_certificate_pdf, name="certificate_pdf"),
 ]

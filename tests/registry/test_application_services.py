@@ -202,7 +202,8 @@ def test_after_transition_runs_only_after_commit(
         services.application_accept(application=application, by=association_user)
     assert len(callbacks) == 1
     assert callbacks[0].func is services._after_transition
-    assert callbacks[0].args == (application.pk, "accept")
+    entry = AuditEntry.objects.get(application=application, transition="accept")
+    assert callbacks[0].args == (application.pk, "accept", entry.pk)
 
 
 def test_audit_rows_cannot_be_rewritten_or_deleted(monday, association_user):

@@ -38,7 +38,7 @@ def test_junk_is_not_a_well_formed_token(junk):
 def test_the_qr_url_carries_the_token_not_the_number(settings):
     settings.SITE_URL = "https://registry.example.cn"
     token = verification_token_new()
-    assert verification_url(token) == f"https://registry.example.cn/verify/?t={token}"
+    assert verification_url(token) == f"https://registry.example.cn/verify/{token}/"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('exams', '0004_seed_starter_projects'),
-        ('registry', '0005_applications_certificates_materials'),
+        ('registry', '0006_certificate_pdf_and_verification_token'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,247 @@
+"""The certificate PDF on file: built from the models, generated idempotently, never lost.
+
+- `certificate_document(certificate)` turns the models into the renderer's frozen CertificateDocument.
+- `certificate_pdf_generate(certificate_id=...)` renders and stores it under one stable name per
+  certificate. The fingerprint of what was printed is stored beside it, so generating again for an
+  unchanged certificate writes nothing (run twice: one file), and a state change (revoked, superseded,
+  cancelled, expired) makes it stale: the next generation prints the new state.
+- A text the embedded font cannot draw (MissingGlyphsError) will fail the same way every time: it is
+  recorded on the certificate, logged and sent to staff once, and not retried (no retry storm).
+- `certificate_pdf_enqueue(certificate_id)` is the only way to ask a worker for one, after commit; a broker
+  that is down is logged, not raised, so the transition that asked still commits. The periodic sweep
+  (`certificates_pdf_sweep`, `python manage.py generate_missing_pdfs`) finds every missing or stale PDF by
+  a query on stored columns and produces it later: nothing is lost.
+"""
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from registry.materials import MaterialKind
+from registry.models import Material, RegistrationCertificate
+from registry.models.certificate import certificate_pdf_path
+from registry.pdf import (
+    CertificateDocument,
+    MissingGlyphsError,
+    PrintedProject,
+    PrintedState,
+    render_certificate_pdf,
+)
+from registry.services.notifications import notification_send_email_once
+from registry.verification import verification_url
+
+logger = logging.getLogger(__name__)
+
+# Bump when the layout changes, so that every stored PDF counts as stale and is printed again.
+RENDERER_VERSION = "1"
+
+
+def _photo(certificate: RegistrationCertificate) -> bytes | None:
+    """The person's photo, else the newest photo material of the issuing application, else none."""
+    person = certificate.person
+    files: list[FieldFile] = []
+    if person.photo:
+        files.append(person.photo)
+    material = (
+        Material.objects.filter(application_id=certificate.application_id, kind=MaterialKind.PHOTO)
+        .order_by("-uploaded_at", "-id")
+        .first()
+    )
+    if material is not None:
+        files.append(material.file)
+    for file in files:
+        try:
+            with file.open("rb") as handle:
+                return handle.read()
+        except OSError:  # a file lost from storage: print without it rather than not at all
+            logger.warning("certificate %s: photo %s unreadable", certificate.pk, file.name)
+    return None
+
+
+def certificate_document(certificate: RegistrationCertificate) -> CertificateDocument:
+    """What the PDF of `certificate` prints now: its state, the holder, the employer, the QR URL."""
+    projects = tuple(
+        PrintedProject(code=p.code, name=p.name) for p in certificate.projects.order_by("code", "pk")
+    )
+    return CertificateDocument(
+        number=certificate.number,
+        level=certificate.level,
+        holder_name=certificate.person.name,
+        id_number=certificate.person.id_number,
+        employer_name=certificate.employer.name,
+        projects=projects,
+        valid_from=certificate.valid_from,
+        valid_until=certificate.valid_until,
+        issued_on=certificate.issued_on,
+        verification_url=verification_url(certificate.verification_token),
+        photo=_photo(certificate),
+        state=PrintedState(certificate.state),
+        state_changed_on=certificate.ended_on,
+    )
+
+
+def certificate_document_fingerprint(doc: CertificateDocument) -> str:
+    """SHA-256 of everything printed (the photo by its own hash) and of the renderer version."""
+    fields = asdict(doc)
+    photo = fields.pop("photo")
+    fields["photo"] = hashlib.sha256(photo).hexdigest() if photo else None
+    fields["renderer"] = RENDERER_VERSION
+    payload = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _load(certificate_id: int) -> RegistrationCertificate:
+    return RegistrationCertificate.objects.select_related("person", "employer").get(pk=certificate_id)
+
+
+def certificate_pdf_generate(*, certificate_id: int, force: bool = False) -> RegistrationCertificate:
+    """Make the stored PDF print the certificate as it is now; return the certificate.
+
+    Idempotent: when the stored fingerprint matches, nothing is rendered or written (unless `force`).
+    The file name is the same every time (certificates/<year>/<number>.pdf): a regeneration replaces it.
+    Rendering happens outside the row lock; writing happens under it, so two workers racing on one
+    certificate leave one file and the fingerprint of what it holds.
+    """
+    certificate = _load(certificate_id)
+    doc = certificate_document(certificate)
+    fingerprint = certificate_document_fingerprint(doc)
+    if not force and certificate.pdf and certificate.pdf_fingerprint == fingerprint:
+        return certificate
+    try:
+        pdf = render_certificate_pdf(doc)
+    except MissingGlyphsError as error:
+        _record_permanent_failure(certificate, error)
+        return _load(certificate_id)
+
+    with transaction.atomic():
+        locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate_id)
+        if not force and locked.pdf and locked.pdf_fingerprint == fingerprint:
+            return locked  # another worker wrote the same PDF meanwhile
+        name = certificate_pdf_path(locked, "certificate.pdf")
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        stored = default_storage.save(name, ContentFile(pdf))
+        locked.pdf.name = stored
+        locked.pdf_state = locked.state
+        locked.pdf_fingerprint = fingerprint
+        locked.pdf_generated_at = timezone.now()
+        locked.pdf_error = ""
+        locked.save(update_fields=["pdf", "pdf_state", "pdf_fingerprint", "pdf_generated_at", "pdf_error"])
+    logger.info("certificate %s: PDF generated (%s, %d bytes)", certificate_id, locked.state, len(pdf))
+    return locked
+
+
+def _record_permanent_failure(certificate: RegistrationCertificate, error: MissingGlyphsError) -> None:
+    """Keep why on the row (the sweep skips it until someone regenerates), log it, tell staff once."""
+    message = str(error)
+    RegistrationCertificate.objects.filter(pk=certificate.pk).update(pdf_error=message[:2000])
+    logger.error("certificate %s: PDF cannot be generated: %s", certificate.pk, message)
+    recipients = staff_emails()
+    if not recipients:
+        return
+    with translation.override("zh-hans"):
+        subject = _("Certificate %(number)s: the PDF could not be generated") % {"number": certificate.number}
+        body = _(
+            "The PDF of registration certificate %(number)s could not be generated:\n\n%(error)s\n\n"
+            "Correct the data (for example, choose a character the font has for an uncommon one), then use "
+            "“Regenerate PDF” on the certificate in the administration site."
+        ) % {"number": certificate.number, "error": message}
+    notification_send_email_once(
+        key=f"certificate:{certificate.pk}:pdf-failed:{hashlib.sha256(message.encode()).hexdigest()[:12]}",
+        to=recipients,
+        subject=subject,
+        body=body,
+    )
+
+
+def staff_emails() -> list[str]:
+    """The e-mail addresses of active association staff (group `association`), deduplicated, sorted."""
+    from accounts.roles import Role
+
+    User = get_user_model()
+    emails = (
+        User.objects.filter(groups__name=str(Role.ASSOCIATION), is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    return sorted(set(emails))
+
+
+# --- finding and producing what is missing ---------------------------------------------------------------
+
+
+def certificates_pdf_outdated() -> QuerySet[RegistrationCertificate]:
+    """Certificates whose PDF is missing or prints another state than theirs, minus permanent failures."""
+    return RegistrationCertificate.objects.filter(pdf_error="").filter(Q(pdf="") | ~Q(pdf_state=F("state")))
+
+
+def certificate_pdf_enqueue(certificate_id: int) -> bool:
+    """Ask a worker for the PDF. Call after commit. False (and logged) when the broker is unreachable:
+    the certificate stays outdated and the sweep produces its PDF once the broker is back."""
+    from registry.tasks import generate_certificate_pdf
+
+    return enqueue(generate_certificate_pdf, certificate_id=certificate_id)
+
+
+def certificate_pdf_enqueue_on_commit(certificate_id: int) -> None:
+    transaction.on_commit(lambda: certificate_pdf_enqueue(certificate_id))
+
+
+def certificates_pdf_sweep() -> int:
+    """Enqueue every outdated PDF (periodic task); returns how many were enqueued."""
+    ids = list(certificates_pdf_outdated().order_by("pk").values_list("pk", flat=True))
+    return sum(1 for pk in ids if certificate_pdf_enqueue(pk))
+
+
+def certificates_pdf_ensure() -> int:
+    """Generate every outdated PDF now, in this process (seed_demo, the management command)."""
+    ids = list(certificates_pdf_outdated().order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
+        certificate_pdf_generate(certificate_id=pk)
+    return len(ids)
+
+
+def certificate_pdf_current(*, certificate_id: int) -> RegistrationCertificate:
+    """The certificate with an up-to-date PDF, generated here and now if missing or stale (downloads)."""
+    certificate = _load(certificate_id)
+    if certificate.pdf and certificate.pdf_state == certificate.state and not certificate.pdf_error:
+        return certificate
+    return certificate_pdf_generate(certificate_id=certificate_id)
+
+
+# --- enqueueing that survives a broker outage ------------------------------------------------------------
+
+
+def enqueue(task, **kwargs) -> bool:
+    """`task.delay(**kwargs)`, but a broker that is down is logged and reported as False, not raised.
+
+    Called from `transaction.on_commit` hooks: an exception there would turn a committed transition into
+    an error page. With the embedded default (no broker) the task runs here and now; its failure is
+    logged too, and the sweeps do the work later.
+    """
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import RedisError
+
+    try:
+        task.delay(**kwargs)
+    except (OperationalError, RedisError, ConnectionError, OSError) as error:
+        logger.error("could not enqueue %s%s: %s: %s", task.name, kwargs, type(error).__name__, error)
+        return False
+    except Exception:
+        if not settings.CELERY_TASK_ALWAYS_EAGER and not task.app.conf.task_always_eager:
+            raise
+        logger.exception("task %s%s failed in-process", task.name, kwargs)
+        return False
+    return True

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from registry.views import verify
+
+app_name = "verify"
+
+urlpatterns = [
+    path("", verify.verify_form, name="form"),
+    # Any path segment: a malformed token gets the same "not found" page (and counts against the limit).
+    path("<str:token>/", verify.verify_token, name="token"),
+]

@@ -1,0 +1,67 @@
+"""The public certificate verification page (/verify/, no login): docs/decisions/0005-public-verification.md.
+
+Two ways in: the QR code's URL (/verify/<token>/) or the form (certificate number + the holder's full
+name, by POST so names stay out of URLs and logs). Every lookup counts against the client's rate limit;
+over it, a 429 page. A wrong name and an unknown number get the very same "not found" answer.
+"""
+
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from registry import selectors
+from registry.forms import VerifyForm
+from registry.models import RegistrationCertificate
+from registry.validators import mask_resident_id
+from registry.verification import mask_name, verification_rate_limited
+
+
+def _result(certificate: RegistrationCertificate) -> dict:
+    """What the public may see: never the full name, the full ID number or the photo."""
+    return {
+        "number": certificate.number,
+        "state": certificate.state,
+        "state_label": certificate.get_state_display(),
+        "ended_on": certificate.ended_on,
+        "level_label": certificate.get_level_display(),
+        "masked_name": mask_name(certificate.person.name),
+        "masked_id": mask_resident_id(certificate.person.id_number),
+        "employer": certificate.employer.name,
+        "projects": [f"{p.code} {p.name}" for p in certificate.projects.all()],
+        "valid_from": certificate.valid_from,
+        "valid_until": certificate.valid_until,
+        "issued_on": certificate.issued_on,
+    }
+
+
+def _too_many(request):
+    return render(request, "registry/verify/rate_limited.html", status=429)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_form(request):
+    form = VerifyForm(request.POST if request.method == "POST" else None)
+    context: dict = {"form": form}
+    if request.method == "POST":
+        if verification_rate_limited(request, kind="number"):
+            return _too_many(request)
+        if form.is_valid():
+            certificate = selectors.certificate_by_number_and_name(
+                number=form.cleaned_data["number"], name=form.cleaned_data["name"]
+            )
+            context["searched"] = True
+            context["result"] = _result(certificate) if certificate is not None else None
+    return render(request, "registry/verify/form.html", context)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def verify_token(request, token: str):
+    if verification_rate_limited(request, kind="token"):
+        return _too_many(request)
+    certificate = selectors.certificate_by_token(token=token)
+    context = {"form": VerifyForm(), "searched": True}
+    context["result"] = _result(certificate) if certificate is not None else None
+    status = 200 if certificate is not None else 404
+    return render(request, "registry/verify/form.html", context, status=status)

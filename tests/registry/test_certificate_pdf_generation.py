@@ -1,0 +1,277 @@
+"""Certificate PDFs on file: produced after issuing, idempotent, stale on a state change, never lost,
+permanent font failures told to staff once, and downloads scoped to who may see them.
+
+Tasks run in-process here (the test settings' eager Celery); tests/registry/test_certificate_pdf_worker.py
+runs the same through the real Redis and a real worker.
+"""
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.urls import reverse
+from PIL import Image
+
+from accounts.roles import Role
+from registry.models import Material, NotificationLog, RegistrationCertificate
+from registry.pdf.certificate import PAGE_HEIGHT, QR_BORDER_MODULES, QR_SIZE, QR_X, QR_Y
+from registry.pdf.sample import sample_photo
+from registry.services import applications as services
+from registry.services.certificate_pdfs import (
+    certificate_document,
+    certificate_pdf_generate,
+    certificates_pdf_outdated,
+)
+from registry.services.certificates import certificate_revoke
+from registry.verification import verification_url
+from registry.workflow import ApplicationKind
+from tests.celery_worker import broker_unreachable
+from tests.factories import (
+    ApplicationFactory,
+    EmployerFactory,
+    MetrologyProjectFactory,
+    RegistrationCertificateFactory,
+    UserFactory,
+)
+from tests.registry.test_certificate_pdf import _qr_matrix
+
+pytestmark = pytest.mark.django_db
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+
+
+def _issue(by, django_capture_on_commit_callbacks, **kwargs) -> RegistrationCertificate:
+    application = ApplicationFactory(approved=True, projects=[MetrologyProjectFactory()], **kwargs)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_issue(application=application, by=by)
+    return RegistrationCertificate.objects.get(application=application)
+
+
+def _pdf_text(certificate: RegistrationCertificate, tmp_path: Path) -> str:
+    path = tmp_path / "c.pdf"
+    with certificate.pdf.open("rb") as handle:
+        path.write_bytes(handle.read())
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(out.split())
+
+
+@needs_poppler
+def test_issuing_produces_the_pdf_after_commit(
+    association_user, django_capture_on_commit_callbacks, tmp_path
+):
+    certificate = _issue(association_user, django_capture_on_commit_callbacks, person__name="李喆堃")
+    assert certificate.pdf.name == f"certificates/{certificate.year}/{certificate.number}.pdf"
+    assert default_storage.exists(certificate.pdf.name)
+    assert certificate.pdf_state == "valid"
+    assert certificate.pdf_generated_at is not None
+    text = _pdf_text(certificate, tmp_path)
+    assert "企业注册计量师注册证" in text
+    assert "李喆堃" in text
+    assert certificate.number in text
+
+
+def test_nothing_is_enqueued_when_the_issue_rolls_back(association_user, django_capture_on_commit_callbacks):
+    application = ApplicationFactory(approved=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.application_issue(application=application, by=association_user)
+    # The PDF is asked for only by the after-commit hook: before it runs, nothing exists.
+    assert not RegistrationCertificate.objects.get(application=application).pdf
+    assert [c.func for c in callbacks] == [services._after_transition]
+
+
+def test_generating_twice_writes_one_file_under_the_same_name(
+    association_user, django_capture_on_commit_callbacks
+):
+    certificate = _issue(association_user, django_capture_on_commit_callbacks)
+    first = (certificate.pdf.name, certificate.pdf_fingerprint, certificate.pdf_generated_at)
+    again = certificate_pdf_generate(certificate_id=certificate.pk)
+    assert (again.pdf.name, again.pdf_fingerprint, again.pdf_generated_at) == first
+    forced = certificate_pdf_generate(certificate_id=certificate.pk, force=True)
+    assert forced.pdf.name == first[0]  # replaced, not "..._aB3x9.pdf" beside it
+    assert forced.pdf_generated_at > first[2]
+    folder = Path(default_storage.path(first[0])).parent
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(certificate.number)) == [
+        f"{certificate.number}.pdf"
+    ]
+
+
+@needs_poppler
+def test_revoking_makes_the_pdf_stale_and_the_new_one_says_so(
+    association_user, django_capture_on_commit_callbacks, tmp_path
+):
+    certificate = _issue(association_user, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:  # as if the worker were away
+        certificate_revoke(certificate=certificate, by=association_user, reason="证书涂改")
+    assert len(callbacks) == 1  # the revoke asked for a new PDF after commit
+    assert list(certificates_pdf_outdated()) == [certificate]  # stale until regenerated
+    call_command("generate_missing_pdfs", stdout=io.StringIO())
+    certificate.refresh_from_db()
+    assert certificate.pdf_state == "revoked"
+    assert "已撤销" in _pdf_text(certificate, tmp_path)
+    assert not certificates_pdf_outdated().exists()
+
+
+def test_a_change_supersedes_the_old_certificate_and_both_pdfs_follow(
+    association_user, django_capture_on_commit_callbacks
+):
+    old = _issue(association_user, django_capture_on_commit_callbacks)
+    change = ApplicationFactory(
+        approved=True,
+        kind=ApplicationKind.CHANGE_EMPLOYER_NAME,
+        person=old.person,
+        employer=old.employer,
+        level=old.level,
+        target_certificate=old,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_issue(application=change, by=association_user)
+    old.refresh_from_db()
+    new = RegistrationCertificate.objects.get(application=change)
+    assert (old.state, old.pdf_state) == ("superseded", "superseded")
+    assert (new.state, new.pdf_state) == ("valid", "valid")
+    assert new.verification_token != old.verification_token
+
+
+def test_a_broker_that_is_down_does_not_undo_the_issue_and_the_sweep_catches_up(
+    association_user, django_capture_on_commit_callbacks, caplog
+):
+    with broker_unreachable():
+        certificate = _issue(association_user, django_capture_on_commit_callbacks)
+    assert certificate.application.state == "issued"
+    assert not certificate.pdf
+    assert "could not enqueue registry.generate_certificate_pdf" in caplog.text
+    assert list(certificates_pdf_outdated()) == [certificate]
+    call_command("generate_missing_pdfs", stdout=io.StringIO())
+    certificate.refresh_from_db()
+    assert certificate.pdf
+    assert certificate.pdf_state == "valid"
+
+
+def test_a_character_the_font_lacks_is_recorded_and_told_to_staff_once(
+    django_capture_on_commit_callbacks, caplog
+):
+    staff = UserFactory(role=Role.ASSOCIATION, email="staff@example.cn")
+    certificate = _issue(staff, django_capture_on_commit_callbacks, person__name="王䶮")
+    assert not certificate.pdf
+    assert "U+4DAE" in certificate.pdf_error
+    assert "PDF cannot be generated" in caplog.text
+    certificate_pdf_generate(certificate_id=certificate.pk)  # a retry changes nothing and sends nothing
+    failures = [m for m in mail.outbox if m.to == ["staff@example.cn"] and "PDF" in m.subject]
+    assert len(failures) == 1
+    assert certificate.number in failures[0].subject
+    assert not certificates_pdf_outdated().exists()  # the sweep leaves it until someone regenerates
+
+
+def test_the_document_takes_the_photo_material_and_the_token_url(association_user, settings):
+    settings.SITE_URL = "https://registry.example.cn"
+    certificate = RegistrationCertificateFactory(
+        projects=[MetrologyProjectFactory(code="0101", name="量块检定")]
+    )
+    assert certificate_document(certificate).photo is None
+    Material.objects.create(  # as attached while the application was a draft
+        application=certificate.application,
+        kind="photo",
+        file=ContentFile(sample_photo(), name="photo.jpg"),
+        checksum="0" * 64,
+    )
+    doc = certificate_document(certificate)
+    assert doc.photo == sample_photo()
+    assert doc.id_number == certificate.person.id_number
+    assert doc.verification_url == f"https://registry.example.cn/verify/{certificate.verification_token}/"
+    assert [(p.code, p.name) for p in doc.projects] == [("0101", "量块检定")]
+
+
+@needs_poppler
+def test_the_qr_code_in_the_generated_pdf_carries_the_token_url(tmp_path):
+    """Sample the page at 300 dpi at the centre of every QR module, as the phase-1 layout test does."""
+    certificate = certificate_pdf_generate(certificate_id=RegistrationCertificateFactory().pk)
+    url = verification_url(certificate.verification_token)
+    (tmp_path / "c.pdf").write_bytes(certificate.pdf.open("rb").read())
+    subprocess.run(["pdftoppm", "-png", "-r", "300", "-singlefile", str(tmp_path / "c.pdf"),
+                    str(tmp_path / "page")], check=True)  # fmt: skip
+    image = Image.open(tmp_path / "page.png").convert("L")
+    expected = _qr_matrix(url)
+    module = QR_SIZE / (len(expected) + 2 * QR_BORDER_MODULES)
+    scale = 300 / 72
+    mismatches = 0
+    for r, row in enumerate(expected):
+        for c, dark_expected in enumerate(row):
+            x = QR_X + (QR_BORDER_MODULES + c + 0.5) * module
+            y = PAGE_HEIGHT - (QR_Y + QR_SIZE - (QR_BORDER_MODULES + r + 0.5) * module)
+            mismatches += (image.getpixel((round(x * scale), round(y * scale))) < 128) != dark_expected
+    assert mismatches == 0
+    assert url.endswith(f"/verify/{certificate.verification_token}/")
+
+
+# --- downloads ---------------------------------------------------------------------------------------
+
+
+def test_staff_download_the_pdf_from_the_admin_generated_if_missing(client, association_user):
+    certificate = RegistrationCertificateFactory()
+    client.force_login(association_user)
+    change = client.get(reverse("admin:registry_registrationcertificate_change", args=[certificate.pk]))
+    url = reverse("admin:registry_registrationcertificate_pdf", args=[certificate.pk])
+    assert url in change.content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert f"{certificate.number}.pdf" in response["Content-Disposition"]
+
+
+def test_the_admin_download_needs_permission_to_view_certificates(client, training_centre_user):
+    certificate = RegistrationCertificateFactory()
+    client.force_login(training_centre_user)
+    response = client.get(reverse("admin:registry_registrationcertificate_pdf", args=[certificate.pk]))
+    assert response.status_code == 403
+
+
+def test_the_regenerate_action_replaces_the_pdf(client, association_user):
+    certificate = certificate_pdf_generate(certificate_id=RegistrationCertificateFactory().pk)
+    client.force_login(association_user)
+    response = client.post(
+        reverse("admin:registry_registrationcertificate_changelist"),
+        {"action": "regenerate_pdfs", "_selected_action": [certificate.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    regenerated = RegistrationCertificate.objects.get(pk=certificate.pk)
+    assert regenerated.pdf.name == certificate.pdf.name
+    assert regenerated.pdf_generated_at > certificate.pdf_generated_at
+
+
+def test_the_portal_serves_only_the_users_own_employers_certificates(client):
+    mine = RegistrationCertificateFactory()
+    theirs = RegistrationCertificateFactory(application__employer=EmployerFactory())
+    clerk = UserFactory(role=Role.ENTERPRISE, employer=mine.employer)
+    client.force_login(clerk)
+    response = client.get(reverse("portal:certificate_pdf", args=[mine.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(reverse("portal:certificate_pdf", args=[theirs.pk])).status_code == 404
+    assert reverse("portal:certificate_pdf", args=[mine.pk]) == f"/portal/certificates/{mine.pk}/pdf/"
+
+
+def test_the_portal_download_is_for_enterprise_users_only(client, association_user):
+    certificate = RegistrationCertificateFactory()
+    client.force_login(UserFactory(role=Role.BUREAU))
+    assert client.get(reverse("portal:certificate_pdf", args=[certificate.pk])).status_code == 403
+    client.logout()
+    assert client.get(reverse("portal:certificate_pdf", args=[certificate.pk])).status_code == 302
+
+
+def test_the_staff_failure_notice_never_carries_a_resident_id(django_capture_on_commit_callbacks):
+    UserFactory(role=Role.ASSOCIATION, email="staff@example.cn")
+    certificate = _issue(
+        UserFactory(role=Role.ASSOCIATION), django_capture_on_commit_callbacks, person__name="王䶮"
+    )
+    for log in NotificationLog.objects.all():
+        assert certificate.person.id_number not in log.body
+    for message in mail.outbox:
+        assert certificate.person.id_number not in message.body
