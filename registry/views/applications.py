@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,12 +30,8 @@ def _application(request, pk):
     return employer, get_object_or_404(selectors.employer_applications(employer=employer), pk=pk)
 
 
-def certificate_pdf_url(certificate) -> str | None:
-    """The download link of the certificates engineer's view, when that view is installed."""
-    try:
-        return reverse("portal:certificate_pdf", args=[certificate.pk])
-    except NoReverseMatch:
-        return None
+def certificate_pdf_url(certificate) -> str:
+    return reverse("portal:certificate_pdf", args=[certificate.pk])
 
 
 def _history(application, employer):
