@@ -17,14 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from registry import forms
+from registry.admin.audit import AuditEntryInlineBase
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
 from registry.materials import MaterialKind, describe_missing
-from registry.models import Application, AuditEntry, Material
+from registry.models import Application, Material
 from registry.selectors import application_missing_materials, applications_matching, review_queue
 from registry.services import applications as services
 from registry.services.materials import EDITABLE_STATES, material_attach
 from registry.workdays import working_days_between
-from registry.workflow import Actor, ApplicationState, action_label, state_label
+from registry.workflow import Actor, ApplicationState
 
 # name → (form class, how to call the service with the form's cleaned data)
 TRANSITIONS = {
@@ -82,41 +83,10 @@ class MaterialInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, obj.original_name or obj.file.name)
 
 
-class AuditEntryInline(admin.TabularInline):
-    """History, read-only: audit rows are never edited or deleted."""
-
-    model = AuditEntry
+class AuditEntryInline(AuditEntryInlineBase):
     fk_name = "application"
-    extra = 0
-    can_delete = False
-    fields = ("at", "action", "from_label", "to_label", "by", "is_system", "comment", "detail")
+    fields = (*AuditEntryInlineBase.fields, "detail")
     readonly_fields = fields
-    ordering = ("at", "id")
-    verbose_name_plural = _("history")
-
-    @admin.display(description=_("action"))
-    def action(self, obj: AuditEntry) -> str:
-        return action_label(obj.transition)
-
-    @admin.display(description=_("from"))
-    def from_label(self, obj: AuditEntry) -> str:
-        return state_label(obj.from_state)
-
-    @admin.display(description=_("to"))
-    def to_label(self, obj: AuditEntry) -> str:
-        return state_label(obj.to_state)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
 
 
 @admin.register(Application)

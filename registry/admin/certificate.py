@@ -8,44 +8,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from registry.admin.audit import AuditEntryInlineBase
 from registry.forms import RevokeForm
-from registry.models import AuditEntry, Batch, RegistrationCertificate
+from registry.models import Batch, RegistrationCertificate
 from registry.services.batches import batch_submit
 from registry.services.certificate_pdfs import certificate_pdf_generate
 from registry.services.certificates import certificate_revoke
 from registry.views.certificates import certificate_pdf_response
-from registry.workflow import CertificateState, action_label, state_label
+from registry.workflow import CertificateState
 
 
-class CertificateAuditInline(admin.TabularInline):
-    model = AuditEntry
+class CertificateAuditInline(AuditEntryInlineBase):
     fk_name = "certificate"
-    extra = 0
-    can_delete = False
-    fields = ("at", "action", "from_label", "to_label", "by", "is_system", "comment")
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    @admin.display(description=_("action"))
-    def action(self, obj: AuditEntry) -> str:
-        return action_label(obj.transition)
-
-    @admin.display(description=_("from"))
-    def from_label(self, obj: AuditEntry) -> str:
-        return state_label(obj.from_state)
-
-    @admin.display(description=_("to"))
-    def to_label(self, obj: AuditEntry) -> str:
-        return state_label(obj.to_state)
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
 
 
 @admin.register(RegistrationCertificate)
