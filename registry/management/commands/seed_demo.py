@@ -1,5 +1,8 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from registry.demo import DEMO_PASSWORD, demo_seed
 
@@ -19,12 +22,22 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates accounts with a published password; it runs only with DEBUG on."
             )
-        summary = demo_seed()
+        # The demo's notifications go to fictional addresses: keep them in memory (and in the notification
+        # log, Admin → 通知记录) instead of printing dozens of e-mails and task lines over the credentials.
+        quiet = logging.getLogger("celery.app.trace")
+        level = quiet.level
+        quiet.setLevel(logging.WARNING)
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                summary = demo_seed()
+        finally:
+            quiet.setLevel(level)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {summary.employers} employers, {summary.people} people.")
         )
         states = ", ".join(f"{state} {n}" for state, n in sorted(summary.applications.items()))
         self.stdout.write(f"Applications by state: {states}")
+        self.stdout.write("The demo's notifications were logged (Admin → 通知记录), not sent.")
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD} as:")
         for username, role in summary.users:
             self.stdout.write(f"  {username:<10} {role}")
