@@ -105,3 +105,16 @@ def verification_rate_limited(request: HttpRequest, *, kind: LookupKind) -> bool
     return is_ratelimited(
         request, group=f"registry.verify.{kind}", key=client_ip, rate=rate, method=ALL, increment=True
     )
+
+
+# --- the cached QR page ----------------------------------------------------------------------------------
+def verification_page_cache_key(token: str, language: str) -> str:
+    return f"verify:page:{token}:{language}"
+
+
+def verification_page_forget(token: str) -> None:
+    """Drop the cached QR page of a certificate in every language: its state has changed."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.delete_many([verification_page_cache_key(token, code) for code, _name in settings.LANGUAGES])

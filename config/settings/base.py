@@ -194,6 +194,8 @@ REGISTRY_PILOT_END = date.fromisoformat(env("REGISTRY_PILOT_END", default="2027-
 # Public verification (/verify/): requests per client; number + name lookups are the stricter limit.
 REGISTRY_VERIFY_RATE = env("REGISTRY_VERIFY_RATE", default="60/m")
 REGISTRY_VERIFY_LOOKUP_RATE = env("REGISTRY_VERIFY_LOOKUP_RATE", default="20/h")
+# How long a certificate's QR page may be served from the cache; a state change clears it at once anyway.
+REGISTRY_VERIFY_PAGE_SECONDS = env.int("REGISTRY_VERIFY_PAGE_SECONDS", default=300)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 REGISTRY_TRUSTED_PROXY_COUNT = env.int("REGISTRY_TRUSTED_PROXY_COUNT", default=0)
 # The person who accepted an application may not also approve it (separation of duties).

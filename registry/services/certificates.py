@@ -17,6 +17,7 @@ from registry.models import Application, CertificateCounter, RegistrationCertifi
 from registry.models.certificate import certificate_number, validity_end
 from registry.services.audit import audit_record
 from registry.services.certificate_pdfs import certificate_pdf_enqueue_on_commit
+from registry.verification import verification_page_forget
 from registry.workflow import ApplicationKind, CertificateState
 
 
@@ -63,8 +64,10 @@ def _end(certificate: RegistrationCertificate, name: str, *, on: dt.date, by, re
             code="certificate_not_valid",
         ) from None
     certificate.save()
-    # Its PDF now prints the wrong state: regenerate it, saying so, once this commits.
+    # Its PDF and its public page now show the wrong state: regenerate the one, forget the other.
     certificate_pdf_enqueue_on_commit(certificate.pk)
+    token = certificate.verification_token
+    transaction.on_commit(lambda: verification_page_forget(token))
     audit_record(
         certificate=certificate,
         transition=name,

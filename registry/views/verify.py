@@ -5,7 +5,12 @@ name, by POST so names stay out of URLs and logs). Every lookup counts against t
 over it, a 429 page. A wrong name and an unknown number get the very same "not found" answer.
 """
 
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -13,7 +18,12 @@ from registry import selectors
 from registry.forms import VerifyForm
 from registry.models import RegistrationCertificate
 from registry.validators import mask_resident_id
-from registry.verification import mask_name, verification_rate_limited
+from registry.verification import (
+    mask_name,
+    verification_page_cache_key,
+    verification_rate_limited,
+    verification_token_is_well_formed,
+)
 
 
 def _result(certificate: RegistrationCertificate) -> dict:
@@ -58,10 +68,22 @@ def verify_form(request):
 @never_cache
 @require_http_methods(["GET"])
 def verify_token(request, token: str):
+    """The QR code's page. Rate-limited first; then served from the cache, which the certificate services
+    clear when the certificate's state changes (REGISTRY_VERIFY_PAGE_SECONDS bounds any other staleness)."""
     if verification_rate_limited(request, kind="token"):
         return _too_many(request)
+    key = (
+        verification_page_cache_key(token, get_language())
+        if verification_token_is_well_formed(token)
+        else None
+    )
+    page = cache.get(key) if key else None
+    if page is not None:
+        return HttpResponse(page)
     certificate = selectors.certificate_by_token(token=token)
-    context = {"form": VerifyForm(), "searched": True}
-    context["result"] = _result(certificate) if certificate is not None else None
-    status = 200 if certificate is not None else 404
-    return render(request, "registry/verify/form.html", context, status=status)
+    context = {"searched": True, "result": _result(certificate) if certificate is not None else None}
+    page = render_to_string("registry/verify/token.html", context, request=request)
+    if certificate is None or key is None:
+        return HttpResponse(page, status=404)  # junk tokens are not cached: they would fill the cache
+    cache.set(key, page, settings.REGISTRY_VERIFY_PAGE_SECONDS)
+    return HttpResponse(page)

@@ -143,3 +143,25 @@ def test_the_form_page_is_public_and_in_chinese(client):
 def test_a_lookup_runs_a_constant_number_of_queries(client, certificate, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         client.get(f"/verify/{certificate.verification_token}/")
+
+
+def test_the_qr_page_is_served_from_the_cache_until_the_certificate_changes(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from registry.services.certificates import certificate_revoke
+    from tests.factories import RegistrationCertificateFactory, UserFactory
+
+    certificate = RegistrationCertificateFactory()
+    url = f"/verify/{certificate.verification_token}/"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "csrfmiddlewaretoken" not in first.content.decode()  # nothing visitor-specific may be cached
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == first.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_revoke(certificate=certificate, by=UserFactory(), reason="挂靠")
+    after = client.get(url).content.decode()
+    assert "已撤销" in after
+    assert "已撤销" not in first.content.decode()
