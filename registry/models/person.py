@@ -37,6 +37,11 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "id"]
+        indexes = [
+            # The review queue's search by name is a prefix match (LIKE '张伟%'). PostgreSQL uses a btree for
+            # LIKE only with the pattern operator class; other databases ignore `opclasses`.
+            models.Index(fields=["name"], name="person_name_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.masked_id_number}）"
