@@ -90,4 +90,12 @@ def sync_roles_after_migrate(sender, **kwargs) -> None:
 
     if sender is not list(global_apps.get_app_configs())[-1]:
         return
-    sync_roles(apps=kwargs.get("apps"))
+    apps = kwargs.get("apps")
+    try:
+        if apps is not None:
+            apps.get_model("auth", "Group")
+    except LookupError:
+        # `migrate <app> <target>` renders only the state that plan touched; groups and permissions are
+        # stable tables, so the installed models serve.
+        apps = None
+    sync_roles(apps=apps)
