@@ -17,7 +17,7 @@ import io
 from django.db import transaction
 from django.utils import timezone
 
-from bench.harness import Figure, QueryCount, measure
+from bench.harness import Figure, QueryCount, import_figure, measure
 from bench.synthetic import person_name, resident_id, uscc
 
 ROWS = 1_000
@@ -190,23 +190,12 @@ def run(*, rows: int = ROWS, repeat: int = 3) -> Figure:
         with transaction.atomic():
             fixture.drop()
 
-    constant = full.total - full.inserts == small.total - small.inserts
-    return Figure(
+    return import_figure(
         key="batch_upload",
         title=f"3. batch spreadsheet, {rows:,} applicants",
-        unit="s",
-        ours=mine.median,
-        baseline=base.median,
-        target="≤ 5 s, constant queries, ≥ 10x baseline",
-        met=mine.median <= 5.0 and constant and base.median / mine.median >= 10,
-        details={
-            "rows": rows,
-            "queries_ours": full.total,
-            "queries_ours_inserts": full.inserts,
-            "queries_ours_at_tenth_of_rows": small.total,
-            "queries_ours_inserts_at_tenth_of_rows": small.inserts,
-            "queries_baseline": base.queries,
-            "runs_ours_s": mine.runs,
-            "runs_baseline_s": base.runs,
-        },
+        rows=rows,
+        mine=mine,
+        base=base,
+        full=full,
+        small=small,
     )

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from bench.harness import Figure, QueryCount, measure
+from bench.harness import Figure, QueryCount, import_figure, measure
 from bench.synthetic import person_name, resident_id
 
 ROWS = 10_000
@@ -186,24 +186,13 @@ def run(*, rows: int = ROWS, repeat: int = 3, baseline_repeat: int = 1) -> Figur
             fixture.drop()
 
     # Apart from the chunks SQLite splits one bulk insert into, the statements must not depend on rows.
-    constant = full.total - full.inserts == small.total - small.inserts
-    return Figure(
+    return import_figure(
         key="score_import",
         title=f"4. score import, {rows:,} rows",
-        unit="s",
-        ours=mine.median,
-        baseline=base.median,
-        target="≤ 5 s, constant queries, ≥ 10x baseline",
-        met=mine.median <= 5.0 and constant and base.median / mine.median >= 10,
-        details={
-            "rows": rows,
-            "queries_ours": full.total,
-            "queries_ours_inserts": full.inserts,
-            "queries_ours_at_tenth_of_rows": small.total,
-            "queries_ours_inserts_at_tenth_of_rows": small.inserts,
-            "queries_baseline": base.queries,
-            "preview_dry_run_s": preview.median,
-            "runs_ours_s": mine.runs,
-            "runs_baseline_s": base.runs,
-        },
+        rows=rows,
+        mine=mine,
+        base=base,
+        full=full,
+        small=small,
+        extra={"preview_dry_run_s": preview.median},
     )

@@ -75,3 +75,20 @@ def test_review_queue_figure_runs_on_a_tiny_queue():
 
     assert len(figures) == 4
     assert all(f.details["queries"] for f in figures)
+
+
+def test_batch_upload_figure_saves_every_row_and_leaves_nothing_behind():
+    from bench.figures import batch_upload
+    from registry.models import Application, Person
+
+    figure = batch_upload.run(rows=20, repeat=1)
+
+    assert figure.details["rows"] == 20
+    # Constant statements apart from insert chunks: the same at 20 rows as at 2.
+    assert (
+        figure.details["queries_ours"] - figure.details["queries_ours_inserts"]
+        == figure.details["queries_ours_at_tenth_of_rows"]
+        - figure.details["queries_ours_inserts_at_tenth_of_rows"]
+    )
+    assert not Application.objects.exists()
+    assert not Person.objects.filter(id_number__startswith=batch_upload.REGION).exists()
