@@ -32,3 +32,19 @@ def person_name(n: int) -> str:
     if n % 3:
         given += GIVEN[(n // 7) % len(GIVEN)]
     return surname + given
+
+
+def xlsx_bytes(headers: list[str], rows: list[list[object]], *, sheet: str) -> bytes:
+    """A one-sheet .xlsx in memory, written in openpyxl's streaming mode (large sheets stay cheap)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    worksheet = book.create_sheet(sheet)
+    worksheet.append(headers)
+    for row in rows:
+        worksheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -18,23 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from bench.harness import Figure, QueryCount, import_figure, measure
-from bench.synthetic import person_name, resident_id, uscc
+from bench.synthetic import person_name, resident_id, uscc, xlsx_bytes
 
 ROWS = 1_000
 REGION = "230198"  # people of this figure only
 
 
 def _xlsx(headers: list[str], rows: list[list[object]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("申请人")
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(headers, rows, sheet="申请人")
 
 
 class _Fixture:

@@ -10,13 +10,12 @@ Both import into fresh sessions of their own, and what they saved is deleted (un
 every run inserts the same rows. The fixture (people, sessions) is removed at the end.
 """
 
-import io
 from decimal import Decimal
 
 from django.db import transaction
 
 from bench.harness import Figure, QueryCount, import_figure, measure
-from bench.synthetic import person_name, resident_id
+from bench.synthetic import person_name, resident_id, xlsx_bytes
 
 ROWS = 10_000
 PROJECTS_PER_PERSON = 2
@@ -24,16 +23,7 @@ REGION = "230199"  # people of this figure only: never collides with generate_be
 
 
 def _xlsx(headers: list[str], rows: list[list[object]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("成绩")
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(headers, rows, sheet="成绩")
 
 
 def _scores(i: int) -> tuple[Decimal, Decimal]:
