@@ -18,10 +18,13 @@ class Role(models.TextChoices):
     TRAINING_CENTRE = "training_centre", _("Talent training centre")
     BUREAU = "bureau", _("Market supervision bureau")
     INSPECTOR = "inspector", _("Inspector")
+    # MLPS level 3 separates the audit administrator (审计管理员) from those who run the system: this role
+    # reads the audit trail and nothing else.
+    AUDITOR = "auditor", _("Security auditor")
 
 
 # Roles that work in the Django admin (their users get is_staff).
-STAFF_ROLES = frozenset({Role.ASSOCIATION, Role.TRAINING_CENTRE})
+STAFF_ROLES = frozenset({Role.ASSOCIATION, Role.TRAINING_CENTRE, Role.AUDITOR})
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Enterprise users work only through the portal, whose views scope every row to their employer.
@@ -47,10 +50,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.BUREAU: ["registry.view_*", "exams.view_*", "training.view_*", "supervision.*"],
     # Inspectors record what they find on spot checks and assistance visits.
     Role.INSPECTOR: ["supervision.view_*", "supervision.add_*", "supervision.change_*"],
+    # The security auditor reads both audit tables.
+    Role.AUDITOR: ["audit.view_auditevent", "registry.view_auditentry"],
 }
 
 # Never granted through a role, whatever the patterns say: audit rows are append-only.
 NEVER_GRANTED = (
+    "audit.add_auditevent",
+    "audit.change_auditevent",
+    "audit.delete_auditevent",
     "registry.change_auditentry",
     "registry.delete_auditentry",
     "registry.change_calendarchange",

@@ -9,6 +9,7 @@ HOME_BY_ROLE = {
     Role.ENTERPRISE: "portal:home",
     Role.BUREAU: "reports:home",
     Role.INSPECTOR: "supervision:home",
+    Role.AUDITOR: "admin:index",
 }
 
 

@@ -185,6 +185,7 @@ def generate(
     write = _save_each if one_by_one else _bulk
     atomic = contextlib.nullcontext if one_by_one else transaction.atomic
     from accounts.models import User
+    from audit.chain import chain_seal
     from exams.models import MetrologyProject
     from registry.models import (
         Application,
@@ -354,6 +355,7 @@ def generate(
                             comment=app.decision_reason if name in ("deny", "not_accept") else "",
                         )
                     )
+            chain_seal(AuditEntry, entries)
             write(AuditEntry, entries, batch_size=5000)
 
         done.people += len(people)

@@ -38,6 +38,7 @@ DEMO_USERS = [
     DemoUser("qiye", Role.ENTERPRISE, "企业经办人", employer_index=0),
     DemoUser("shiju", Role.BUREAU, "省局计量处"),
     DemoUser("zhuanjia", Role.INSPECTOR, "检查专家"),
+    DemoUser("shenji", Role.AUDITOR, "安全审计员"),
 ]
 
 # (name, prefecture, region code for the people employed there, status)

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "import_export",
+    "pgtrigger",
+    "audit",
     "accounts",
     "registry",
     "exams",
@@ -77,8 +79,11 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock instead of failing at once when the in-process worker and a request overlap.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite runs one writer at a time. Every transaction takes the write lock when it begins (IMMEDIATE),
+    # so two staff acting on one application queue up for it instead of one failing half-way with
+    # "database is locked"; `timeout` is how long (s) the second waits. The loser then sees the same clear
+    # message as on PostgreSQL, where select_for_update does this job.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -175,6 +180,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
     },
     "sweep-certificate-pdfs": {"task": "registry.sweep_certificate_pdfs", "schedule": crontab(minute="*/15")},
+    "verify-audit-chains": {"task": "audit.verify_chains", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- logging ----------------------------------------------------------------------------------------
@@ -186,6 +192,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- audit trail -------------------------------------------------------------------------------------
+# Keys of the audit tables' hash chain (audit/chain.py), comma-separated `id=secret`: the first signs new
+# rows, every one listed verifies old rows (rotation: put a new key first, keep the old ones). Production
+# requires it; the default is for development only.
+REGISTRY_AUDIT_CHAIN_KEYS = env.list(
+    "REGISTRY_AUDIT_CHAIN_KEYS", default=["dev=insecure-development-audit-chain-key"]
+)
 
 # --- the registry's own rules -------------------------------------------------------------------------
 # The pilot window (试点时间). The plan says "from launch to 2025-12-31"; it is routinely extended.

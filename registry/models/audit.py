@@ -1,14 +1,19 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import ChainedRecord, append_only_triggers, utc_iso
 
-class AuditEntry(models.Model):
-    """One transition: who (or the system), when, from, to, why. Append-only.
 
-    Written only by registry/services/audit.py. No role is ever granted change/delete (accounts/roles.py
-    NEVER_GRANTED), the admin shows these rows read-only, and `save()` refuses to rewrite a stored row.
+class AuditEntry(ChainedRecord):
+    """One transition: who (or the system), when, from, to, why. Append-only and hash-chained.
+
+    Written only by registry/services/audit.py (through audit.chain). No role is ever granted change/delete
+    (accounts/roles.py NEVER_GRANTED), the admin shows these rows read-only, `save()` refuses to rewrite a
+    stored row, and on PostgreSQL a trigger refuses UPDATE and DELETE from anyone.
     """
 
     application = models.ForeignKey(
@@ -57,14 +62,21 @@ class AuditEntry(models.Model):
                 name="audit_system_has_no_user",
             ),
         ]
+        triggers = append_only_triggers("auditentry")
 
     def __str__(self) -> str:
         return f"{self.transition}: {self.from_state} → {self.to_state}"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise PermissionError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit entries are append-only.")
+    def chain_content(self) -> dict[str, Any]:
+        return {
+            "application": self.application_id,
+            "certificate": self.certificate_id,
+            "transition": self.transition,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
+            "at": utc_iso(self.at),
+            "by": self.by_id,
+            "is_system": self.is_system,
+            "comment": self.comment,
+            "detail": self.detail,
+        }

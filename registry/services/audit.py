@@ -1,7 +1,9 @@
-"""The one way audit rows are written."""
+"""The one way the workflow's audit rows (transitions) are written; other events go through audit.services."""
 
+from collections.abc import Iterable
 from typing import Any
 
+from audit.chain import chain_append, chain_append_many
 from registry.models import Application, AuditEntry, RegistrationCertificate
 
 
@@ -17,7 +19,8 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one row. `by=None` means the system acted: the row says so (is_system) and names no one."""
-    return AuditEntry.objects.create(
+    entry = chain_append(
+        AuditEntry,
         application=application,
         certificate=certificate,
         transition=transition,
@@ -28,3 +31,12 @@ def audit_record(
         comment=comment,
         detail=detail or {},
     )
+    assert isinstance(entry, AuditEntry)
+    return entry
+
+
+def audit_record_many(entries: Iterable[dict[str, Any]]) -> None:
+    """Append many rows with one INSERT (a batch of applications created together), each field as in
+    `audit_record`; `by=None` means the system."""
+    rows = [{**entry, "is_system": entry.get("by") is None} for entry in entries]
+    chain_append_many(AuditEntry, rows)

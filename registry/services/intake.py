@@ -29,7 +29,6 @@ from accounts.models import User
 from registry.eligibility import renewal_window_open
 from registry.models import (
     Application,
-    AuditEntry,
     Batch,
     Employer,
     EmployerNameChange,
@@ -38,6 +37,7 @@ from registry.models import (
     RegistrationCertificate,
 )
 from registry.services.applications import application_create
+from registry.services.audit import audit_record_many
 from registry.spreadsheets import SheetError, SheetKind, SheetRow, check_rows_against_registry
 from registry.workflow import FINAL_STATES, KINDS_WITH_TARGET, ApplicationKind, CertificateState
 
@@ -288,19 +288,16 @@ def batch_import_rows(
             for code in row.project_codes
         ]
     )
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                application_id=application.pk,
-                transition="create",
-                from_state="",
-                to_state=application.state,
-                by=by,
-                is_system=False,
-                comment=_("From a spreadsheet, row %(row)s") % {"row": row.row},
-            )
-            for row, application in zip(rows, applications, strict=True)
-        ]
+    audit_record_many(
+        {
+            "application_id": application.pk,
+            "transition": "create",
+            "from_state": "",
+            "to_state": application.state,
+            "by": by,
+            "comment": _("From a spreadsheet, row %(row)s") % {"row": row.row},
+        }
+        for row, application in zip(rows, applications, strict=True)
     )
     return applications
 

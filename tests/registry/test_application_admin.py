@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.models import Application, AuditEntry, RegistrationCertificate
+from registry.services.audit import audit_record_many
 from registry.services.materials import material_attach
 from registry.workdays import add_working_days
 from registry.workflow import ApplicationState
@@ -196,13 +197,15 @@ def test_change_page_queries_do_not_grow_with_history(client, association_user, 
                 file=ContentFile(b"x", name="p.jpg"),
                 by=association_user,
             )
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    application=application, transition="x", from_state="a", to_state="b", by=association_user
-                )
-                for i in range(n)
-            ]
+        audit_record_many(
+            {
+                "application": application,
+                "transition": "x",
+                "from_state": "a",
+                "to_state": "b",
+                "by": association_user,
+            }
+            for i in range(n)
         )
 
     add(1)
