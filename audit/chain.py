@@ -75,7 +75,7 @@ def _lock(model: type[ChainedRecord]) -> None:
 
 
 def _last_hash(model: type[ChainedRecord]) -> str:
-    last = model.objects.order_by("-pk").values_list("hash", flat=True).first()
+    last = model._default_manager.order_by("-pk").values_list("hash", flat=True).first()
     return last or GENESIS
 
 
@@ -92,7 +92,7 @@ def chain_append_many(model: type[ChainedRecord], rows: Iterable[dict[str, Any]]
         if len(objects) == 1:
             objects[0].save(force_insert=True)
         else:
-            model.objects.bulk_create(objects)
+            model._default_manager.bulk_create(objects)
         return objects
 
 
@@ -149,7 +149,7 @@ def chain_verify(model: type[ChainedRecord], *, chunk_size: int = 2000) -> tuple
 def _rows(model: type[ChainedRecord], chunk_size: int) -> Iterator[ChainedRecord]:
     last = 0
     while True:
-        chunk = list(model.objects.filter(pk__gt=last).order_by("pk")[:chunk_size])
+        chunk = list(model._default_manager.filter(pk__gt=last).order_by("pk")[:chunk_size])
         if not chunk:
             return
         yield from chunk

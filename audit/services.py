@@ -53,7 +53,7 @@ def audit_log(
         target_id = str(target.pk)
         if target_label is None:
             target_label = str(target)
-    return chain_append(
+    event = chain_append(
         AuditEvent,
         action=str(action),
         actor=actor,
@@ -65,6 +65,8 @@ def audit_log(
         ip=request_address(request) if request is not None else None,
         detail=detail or {},
     )
+    assert isinstance(event, AuditEvent)
+    return event
 
 
 @dataclass(frozen=True)
