@@ -19,6 +19,8 @@ env = environ.Env()
 
 # --- core -----------------------------------------------------------------------------------------
 SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-do-not-use-in-production")
+# Former keys still accepted for signatures while a rotation settles (README, "Secrets").
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
