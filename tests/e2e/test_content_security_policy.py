@@ -15,7 +15,7 @@ from django.test import Client
 
 from tests.csp_pages import Visitor, demo_visitors, every_admin_page
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the demo needs the catalogue
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # Runs in every page before its own scripts: a violation is reported even if the page navigates away.
 REPORT_VIOLATIONS = """
