@@ -225,9 +225,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             return "—"
         left = working_days_between(timezone.localdate(), obj.current_due_on)
         if left < 0:
-            return format_html(
-                '<strong style="color:#ba2121">{}</strong>', _("overdue by %(n)d") % {"n": -left}
-            )
+            return format_html('<strong class="overdue">{}</strong>', _("overdue by %(n)d") % {"n": -left})
         return str(left)
 
     # --- search: the masked form of an ID number, as lists show it ---------------------------------------
