@@ -94,11 +94,13 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# MLPS 2.0 level 3 password policy (accounts/passwords.py): length and three of four character classes,
+# not like the username, not a common password.
+REGISTRY_PASSWORD_MIN_LENGTH = env.int("REGISTRY_PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.passwords.ComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 # --- language and time ------------------------------------------------------------------------------
