@@ -10,8 +10,9 @@ PORT   ?= 8000
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://127.0.0.1:6379/1 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=registry.example.cn REGISTRY_AUDIT_CHAIN_KEYS=k1=check-deploy-audit-key-0123456789
 
 # Where the rules live: typed strictly enough for mypy with django-stubs.
-TYPED := exams/rules.py exams/services.py accounts/roles.py registry/validators.py registry/workdays.py registry/deadlines.py \
-         registry/selectors.py registry/services exams/selectors.py registry/verification.py registry/sms.py registry/pdf audit
+TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.py accounts/sign_in.py accounts/passwords.py \
+         registry/validators.py registry/workdays.py registry/deadlines.py registry/selectors.py registry/services \
+         exams/selectors.py registry/verification.py registry/sms.py registry/pdf audit
 
 .PHONY: typecheck run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg worker clean
 

@@ -13,6 +13,7 @@ admin.site.site_url = "/"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("no-role/", TemplateView.as_view(template_name="accounts/no_role.html"), name="no_role"),
+    path("accounts/two-factor/", include("accounts.two_factor_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("registry.urls.portal")),

@@ -19,7 +19,7 @@ from .models import Employer, Level, Person, Prefecture, QualificationCertificat
 from .services.certificate_pdfs import certificates_pdf_ensure
 from .validators import resident_id_check_character, uscc_check_character
 
-DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - printed to the console and in the README on purpose
+DEMO_PASSWORD = "Demo@2026-HLJ"  # noqa: S105 - printed to the console and in the README on purpose
 
 
 @dataclass(frozen=True)

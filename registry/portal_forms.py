@@ -11,6 +11,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.passwords import password_policy_text
 from registry.models import Employer, Prefecture
 from registry.services.employers import ALREADY_REGISTERED_MESSAGE
 from registry.validators import normalize_uscc, validate_uscc
@@ -39,9 +40,7 @@ class _PasswordPairMixin(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_(
-            "At least 8 characters, not only digits, not a common password and not like the username."
-        ),
+        help_text=password_policy_text(),
     )
     password2 = forms.CharField(
         label=_("Password again"),

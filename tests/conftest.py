@@ -3,6 +3,7 @@
 - `@pytest.mark.postgres`: needs DATABASE_URL to point at PostgreSQL.
 - `@pytest.mark.redis`: needs CELERY_BROKER_URL to point at a reachable Redis.
 - `@pytest.mark.e2e`: needs Debian's Chromium at /usr/bin/chromium (tests/e2e/conftest.py).
+- `@pytest.mark.real_otp`: signing in walks the real two-factor pages (see `_second_factor_on_login`).
 
 Without the service such a test is skipped with the reason printed (`-ra`); with REQUIRE_SERVICES=1
 (or REQUIRE_E2E=1 for the browser) the missing service fails the test instead, so CI cannot pass by
@@ -13,8 +14,10 @@ import os
 import socket
 from urllib.parse import urlparse
 
+import django_otp
 import pytest
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 
 from accounts.roles import Role
 from tests.factories import UserFactory
@@ -114,6 +117,35 @@ def enterprise_user(db):
     from tests.factories import EmployerFactory
 
     return UserFactory(username="clerk", role=Role.ENTERPRISE, employer=EmployerFactory())
+
+
+def _verified_by_second_factor(sender, request, user, **kwargs) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.two_factor import two_factor_required
+
+    if not two_factor_required(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    request.user = user  # force_login's request carries no user
+    django_otp.login(request, device)
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_on_login(request):
+    """`client.force_login(user)` (and a sign-in through the login page) on a user who needs two-factor
+    authentication yields a session verified with a confirmed authenticator made for that user, as if the
+    code page had been passed. Tests marked `real_otp`, and the browser tests, walk the real pages."""
+    if request.node.get_closest_marker("real_otp") or request.node.get_closest_marker("e2e"):
+        yield
+        return
+    user_logged_in.connect(_verified_by_second_factor, dispatch_uid="tests.second_factor")
+    try:
+        yield
+    finally:
+        user_logged_in.disconnect(dispatch_uid="tests.second_factor")
 
 
 pytest_plugins = ["tests.celery_worker"]

@@ -4,7 +4,7 @@ The variables are documented in README.md ("Configuration"). Defaults give the e
 newcomer runs with no servers: SQLite, Celery tasks run in-process, e-mail printed to the console.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,12 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "pgtrigger",
+    # Before accounts: their sign-in signal receivers run first, so accounts' audit receivers see the
+    # lockout axes decided for the same attempt (accounts/signals.py).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "audit",
     "accounts",
     "registry",
@@ -56,8 +62,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor was given
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",  # after messages: it says why the user was signed out
+    "accounts.middleware.TwoFactorMiddleware",  # staff, bureau, inspectors: no page before the second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,12 +159,39 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# MLPS 2.0 level 3 password policy (accounts/passwords.py): length and three of four character classes,
+# not like the username, not a common password.
+REGISTRY_PASSWORD_MIN_LENGTH = env.int("REGISTRY_PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "accounts.passwords.ComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in security (docs/decisions/0020-sign-in-security.md). django-axes counts failed sign-ins on both
+# login pages, per account and per client address, and refuses further attempts for a cool-off period.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("REGISTRY_LOGIN_FAILURE_LIMIT", default=5)  # per account
+REGISTRY_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("REGISTRY_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("REGISTRY_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching its limit locks
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "audit.request.request_address"  # REGISTRY_TRUSTED_PROXY_COUNT applies
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
+AXES_RESET_ON_SUCCESS = False  # a success must not wipe an address's failures against other accounts
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the cool-off ends on time, however hammered
+AXES_DISABLE_ACCESS_LOG = True  # the audit trail records sign-ins (accounts/signals.py)
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # English-only pages; a lock ends by itself, or `manage.py axes_reset_username`
+# Two-factor authentication (TOTP, recovery codes) for staff, the bureau, inspectors and superusers.
+OTP_TOTP_ISSUER = env("REGISTRY_OTP_ISSUER", default="黑龙江计量师注册")
+# Sessions: at most a working day; staff sessions end when the browser closes; idle sessions end sooner.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+REGISTRY_STAFF_IDLE_MINUTES = env.int("REGISTRY_STAFF_IDLE_MINUTES", default=30)
+REGISTRY_ENTERPRISE_IDLE_MINUTES = env.int("REGISTRY_ENTERPRISE_IDLE_MINUTES", default=60)
 
 # --- language and time ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

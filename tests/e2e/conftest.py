@@ -5,9 +5,11 @@ package brings only its driver. Without Chromium the tests are skipped with the 
 they fail instead, so CI cannot pass by skipping them.
 """
 
+import base64
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -87,9 +89,48 @@ def pytest_runtest_makereport(item, call):
 
 
 def login(page, username: str, password: str = "correct-horse-battery") -> None:
-    """Log in through the real login form, as a person would."""
+    """Log in through the real login form, as a person would, and give the second factor if the account
+    needs one: enrol at the first sign-in, a code from the "phone" afterwards."""
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    step = urlparse(page.url).path
+    if step == "/accounts/two-factor/setup/":
+        enrol_second_factor(page)
+    elif step == "/accounts/two-factor/verify/":
+        give_second_factor(page, username)
+
+
+def totp_code(key: bytes, *, after_step: int = -1) -> str:
+    """The six digits an authenticator app shows for `key`; if the current step's code was used already
+    (`after_step`), the next step's, which the server accepts (one step of tolerance)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(key)
+    if totp.t() <= after_step:
+        totp.time = totp.time + (after_step + 1 - totp.t()) * totp.step
+    return f"{totp.token():06d}"
+
+
+def enrol_second_factor(page) -> list[str]:
+    """On the enrolment page: read the key as a person would type it into the app, confirm with a code,
+    and return the recovery codes shown."""
+    key = base64.b32decode(page.get_by_test_id("otp-key").inner_text().replace(" ", ""))
+    page.get_by_label("验证码").fill(totp_code(key))
+    page.get_by_role("button", name="确认并继续").click()
+    codes = page.get_by_test_id("recovery-codes").locator("code").all_inner_texts()
+    page.get_by_role("link", name="我已保存恢复码，继续").click()
+    page.wait_for_load_state("networkidle")
+    return codes
+
+
+def give_second_factor(page, username: str) -> None:
+    """On the code page: the code the user's enrolled app shows now."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    page.get_by_label("验证码").fill(totp_code(device.bin_key, after_step=device.last_t))
+    page.get_by_role("button", name="验证并登录").click()
     page.wait_for_load_state("networkidle")

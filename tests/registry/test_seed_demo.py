@@ -1,5 +1,8 @@
 import pytest
+from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from registry.demo import DEMO_PASSWORD
@@ -39,13 +42,34 @@ def test_every_demo_user_can_log_in_and_lands_on_its_page(client):
         "qiye": "/portal/",
         "shiju": "/reports/",
         "zhuanjia": "/supervision/",
+        "shenji": "/admin/",
     }
     for username, target in expected.items():
-        assert client.login(username=username, password=DEMO_PASSWORD), username
+        response = client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
         response = client.get("/")
         assert response["Location"] == target, username
         assert client.get(target).status_code == 200, username
         client.logout()
+
+
+def test_the_demo_password_meets_the_password_policy():
+    call_command("seed_demo", force=True)
+    for user in User.objects.all():
+        validate_password(DEMO_PASSWORD, user)  # raises ValidationError otherwise
+
+
+@pytest.mark.real_otp
+def test_demo_staff_set_up_their_second_factor_at_first_login_and_clerks_need_none(client):
+    """seed_demo gives nobody an authenticator: no shared secret is ever published with the demo."""
+    call_command("seed_demo", force=True)
+    assert not TOTPDevice.objects.exists()
+    client.post(reverse("login"), {"username": "xiehui", "password": DEMO_PASSWORD})
+    response = client.get("/admin/")
+    assert response["Location"].startswith(reverse("two_factor:setup"))
+    client.logout()
+    client.post(reverse("login"), {"username": "qiye", "password": DEMO_PASSWORD})
+    assert client.get("/portal/").status_code == 200
 
 
 def test_demo_employers_are_in_different_prefectures():
