@@ -66,8 +66,9 @@ def row_hash(*, key_id: str, prev_hash: str, content: dict[str, Any]) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _lock(model: type[ChainedRecord]) -> None:
-    """One appender at a time per table until the transaction ends (PostgreSQL; SQLite is serial)."""
+def chain_lock(model: type[ChainedRecord]) -> None:
+    """One appender (or archiver) at a time per table until the transaction ends (PostgreSQL; SQLite is
+    serial)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             key = f"audit-chain:{model._meta.db_table}"
@@ -75,7 +76,7 @@ def _lock(model: type[ChainedRecord]) -> None:
 
 
 def _last_hash(model: type[ChainedRecord]) -> str:
-    last = model.objects.order_by("-pk").values_list("hash", flat=True).first()
+    last = model._default_manager.order_by("-pk").values_list("hash", flat=True).first()
     return last or GENESIS
 
 
@@ -92,7 +93,7 @@ def chain_append_many(model: type[ChainedRecord], rows: Iterable[dict[str, Any]]
         if len(objects) == 1:
             objects[0].save(force_insert=True)
         else:
-            model.objects.bulk_create(objects)
+            model._default_manager.bulk_create(objects)
         return objects
 
 
@@ -102,7 +103,7 @@ def chain_seal(model: type[ChainedRecord], objects: list[ChainedRecord]) -> list
     For writers that insert in bulk themselves (the benchmark's data generator); everything else calls
     `chain_append` or `chain_append_many`.
     """
-    _lock(model)
+    chain_lock(model)
     prev = _last_hash(model)
     key_id = current_key_id()
     for obj in objects:
@@ -149,7 +150,7 @@ def chain_verify(model: type[ChainedRecord], *, chunk_size: int = 2000) -> tuple
 def _rows(model: type[ChainedRecord], chunk_size: int) -> Iterator[ChainedRecord]:
     last = 0
     while True:
-        chunk = list(model.objects.filter(pk__gt=last).order_by("pk")[:chunk_size])
+        chunk = list(model._default_manager.filter(pk__gt=last).order_by("pk")[:chunk_size])
         if not chunk:
             return
         yield from chunk

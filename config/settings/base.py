@@ -200,6 +200,8 @@ LOGGING = {
 REGISTRY_AUDIT_CHAIN_KEYS = env.list(
     "REGISTRY_AUDIT_CHAIN_KEYS", default=["dev=insecure-development-audit-chain-key"]
 )
+# Audit rows written by services during a web request carry the client's address (audit/middleware.py).
+MIDDLEWARE += ["audit.middleware.AuditRequestMiddleware"]
 
 # --- the registry's own rules -------------------------------------------------------------------------
 # The pilot window (试点时间). The plan says "from launch to 2025-12-31"; it is routinely extended.
