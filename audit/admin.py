@@ -3,11 +3,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_hooks import AuditedAdminMixin
 from audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("at", "action", "actor_label", "is_system", "target_type", "target_label", "ip")
     list_filter = ("action", "is_system", "target_type")
     date_hierarchy = "at"

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.models import Action
+from audit.services import audit_log
 from registry.models import Person
 
 from . import rules
@@ -94,7 +96,7 @@ def certificates_issue(
 
     The results are locked first, so two staff issuing for the same results at once cannot both
     certify them: the second finds them certified and skips them. A constant number of queries
-    whatever the number of results.
+    whatever the number of results; one audit event lists the certificates issued.
     """
     issued_on = issued_on or timezone.localdate()
     ids = [r.pk for r in results]
@@ -130,6 +132,16 @@ def certificates_issue(
             result.certificate_id = certificate.pk
     Through.objects.bulk_create(links)
     AssessmentResult.objects.bulk_update(eligible, ["certificate"])
+    audit_log(
+        action=Action.RECORD_CHANGED,
+        actor=by,
+        target=AssessmentCertificate,
+        detail={
+            "operation": "issued",
+            "certificates": [c.number for c in certificates],
+            "results": len(eligible),
+        },
+    )
     outcome.certificates = certificates
     return outcome
 
@@ -149,6 +161,12 @@ def certificate_revoke(
     certificate.revoked_by = by
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit_log(
+        action=Action.RECORD_CHANGED,
+        actor=by,
+        target=certificate,
+        detail={"operation": "revoked", "reason": reason},
+    )
 
 
 @transaction.atomic
@@ -160,4 +178,21 @@ def certificates_check(*, certificates: QuerySet, by: User) -> int:
     """
     if certificates.model not in (RecognisedCertificate, VerifierCertificate):
         raise TypeError(f"{certificates.model.__name__} is not checked by staff")
-    return certificates.filter(checked_at__isnull=True).update(checked_by=by, checked_at=timezone.now())
+    model = certificates.model
+    unchecked = list(
+        model.objects.select_for_update()
+        .filter(pk__in=certificates.values("pk"), checked_at__isnull=True)
+        .order_by("pk")
+    )
+    if not unchecked:
+        return 0
+    count = model.objects.filter(pk__in=[c.pk for c in unchecked]).update(
+        checked_by=by, checked_at=timezone.now()
+    )
+    audit_log(
+        action=Action.RECORD_CHANGED,
+        actor=by,
+        target=model,
+        detail={"operation": "checked", "certificates": [str(c) for c in unchecked]},
+    )
+    return count

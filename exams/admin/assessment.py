@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from audit.admin_hooks import AuditedAdminMixin, AuditedImportMixin
+from audit.models import Action
 from exams.models import AssessmentResult, AssessmentSession
 from exams.resources import ResultResource, results_template_xlsx
 from exams.services import certificates_issue, result_record
@@ -17,7 +19,8 @@ from .base import MaskedPersonMixin, SpreadsheetAdminMixin
 
 
 @admin.register(AssessmentSession)
-class AssessmentSessionAdmin(admin.ModelAdmin):
+class AssessmentSessionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_action = Action.CATALOGUE_CHANGED
     list_display = ("name", "held_on", "place", "project_count", "results_link", "passed_count")
     search_fields = ("name", "place")
     date_hierarchy = "held_on"
@@ -66,7 +69,9 @@ class ResultConfirmImportForm(ConfirmImportForm):
 
 
 @admin.register(AssessmentResult)
-class AssessmentResultAdmin(MaskedPersonMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
+class AssessmentResultAdmin(
+    AuditedAdminMixin, AuditedImportMixin, MaskedPersonMixin, SpreadsheetAdminMixin, admin.ModelAdmin
+):
     """Scores: entered one by one, or imported per session; certificates issued from the list."""
 
     resource_classes = [ResultResource]
@@ -102,6 +107,9 @@ class AssessmentResultAdmin(MaskedPersonMixin, SpreadsheetAdminMixin, admin.Mode
         if obj is not None and obj.certificate_id is not None:
             return False
         return super().has_change_permission(request, obj)
+
+    def audit_import_target(self, request, form):
+        return form.cleaned_data.get("session")
 
     def save_model(self, request, obj, form, change):
         result = result_record(
