@@ -41,21 +41,21 @@ def result_record(
     knowledge_score: Decimal,
     by: User,
 ) -> AssessmentResult:
-    """Record (or correct) one person's scores for a project in a session; `passed` from the rule.
+    """Record one person's scores for a project in a session; `passed` from the rule.
 
-    A result that a certificate already covers is final: correcting it would change what the
-    certificate attests, so it is refused.
+    Recording the same scores again changes nothing. A recorded result with other scores is refused: a
+    recorded score changes only through `result_correct`, with a reason, audited.
     """
     result = (
         AssessmentResult.objects.select_for_update()
         .filter(session=session, person=person, project=project)
         .first()
-    ) or AssessmentResult(session=session, person=person, project=project)
-    if result.certificate_id is not None:
-        raise ValidationError(
-            _("This result is covered by an assessment certificate and can no longer be changed."),
-            code="certified",
-        )
+    )
+    if result is not None:
+        if (result.skill_score, result.knowledge_score) == (skill_score, knowledge_score):
+            return result
+        raise ValidationError(already_recorded_message(), code="recorded")
+    result = AssessmentResult(session=session, person=person, project=project)
     result.skill_score = skill_score
     result.knowledge_score = knowledge_score
     result.full_clean(exclude=["recorded_by"])
@@ -64,6 +64,80 @@ def result_record(
     result.recorded_at = timezone.now()
     result.save()
     return result
+
+
+def already_recorded_message() -> str:
+    return _(
+        "This person's result for this project in this session is already recorded with other scores. "
+        "A recorded score is changed only by a correction, with its reason, on the result's page."
+    )
+
+
+REASON_MAX_LENGTH = 500
+
+
+@transaction.atomic
+def result_correct(
+    *, result: AssessmentResult, skill: Decimal, knowledge: Decimal, reason: str, by: User
+) -> AssessmentResult:
+    """Correct a recorded result's two scores, giving the reason; pass or fail follows exams.rules again.
+
+    Audited (Action.RESULT_CORRECTED with the old and new scores and the reason). Refused, changing
+    nothing, without a reason, with a score the rules do not accept, with unchanged scores, and when the
+    result is the basis of an assessment certificate still in force and would no longer pass: that
+    certificate must first be revoked, on its own page with its own reason, because it may cover other
+    projects too (docs/decisions/0071-assessment-result-corrections.md). A correction that keeps the
+    result passed leaves its certificate as it is.
+    """
+    reason = " ".join((reason or "").split())
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Give the reason for the correction.")]
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = [
+            _("The reason may be at most %(max)d characters long.") % {"max": REASON_MAX_LENGTH}
+        ]
+    for name, value in (("skill", skill), ("knowledge", knowledge)):
+        if (error := rules.score_error(Decimal(value))) is not None:
+            errors[name] = [error]
+    if errors:
+        raise ValidationError(errors)
+
+    locked = AssessmentResult.objects.select_for_update().get(pk=result.pk)
+    if (locked.skill_score, locked.knowledge_score) == (skill, knowledge):
+        raise ValidationError(_("The scores are unchanged: there is nothing to correct."), code="unchanged")
+    passed = rules.passed(skill, knowledge)
+    certificate = (
+        AssessmentCertificate.objects.filter(pk=locked.certificate_id).first()
+        if locked.certificate_id
+        else None
+    )
+    if certificate is not None and certificate.revoked_at is None and not passed:
+        raise ValidationError(
+            _(
+                "This result is the basis of assessment certificate %(number)s, which is in force; with "
+                "these scores it would no longer be passed. Revoke the certificate first (on its page, with "
+                "the reason), then correct the result."
+            )
+            % {"number": certificate.number},
+            code="certified",
+        )
+    old = {"skill": locked.skill_score, "knowledge": locked.knowledge_score, "passed": locked.passed}
+    locked.skill_score, locked.knowledge_score, locked.passed = skill, knowledge, passed
+    locked.recorded_by, locked.recorded_at = by, timezone.now()
+    locked.save(update_fields=["skill_score", "knowledge_score", "passed", "recorded_by", "recorded_at"])
+    audit_log(
+        action=Action.RESULT_CORRECTED,
+        actor=by,
+        target=locked,
+        detail={
+            "old": old,
+            "new": {"skill": skill, "knowledge": knowledge, "passed": passed},
+            "reason": reason,
+            "certificate": certificate.number if certificate is not None else None,
+        },
+    )
+    return locked
 
 
 @transaction.atomic
