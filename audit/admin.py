@@ -169,6 +169,7 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("=actor_label", "=target_id", "target_label")
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) over millions of events on every page is not worth it
+    show_facets = admin.ShowFacets.NEVER  # nor a COUNT per filter choice
     fields = (
         "at", "action", "account", "is_system", "ip",
         "record_type", "record", "detail_lines", "key_id", "prev_hash", "hash",
@@ -290,7 +291,7 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
         filters = {
             key: value
             for key, value in request.GET.items()
-            if key not in {"o", "p", "q", "e", "_changelist_filters"} and value
+            if key not in {"o", "p", "q", "e", "_facets", "_changelist_filters"} and value
         }
         with transaction.atomic():
             count = queryset.count()

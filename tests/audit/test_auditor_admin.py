@@ -208,3 +208,10 @@ def test_the_auditor_cannot_change_or_delete_events(auditor):
     )
     event.refresh_from_db()
     assert event.actor_label == "x"
+
+
+def test_the_list_offers_no_per_choice_counts_over_the_whole_trail(auditor):
+    audit_log(action=Action.LOGIN_FAILED, actor_label="x")
+    response = auditor.get(LIST + "?_facets=1")
+    assert response.status_code == 200
+    assert response.context["cl"].add_facets is False
