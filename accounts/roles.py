@@ -54,7 +54,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.AUDITOR: ["audit.view_auditevent", "registry.view_auditentry"],
 }
 
-# Never granted through a role, whatever the patterns say: audit rows are append-only.
+# Never granted through a role, whatever the patterns say: audit rows are append-only, and so are
+# assessment results.
 NEVER_GRANTED = (
     "audit.add_auditevent",
     "audit.change_auditevent",
@@ -63,6 +64,8 @@ NEVER_GRANTED = (
     "registry.delete_auditentry",
     "registry.change_calendarchange",
     "registry.delete_calendarchange",
+    # A recorded score is corrected with a reason (exams.services.result_correct), never deleted.
+    "exams.delete_assessmentresult",
 )
 
 

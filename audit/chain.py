@@ -66,8 +66,9 @@ def row_hash(*, key_id: str, prev_hash: str, content: dict[str, Any]) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _lock(model: type[ChainedRecord]) -> None:
-    """One appender at a time per table until the transaction ends (PostgreSQL; SQLite is serial)."""
+def chain_lock(model: type[ChainedRecord]) -> None:
+    """One appender (or archiver) at a time per table until the transaction ends (PostgreSQL; SQLite is
+    serial)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             key = f"audit-chain:{model._meta.db_table}"
@@ -102,7 +103,7 @@ def chain_seal(model: type[ChainedRecord], objects: list[ChainedRecord]) -> list
     For writers that insert in bulk themselves (the benchmark's data generator); everything else calls
     `chain_append` or `chain_append_many`.
     """
-    _lock(model)
+    chain_lock(model)
     prev = _last_hash(model)
     key_id = current_key_id()
     for obj in objects:

@@ -76,6 +76,7 @@ class Action(models.TextChoices):
     RECORD_CHANGED = "record_changed", _("Record changed")
     DELETED = "deleted", _("Record deleted")
     RESULT_CORRECTED = "result_corrected", _("Assessment result corrected")
+    AUDIT_ARCHIVED = "audit_archived", _("Audit events archived")
 
 
 class AuditEvent(ChainedRecord):
@@ -107,6 +108,7 @@ class AuditEvent(ChainedRecord):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="auditevent_target_idx"),
             models.Index(fields=["actor", "at"], name="auditevent_actor_at_idx"),
+            models.Index(fields=["actor_label", "at"], name="auditevent_account_at_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -17,7 +17,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from audit.chain import Break, chain_append, chain_verify
+from audit.middleware import current_request
 from audit.models import Action, AuditEvent, ChainedRecord
+from audit.redact import redact, redact_value
 from audit.request import request_address
 
 logger = logging.getLogger(__name__)
@@ -28,7 +30,7 @@ def audit_log(
     action: Action | str,
     actor: Any = None,
     request: HttpRequest | None = None,
-    target: models.Model | None = None,
+    target: models.Model | type[models.Model] | None = None,
     target_label: str | None = None,
     actor_label: str | None = None,
     detail: dict[str, Any] | None = None,
@@ -38,8 +40,12 @@ def audit_log(
 
     The actor is `actor`, else the request's signed-in user; with neither (a failed sign-in) the row names
     no one and `actor_label` says who was tried. `system=True` records the system's own act (a scheduled
-    job) and names no one.
+    job) and names no one. Without `request`, a row written while a web request is served (by a service)
+    takes that request's address (audit.middleware). The label and the detail are redacted
+    (audit/redact.py): a resident ID or mobile number in them is stored masked.
     """
+    if request is None and not system:
+        request = current_request()
     user = getattr(request, "user", None)
     if actor is None and user is not None and user.is_authenticated:
         actor = user
@@ -48,7 +54,11 @@ def audit_log(
     if actor_label is None:
         actor_label = actor.get_username() if actor is not None else ""
     target_type = target_id = ""
-    if target is not None:
+    if isinstance(target, type):  # a kind of record, not one record (e.g. an import into a catalogue)
+        target_type = target._meta.label_lower
+        if target_label is None:
+            target_label = str(target._meta.verbose_name_plural)
+    elif target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
         if target_label is None:
@@ -61,9 +71,9 @@ def audit_log(
         is_system=system,
         target_type=target_type,
         target_id=target_id,
-        target_label=(target_label or "")[:200],
+        target_label=redact(target_label or "")[:200],
         ip=request_address(request) if request is not None else None,
-        detail=detail or {},
+        detail=redact_value(detail or {}),
     )
     assert isinstance(event, AuditEvent)
     return event

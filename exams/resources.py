@@ -21,6 +21,7 @@ from registry.validators import normalize_resident_id, validate_resident_id
 
 from . import rules
 from .models import AssessmentResult, AssessmentSession, MetrologyCategory, MetrologyProject
+from .services import already_recorded_message
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -148,7 +149,9 @@ class ResultResource(SafeExportResource):
     """Scores of one session. A row names a person (name + resident ID) and a project (code).
 
     The session is chosen in the import form, never read from the file, and rows match existing
-    results only within it (person + project). With `create_people`, a valid resident ID number not
+    results only within it (person + project). A result already recorded is left as it is when the row
+    repeats its scores and refused when it does not: a recorded score changes only by a correction with
+    its reason (exams.services.result_correct). With `create_people`, a valid resident ID number not
     yet in the registry adds the person (the training centre assesses people before they register),
     all in one insert; without it such a row is refused.
     """
@@ -254,6 +257,10 @@ class ResultResource(SafeExportResource):
     def get_bulk_update_fields(self):
         return ["skill_score", "knowledge_score", "passed", "recorded_by", "recorded_at"]
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A recorded result reaches here only with its recorded scores (others are refused): unchanged."""
+        return instance.pk is not None and not import_validation_errors
+
     def import_instance(self, instance, row, **kwargs):
         """Check the row against what before_import() fetched; every problem of the row is reported."""
         errors: dict[str, list[str]] = {}
@@ -305,14 +312,18 @@ class ResultResource(SafeExportResource):
                 )
             else:
                 self.seen[key] = kwargs.get("row_number", 0)
-            if instance.certificate_id is not None:
-                self._add(
-                    errors,
-                    NON_FIELD_ERRORS,
-                    _("This result is covered by an assessment certificate and can no longer be changed."),
-                )
+            recorded = (instance.skill_score, instance.knowledge_score)
+            if (
+                instance.pk is not None
+                and len(scores) == 2
+                and recorded != (scores[self.SKILL], scores[self.KNOWLEDGE])
+            ):
+                # A recorded score changes only by a correction with its reason (services.result_correct).
+                self._add(errors, NON_FIELD_ERRORS, already_recorded_message())
         if errors:
             raise ValidationError(errors)
+        if instance.pk is not None:
+            return  # the same scores again: nothing to write (skip_row)
         instance.person, instance.project = person, project
         instance.skill_score, instance.knowledge_score = scores[self.SKILL], scores[self.KNOWLEDGE]
         instance.passed = rules.passed(instance.skill_score, instance.knowledge_score)

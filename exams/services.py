@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from audit.models import Action
+from audit.services import audit_log
 from registry.models import Person
 
 from . import rules
@@ -39,21 +41,21 @@ def result_record(
     knowledge_score: Decimal,
     by: User,
 ) -> AssessmentResult:
-    """Record (or correct) one person's scores for a project in a session; `passed` from the rule.
+    """Record one person's scores for a project in a session; `passed` from the rule.
 
-    A result that a certificate already covers is final: correcting it would change what the
-    certificate attests, so it is refused.
+    Recording the same scores again changes nothing. A recorded result with other scores is refused: a
+    recorded score changes only through `result_correct`, with a reason, audited.
     """
     result = (
         AssessmentResult.objects.select_for_update()
         .filter(session=session, person=person, project=project)
         .first()
-    ) or AssessmentResult(session=session, person=person, project=project)
-    if result.certificate_id is not None:
-        raise ValidationError(
-            _("This result is covered by an assessment certificate and can no longer be changed."),
-            code="certified",
-        )
+    )
+    if result is not None:
+        if (result.skill_score, result.knowledge_score) == (skill_score, knowledge_score):
+            return result
+        raise ValidationError(already_recorded_message(), code="recorded")
+    result = AssessmentResult(session=session, person=person, project=project)
     result.skill_score = skill_score
     result.knowledge_score = knowledge_score
     result.full_clean(exclude=["recorded_by"])
@@ -62,6 +64,80 @@ def result_record(
     result.recorded_at = timezone.now()
     result.save()
     return result
+
+
+def already_recorded_message() -> str:
+    return _(
+        "This person's result for this project in this session is already recorded with other scores. "
+        "A recorded score is changed only by a correction, with its reason, on the result's page."
+    )
+
+
+REASON_MAX_LENGTH = 500
+
+
+@transaction.atomic
+def result_correct(
+    *, result: AssessmentResult, skill: Decimal, knowledge: Decimal, reason: str, by: User
+) -> AssessmentResult:
+    """Correct a recorded result's two scores, giving the reason; pass or fail follows exams.rules again.
+
+    Audited (Action.RESULT_CORRECTED with the old and new scores and the reason). Refused, changing
+    nothing, without a reason, with a score the rules do not accept, with unchanged scores, and when the
+    result is the basis of an assessment certificate still in force and would no longer pass: that
+    certificate must first be revoked, on its own page with its own reason, because it may cover other
+    projects too (docs/decisions/0071-assessment-result-corrections.md). A correction that keeps the
+    result passed leaves its certificate as it is.
+    """
+    reason = " ".join((reason or "").split())
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = [_("Give the reason for the correction.")]
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = [
+            _("The reason may be at most %(max)d characters long.") % {"max": REASON_MAX_LENGTH}
+        ]
+    for name, value in (("skill", skill), ("knowledge", knowledge)):
+        if (error := rules.score_error(Decimal(value))) is not None:
+            errors[name] = [error]
+    if errors:
+        raise ValidationError(errors)
+
+    locked = AssessmentResult.objects.select_for_update().get(pk=result.pk)
+    if (locked.skill_score, locked.knowledge_score) == (skill, knowledge):
+        raise ValidationError(_("The scores are unchanged: there is nothing to correct."), code="unchanged")
+    passed = rules.passed(skill, knowledge)
+    certificate = (
+        AssessmentCertificate.objects.filter(pk=locked.certificate_id).first()
+        if locked.certificate_id
+        else None
+    )
+    if certificate is not None and certificate.revoked_at is None and not passed:
+        raise ValidationError(
+            _(
+                "This result is the basis of assessment certificate %(number)s, which is in force; with "
+                "these scores it would no longer be passed. Revoke the certificate first (on its page, with "
+                "the reason), then correct the result."
+            )
+            % {"number": certificate.number},
+            code="certified",
+        )
+    old = {"skill": locked.skill_score, "knowledge": locked.knowledge_score, "passed": locked.passed}
+    locked.skill_score, locked.knowledge_score, locked.passed = skill, knowledge, passed
+    locked.recorded_by, locked.recorded_at = by, timezone.now()
+    locked.save(update_fields=["skill_score", "knowledge_score", "passed", "recorded_by", "recorded_at"])
+    audit_log(
+        action=Action.RESULT_CORRECTED,
+        actor=by,
+        target=locked,
+        detail={
+            "old": old,
+            "new": {"skill": skill, "knowledge": knowledge, "passed": passed},
+            "reason": reason,
+            "certificate": certificate.number if certificate is not None else None,
+        },
+    )
+    return locked
 
 
 @transaction.atomic
@@ -94,7 +170,7 @@ def certificates_issue(
 
     The results are locked first, so two staff issuing for the same results at once cannot both
     certify them: the second finds them certified and skips them. A constant number of queries
-    whatever the number of results.
+    whatever the number of results; one audit event lists the certificates issued.
     """
     issued_on = issued_on or timezone.localdate()
     ids = [r.pk for r in results]
@@ -130,6 +206,16 @@ def certificates_issue(
             result.certificate_id = certificate.pk
     Through.objects.bulk_create(links)
     AssessmentResult.objects.bulk_update(eligible, ["certificate"])
+    audit_log(
+        action=Action.RECORD_CHANGED,
+        actor=by,
+        target=AssessmentCertificate,
+        detail={
+            "operation": "issued",
+            "certificates": [c.number for c in certificates],
+            "results": len(eligible),
+        },
+    )
     outcome.certificates = certificates
     return outcome
 
@@ -149,6 +235,12 @@ def certificate_revoke(
     certificate.revoked_by = by
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit_log(
+        action=Action.RECORD_CHANGED,
+        actor=by,
+        target=certificate,
+        detail={"operation": "revoked", "reason": reason},
+    )
 
 
 @transaction.atomic
@@ -160,4 +252,21 @@ def certificates_check(*, certificates: QuerySet, by: User) -> int:
     """
     if certificates.model not in (RecognisedCertificate, VerifierCertificate):
         raise TypeError(f"{certificates.model.__name__} is not checked by staff")
-    return certificates.filter(checked_at__isnull=True).update(checked_by=by, checked_at=timezone.now())
+    model = certificates.model
+    unchecked = list(
+        model.objects.select_for_update()
+        .filter(pk__in=certificates.values("pk"), checked_at__isnull=True)
+        .order_by("pk")
+    )
+    if not unchecked:
+        return 0
+    count = model.objects.filter(pk__in=[c.pk for c in unchecked]).update(
+        checked_by=by, checked_at=timezone.now()
+    )
+    audit_log(
+        action=Action.RECORD_CHANGED,
+        actor=by,
+        target=model,
+        detail={"operation": "checked", "certificates": [str(c) for c in unchecked]},
+    )
+    return count

@@ -292,6 +292,16 @@ LOGGING = {
 REGISTRY_AUDIT_CHAIN_KEYS = env.list(
     "REGISTRY_AUDIT_CHAIN_KEYS", default=["dev=insecure-development-audit-chain-key"]
 )
+# Audit events (audit.AuditEvent) older than this many days may be archived to a file and removed
+# (`manage.py audit_archive`); never fewer than 180 (MLPS 2.0 level 3: at least six months), checked at
+# start-up. Workflow transitions (registry.AuditEntry) are part of the case file and are never archived.
+REGISTRY_AUDIT_RETENTION_DAYS = env.int("REGISTRY_AUDIT_RETENTION_DAYS", default=365)
+# Where audit_archive writes its JSON Lines files (keep them on backed-up, write-once storage).
+REGISTRY_AUDIT_ARCHIVE_DIR = env.path(
+    "REGISTRY_AUDIT_ARCHIVE_DIR", default=BASE_DIR / "var" / "audit-archive"
+)
+# Audit rows written by services during a web request carry the client's address (audit/middleware.py).
+MIDDLEWARE += ["audit.middleware.AuditRequestMiddleware"]
 
 # --- the registry's own rules -------------------------------------------------------------------------
 # The pilot window (试点时间). The plan says "from launch to 2025-12-31"; it is routinely extended.

@@ -1,23 +1,29 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from audit.admin_hooks import AuditedAdminMixin, AuditedImportMixin
+from audit.models import Action
+from exams.forms import ResultCorrectionForm
 from exams.models import AssessmentResult, AssessmentSession
 from exams.resources import ResultResource, results_template_xlsx
-from exams.services import certificates_issue, result_record
+from exams.services import certificates_issue, result_correct, result_record
 
 from .base import MaskedPersonMixin, SpreadsheetAdminMixin
 
 
 @admin.register(AssessmentSession)
-class AssessmentSessionAdmin(admin.ModelAdmin):
+class AssessmentSessionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_action = Action.CATALOGUE_CHANGED
     list_display = ("name", "held_on", "place", "project_count", "results_link", "passed_count")
     search_fields = ("name", "place")
     date_hierarchy = "held_on"
@@ -66,8 +72,16 @@ class ResultConfirmImportForm(ConfirmImportForm):
 
 
 @admin.register(AssessmentResult)
-class AssessmentResultAdmin(MaskedPersonMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
-    """Scores: entered one by one, or imported per session; certificates issued from the list."""
+class AssessmentResultAdmin(
+    AuditedAdminMixin, AuditedImportMixin, MaskedPersonMixin, SpreadsheetAdminMixin, admin.ModelAdmin
+):
+    """Scores: entered one by one, or imported per session; certificates issued from the list.
+
+    A recorded result is never edited or deleted here: its page offers a correction of the scores with a
+    mandatory reason (exams.services.result_correct, audited).
+    """
+
+    change_form_template = "admin/exams/assessmentresult/change_form.html"
 
     resource_classes = [ResultResource]
     import_form_class = ResultImportForm
@@ -94,14 +108,71 @@ class AssessmentResultAdmin(MaskedPersonMixin, SpreadsheetAdminMixin, admin.Mode
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return ("session", "person", "project", *self.readonly_fields)
+            return ("session", "person", "project", "skill_score", "knowledge_score", *self.readonly_fields)
         return self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
-        """A result a certificate covers is final (the certificate attests it)."""
-        if obj is not None and obj.certificate_id is not None:
+        """A recorded result is read-only; its scores change only by a correction (below)."""
+        if obj is not None:
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # not even a superuser: a wrong score is corrected, with its reason
+
+    def has_correct_permission(self, request) -> bool:
+        return super().has_change_permission(request)
+
+    # --- correction ---------------------------------------------------------------------------------
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_correct_permission(request):
+            extra_context["correction_form"] = ResultCorrectionForm(
+                initial={"skill": obj.skill_score, "knowledge": obj.knowledge_score}
+            )
+            extra_context["correct_url"] = reverse("admin:exams_assessmentresult_correct", args=[obj.pk])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def correct_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The correction: both scores and the reason; refused with the service's message, else saved."""
+        if not self.has_correct_permission(request):
+            raise PermissionDenied
+        result = get_object_or_404(AssessmentResult.objects.select_related("person", "project"), pk=object_id)
+        change_url = reverse("admin:exams_assessmentresult_change", args=[result.pk])
+        initial = {"skill": result.skill_score, "knowledge": result.knowledge_score}
+        form = ResultCorrectionForm(request.POST if request.method == "POST" else None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                result_correct(
+                    result=result,
+                    skill=data["skill"],
+                    knowledge=data["knowledge"],
+                    reason=data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, messages_ in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, messages_)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                self.message_user(request, _("The result was corrected."), messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": result,
+            "title": _("Correct the result: %(result)s") % {"result": result},
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/exams/assessmentresult/correct.html", context)
+
+    def audit_import_target(self, request, form):
+        return form.cleaned_data.get("session")
 
     def save_model(self, request, obj, form, change):
         result = result_record(
@@ -126,7 +197,12 @@ class AssessmentResultAdmin(MaskedPersonMixin, SpreadsheetAdminMixin, admin.Mode
             self.admin_site.admin_view(self.import_template_view),
             name="exams_assessmentresult_import_template",
         )
-        return [template, *super().get_urls()]
+        correct = path(
+            "<int:object_id>/correct/",
+            self.admin_site.admin_view(self.correct_view),
+            name="exams_assessmentresult_correct",
+        )
+        return [template, correct, *super().get_urls()]
 
     def import_template_view(self, request):
         if not self.has_import_permission(request):

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin_hooks import AuditedAdminMixin, audit_recorded_by_service
 from exams.models import AssessmentCertificate, RecognisedCertificate, VerifierCertificate
 from exams.services import certificate_revoke, certificates_check
 
@@ -12,7 +13,7 @@ REVOKE_HELP = _(
 )
 
 
-class CertificateAdminBase(MaskedPersonMixin, admin.ModelAdmin):
+class CertificateAdminBase(AuditedAdminMixin, MaskedPersonMixin, admin.ModelAdmin):
     """Shared: masked lists with the projects (one prefetch), revocation by entering a reason."""
 
     list_select_related = ("person",)
@@ -41,7 +42,9 @@ class CertificateAdminBase(MaskedPersonMixin, admin.ModelAdmin):
         if change and obj.revoked_at is None and reason:
             obj.revocation_reason = ""
             super().save_model(request, obj, form, change)
-            certificate_revoke(certificate=obj, reason=reason, by=request.user)
+            certificate_revoke(certificate=obj, reason=reason, by=request.user)  # records the revocation
+            if form.changed_data == ["revocation_reason"]:
+                audit_recorded_by_service(request)
             obj.refresh_from_db()
             return
         super().save_model(request, obj, form, change)

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin_hooks import AuditedAdminMixin, audit_recorded_by_service
 from registry import forms
 from registry.admin.audit import AuditEntryInlineBase
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
@@ -23,6 +24,7 @@ from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Material
 from registry.selectors import application_missing_materials, applications_matching, review_queue
 from registry.services import applications as services
+from registry.services.downloads import material_downloaded
 from registry.services.materials import EDITABLE_STATES, material_attach
 from registry.workdays import working_days_between
 from registry.workflow import Actor, ApplicationState
@@ -90,7 +92,7 @@ class AuditEntryInline(AuditEntryInlineBase):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/registry/application/change_form.html"
     # Urgency first: what a reviewer scans for is the state and how long is left, then who and what.
     list_display = (
@@ -187,8 +189,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)  # editing a draft's own fields
             return
-        # A new draft goes through the one sanctioned write path, so it has its "create" audit row;
-        # the projects are set afterwards by save_related on the same row.
+        # A new draft goes through the one sanctioned write path, so it has its "create" audit row (and the
+        # admin hook records nothing more); the projects are set afterwards by save_related on the same row.
+        audit_recorded_by_service(request)
         created = services.application_create(
             kind=obj.kind,
             person=obj.person,
@@ -363,7 +366,12 @@ class ApplicationAdmin(admin.ModelAdmin):
         if not request.user.has_perm("registry.view_material"):
             raise PermissionDenied
         material = get_object_or_404(Material, pk=material_id, application_id=object_id)
-        return FileResponse(material.file.open("rb"), as_attachment=True, filename=material.original_name)
+        try:
+            handle = material.file.open("rb")
+        except OSError:
+            raise Http404 from None
+        material_downloaded(material=material, by=request.user)
+        return FileResponse(handle, as_attachment=True, filename=material.original_name)
 
     # --- bulk actions ---------------------------------------------------------------------------------
     def _report(self, request, result, done_message) -> None:

@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_hooks import AuditedAdminMixin
 from registry import selectors
 from registry.models import CalendarChange, CalendarDay, CalendarYear
 from registry.services.calendar import calendar_day_delete, calendar_day_set, calendar_year_set_status
@@ -45,7 +46,8 @@ class YearListFilter(admin.SimpleListFilter):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audited_by_service = True  # registry.services.calendar records every change
     list_display = ("day", "weekday", "kind", "note", "edited_by_staff", "updated_by", "updated_at")
     list_filter = (YearListFilter, "kind", "edited_by_staff")
     list_select_related = ("updated_by",)
@@ -76,7 +78,8 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audited_by_service = True  # registry.services.calendar records every change
     list_display = ("year", "status", "note", "calendar_link", "updated_by", "updated_at")
     list_filter = ("status",)
     list_select_related = ("updated_by",)
@@ -146,9 +149,10 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarChange)
-class CalendarChangeAdmin(admin.ModelAdmin):
+class CalendarChangeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """The change log: read-only, written only by the calendar service."""
 
+    audited_by_service = True  # registry.services.calendar records every change
     list_display = (
         "changed_at",
         "changed_by",

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_hooks import AuditedAdminMixin
 from registry.admin.audit import AuditEntryInlineBase
 from registry.forms import RevokeForm
 from registry.models import Batch, RegistrationCertificate
@@ -23,7 +24,7 @@ class CertificateAuditInline(AuditEntryInlineBase):
 
 
 @admin.register(RegistrationCertificate)
-class RegistrationCertificateAdmin(admin.ModelAdmin):
+class RegistrationCertificateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/registry/registrationcertificate/change_form.html"
     list_display = (
         "number",
@@ -105,7 +106,7 @@ class RegistrationCertificateAdmin(admin.ModelAdmin):
         certificate = get_object_or_404(RegistrationCertificate, pk=object_id)
         if not self.has_view_permission(request, certificate):
             raise PermissionDenied
-        return certificate_pdf_response(certificate)
+        return certificate_pdf_response(request, certificate)
 
     @admin.action(description=_("Regenerate the PDF of the selected certificates"), permissions=["change"])
     def regenerate_pdfs(self, request, queryset) -> None:
@@ -150,7 +151,7 @@ class RegistrationCertificateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("display_number", "title", "employer", "created_by", "created_at", "submitted_at")
     list_select_related = ("employer", "created_by")
     search_fields = ("title", "employer__name", "=employer__uscc")

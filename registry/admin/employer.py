@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_hooks import AuditedAdminMixin
 from registry.models import Employer, EmployerNameChange
 from registry.services.employers import EmployerStatusError, employer_suspend, employer_verify
 
@@ -14,7 +16,7 @@ class EmployerNameChangeInline(admin.TabularInline):
 
 
 @admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
+class EmployerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "uscc",
@@ -45,12 +47,13 @@ class EmployerAdmin(admin.ModelAdmin):
         done = 0
         for employer in queryset.order_by("pk"):
             try:
-                service(employer=employer, by=request.user)
+                with transaction.atomic():  # the change and its audit event (the admin hook) together
+                    service(employer=employer, by=request.user)
+                    self.log_change(request, employer, done_message)
             except EmployerStatusError as error:
                 self.message_user(request, str(error), messages.WARNING)
             else:
                 done += 1
-                self.log_change(request, employer, done_message)
         if done:
             self.message_user(request, f"{done_message}: {done}", messages.SUCCESS)
 

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin_hooks import AuditedAdminMixin
 from registry.models import NotificationLog
 
 
 @admin.register(NotificationLog)
-class NotificationLogAdmin(admin.ModelAdmin):
+class NotificationLogAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written only by registry/services/notifications.py."""
 
     list_display = ("created_at", "channel", "key", "recipient", "subject", "status", "attempts", "sent_at")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_hooks import AuditedAdminMixin
 from registry.models import Person, QualificationCertificate
 
 
@@ -10,7 +11,7 @@ class QualificationCertificateInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Lists show the masked resident ID; the full number only on the change page, which staff need."""
 
     list_display = ("name", "masked_id", "phone", "created_at")
@@ -24,7 +25,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualificationCertificate)
-class QualificationCertificateAdmin(admin.ModelAdmin):
+class QualificationCertificateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "person", "level", "issued_on", "issuer")
     list_filter = ("level",)
     list_select_related = ("person",)

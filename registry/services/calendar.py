@@ -1,8 +1,9 @@
 """The one write path of the working-day calendar: staff edits in the admin and the package sync.
 
 Every change here, in one transaction: locks the years it touches, writes the rows, records which days
-changed working status (old -> new) in a CalendarChange row, and after commit makes this process reload
-its calendar and has every open deadline that depends on a changed day recomputed
+changed working status (old -> new) in a CalendarChange row and the change in the audit trail
+(Action.CALENDAR_CHANGED; the package sync is the system's own act), and after commit makes this process
+reload its calendar and has every open deadline that depends on a changed day recomputed
 (registry.services.deadlines.open_deadlines_recompute), storing how many changed in the log row.
 """
 
@@ -18,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from audit.models import Action
+from audit.services import audit_log
 from registry import calendar_source, workdays
 from registry.models import CalendarChange, CalendarDay, CalendarYear
 from registry.services import deadlines as deadline_services
@@ -95,6 +98,15 @@ def _record(
             {"day": day.isoformat(), "old": _kind(before[day]), "new": _kind(after[day])} for day in changed
         ],
         deadlines_recomputed=None if changed else 0,
+    )
+    label = detail.get("day") or detail.get("year") or "–".join(str(y) for y in detail.get("years", []))
+    audit_log(
+        action=Action.CALENDAR_CHANGED,
+        actor=by,
+        system=by is None,
+        target=entry,
+        target_label=str(label),
+        detail={"change": action, **detail, "days_changed": len(changed)},
     )
     logger.info(
         "calendar change %s by %s: %s %s; %d days changed status",

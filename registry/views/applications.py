@@ -18,6 +18,7 @@ from registry.materials import REQUIRED_MATERIALS, MaterialKind, describe_missin
 from registry.portal_batch_forms import MaterialForm, ReplaceMaterialForm, WithdrawForm
 from registry.services.applications import application_resubmit as resubmit_service
 from registry.services.applications import application_withdraw as withdraw_service
+from registry.services.downloads import material_downloaded
 from registry.services.materials import EDITABLE_STATES, material_attach, material_replace
 from registry.views.portal import _own_employer
 from registry.workflow import ApplicationState, action_label, state_label
@@ -157,6 +158,7 @@ def material_download(request, pk):
         handle = material.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
+    material_downloaded(material=material, by=request.user)
     content_type = mimetypes.guess_type(material.original_name)[0] or "application/octet-stream"
     return FileResponse(
         handle, as_attachment=True, filename=material.original_name, content_type=content_type

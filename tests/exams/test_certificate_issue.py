@@ -96,27 +96,20 @@ def test_revoked_certificate_stops_counting(training_centre_user):
 def test_recording_a_result_sets_passed_by_the_rule(training_centre_user):
     project = MetrologyProjectFactory()
     session = AssessmentSessionFactory(projects=[project])
-    person = PersonFactory()
 
-    result = result_record(
-        session=session,
-        person=person,
-        project=project,
-        skill_score=Decimal("70"),
-        knowledge_score=Decimal("59.9"),
-        by=training_centre_user,
-    )
-    assert result.passed is False
-    result = result_record(
-        session=session,
-        person=person,
-        project=project,
-        skill_score=Decimal("70"),
-        knowledge_score=Decimal("60"),
-        by=training_centre_user,
-    )
-    assert result.passed is True
-    assert AssessmentResult.objects.get().passed is True
+    def record(knowledge: str) -> AssessmentResult:
+        return result_record(
+            session=session,
+            person=PersonFactory(),
+            project=project,
+            skill_score=Decimal("70"),
+            knowledge_score=Decimal(knowledge),
+            by=training_centre_user,
+        )
+
+    assert record("59.9").passed is False
+    assert record("60").passed is True
+    assert sorted(AssessmentResult.objects.values_list("passed", flat=True)) == [False, True]
 
 
 @pytest.mark.django_db

@@ -130,33 +130,44 @@ def test_new_people_are_added_when_asked(session, project):
     assert AssessmentResult.objects.get().person == person
 
 
-def test_reimport_corrects_the_sessions_scores_without_touching_other_sessions(session, project):
+def test_reimport_of_the_same_scores_changes_nothing_and_other_sessions_are_not_matched(session, project):
     person = PersonFactory()
     old = AssessmentResultFactory(session=session, person=person, project=project, skill_score=Decimal("50"))
-    other = AssessmentResultFactory(person=person, project=project, skill_score=Decimal("50"))
+    other = AssessmentResultFactory(person=person, project=project, skill_score=Decimal("90"))
 
-    run_import([[person.name, person.id_number, project.code, "90", "90"]], session=session)
+    outcome = run_import([[person.name, person.id_number, project.code, "50", "75.5"]], session=session)
 
+    assert not outcome.has_validation_errors()
+    assert outcome.totals["skip"] == 1
     old.refresh_from_db()
     other.refresh_from_db()
-    assert (old.skill_score, old.passed) == (Decimal("90"), True)
-    assert other.skill_score == Decimal("50")
+    assert (old.skill_score, old.recorded_at) == (
+        Decimal("50"),
+        AssessmentResult.objects.get(pk=old.pk).recorded_at,
+    )
+    assert other.skill_score == Decimal("90")
     assert AssessmentResult.objects.count() == 2
 
 
-def test_a_certified_result_cannot_be_overwritten_by_import(session, project, training_centre_user):
+@pytest.mark.parametrize("certified", [False, True])
+def test_reimport_with_other_scores_is_refused_a_score_is_corrected_only_with_a_reason(
+    session, project, training_centre_user, certified
+):
     from exams.services import certificates_issue
 
-    result = AssessmentResultFactory(session=session, project=project)
-    certificates_issue(results=[result], by=training_centre_user, issued_on=dt.date(2026, 6, 1))
+    result = AssessmentResultFactory(session=session, project=project, skill_score=Decimal("50"))
+    if certified:
+        result = AssessmentResultFactory(session=session, project=project)
+        certificates_issue(results=[result], by=training_centre_user, issued_on=dt.date(2026, 6, 1))
+    before = (result.skill_score, result.knowledge_score)
 
     outcome = run_import(
-        [[result.person.name, result.person.id_number, project.code, "1", "1"]], session=session
+        [[result.person.name, result.person.id_number, project.code, "90", "90"]], session=session
     )
 
-    assert "合格证" in errors_by_row(outcome)[1]
+    assert "更正" in errors_by_row(outcome)[1]
     result.refresh_from_db()
-    assert result.skill_score == Decimal("85.0")
+    assert (result.skill_score, result.knowledge_score) == before
 
 
 def test_missing_columns_are_reported_and_nothing_saved(session):
