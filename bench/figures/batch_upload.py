@@ -17,6 +17,7 @@ import io
 from django.db import transaction
 from django.utils import timezone
 
+from bench.generate import synthetic_audit_removal
 from bench.harness import Figure, QueryCount, import_figure, measure
 from bench.synthetic import person_name, resident_id, uscc, xlsx_bytes
 
@@ -101,7 +102,8 @@ class _Fixture:
         from registry.models import Application, AuditEntry, QualificationCertificate
 
         apps = Application.objects.filter(batch__in=self.batches)
-        AuditEntry.objects.filter(application__in=apps).delete()
+        with synthetic_audit_removal():
+            AuditEntry.objects.filter(application__in=apps).delete()
         apps.delete()
         QualificationCertificate.objects.filter(number__startswith="BENCHZJ").delete()
 
@@ -116,7 +118,8 @@ def _purge() -> None:
 
     people = Person.objects.filter(id_number__startswith=REGION)
     apps = Application.objects.filter(person__in=people)
-    AuditEntry.objects.filter(application__in=apps).delete()
+    with synthetic_audit_removal():
+        AuditEntry.objects.filter(application__in=apps).delete()
     apps.delete()
     Batch.objects.filter(title__in=["bench ours", "bench baseline"]).delete()
     QualificationCertificate.objects.filter(person__in=people).delete()
