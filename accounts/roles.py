@@ -54,13 +54,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.AUDITOR: ["audit.view_auditevent", "registry.view_auditentry"],
 }
 
-# Never granted through a role, whatever the patterns say: audit rows are append-only.
+# Never granted through a role, whatever the patterns say: audit rows are append-only, and only the
+# services write them (a permission to add one by hand would be a permission to forge history).
 NEVER_GRANTED = (
     "audit.add_auditevent",
     "audit.change_auditevent",
     "audit.delete_auditevent",
+    "registry.add_auditentry",
     "registry.change_auditentry",
     "registry.delete_auditentry",
+    "registry.add_calendarchange",
     "registry.change_calendarchange",
     "registry.delete_calendarchange",
 )
