@@ -10,7 +10,7 @@ PORT   ?= 8000
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://127.0.0.1:6379/1 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=registry.example.cn REGISTRY_AUDIT_CHAIN_KEYS=k1=check-deploy-audit-key-0123456789
 
 # Where the rules live: typed strictly enough for mypy with django-stubs.
-TYPED := exams/rules.py exams/services.py accounts/roles.py registry/validators.py registry/workdays.py registry/deadlines.py \
+TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/services.py accounts/selectors.py registry/validators.py registry/workdays.py registry/deadlines.py \
          registry/selectors.py registry/services exams/selectors.py registry/verification.py registry/sms.py registry/pdf
 
 .PHONY: typecheck run test install migrate demo lint format check-deploy messages lock bench bench-pg worker clean
