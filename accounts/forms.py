@@ -29,8 +29,8 @@ def _roles_field(*, choices: list[tuple[str, Any]]) -> forms.MultipleChoiceField
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "What the account may do (accounts/roles.py). Association, training centre and security "
-            "auditor accounts work in this administration site; changing roles is recorded."
+            "What the account may do. Association, training centre and security auditor accounts work "
+            "in this administration site; every change of roles is recorded."
         ),
     )
 
