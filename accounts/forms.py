@@ -12,11 +12,14 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin, UserChangeForm, UserCreationForm
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import User
 from .roles import Role
+from .selectors import grantable_permissions
 from .services import account_kind_check, profile_change_check, roles_change_check
 
 PROFILE = ("username", "first_name", "last_name", "email", "phone")
@@ -28,10 +31,35 @@ def _roles_field(*, choices: list[tuple[str, Any]]) -> forms.MultipleChoiceField
         choices=choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose roles from the list.")},
         help_text=_(
             "What the account may do. Association, training centre and security auditor accounts work "
             "in this administration site; every change of roles is recorded."
         ),
+    )
+
+
+PERMISSION_ACTIONS = {
+    "add": pgettext_lazy("permission", "add"),
+    "change": pgettext_lazy("permission", "change"),
+    "delete": pgettext_lazy("permission", "delete"),
+    "view": pgettext_lazy("permission", "view"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission as staff read it, in the interface's language (Django stores English names)."""
+    model = permission.content_type.model_class()
+    action, _sep, _rest = permission.codename.partition("_")
+    if model is None or action not in PERMISSION_ACTIONS:
+        return permission.name
+    return str(
+        _("%(app)s · %(model)s: %(action)s")
+        % {
+            "app": model._meta.app_config.verbose_name,
+            "model": model._meta.verbose_name,
+            "action": PERMISSION_ACTIONS[action],
+        }
     )
 
 
@@ -150,6 +178,11 @@ class StaffUserChangeForm(EnterpriseUserChangeForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["roles"].initial = sorted(self.instance.role_names)
+        self.fields["user_permissions"].queryset = grantable_permissions()
+        self.fields["user_permissions"].label_from_instance = permission_label
+        self.fields["user_permissions"].help_text = _(
+            "Rights beyond the roles, for exceptions only; roles are the rule. Every change is recorded."
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 
 from .models import User
-from .roles import Role
+from .roles import NEVER_GRANTED, Role
+
+# Rights over accounts, roles, sessions and the admin's own log are never given to one account directly:
+# a superuser grants them by making someone a superuser, which is recorded as such.
+NOT_GRANTED_DIRECTLY_APPS = ("accounts", "admin", "auth", "contenttypes", "sessions")
 
 
 def enterprise_accounts() -> QuerySet[User]:
@@ -39,3 +47,21 @@ def managed_users(*, by: User) -> QuerySet[User]:
 def may_manage(*, by: User, user: User) -> bool:
     """Whether `by` may change `user` as stored now (one query)."""
     return managed_users(by=by).filter(pk=user.pk).exists()
+
+
+def grantable_permissions() -> QuerySet[Permission]:
+    """The permissions a superuser may give one account beyond its roles: rights over the registry's own
+    records, never one listed in accounts.roles.NEVER_GRANTED (audit rows stay append-only) nor one over
+    accounts, roles or sessions."""
+    never = reduce(
+        or_,
+        (
+            Q(content_type__app_label=name.split(".")[0], codename=name.split(".")[1])
+            for name in NEVER_GRANTED
+        ),
+    )
+    return (
+        Permission.objects.exclude(content_type__app_label__in=NOT_GRANTED_DIRECTLY_APPS)
+        .exclude(never)
+        .select_related("content_type")
+    )

@@ -31,7 +31,7 @@ from audit.services import audit_log
 
 from .models import User
 from .roles import STAFF_ROLES, Role
-from .selectors import may_manage
+from .selectors import grantable_permissions, may_manage
 
 # What user_update changes; roles, flags and permissions go through user_set_roles, passwords through
 # user_set_password.
@@ -41,6 +41,11 @@ ENTERPRISE_ONLY_MESSAGE = _(
     "The enterprise role cannot be combined with another role or with superuser status. Create a "
     "separate account for work in the registration office."
 )
+
+
+def _refusal(field: str, message: Any, *, code: str) -> ValidationError:
+    """A refusal shown at `field`, with a code tests and callers can tell apart."""
+    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def _role_slugs(roles: Iterable[Role | str]) -> frozenset[str]:
@@ -58,18 +63,20 @@ def account_kind_check(*, roles: Iterable[Role | str], is_superuser: bool, emplo
     written once."""
     slugs = _role_slugs(roles)
     if slugs - {role.value for role in Role}:
-        raise ValidationError({"roles": _("Choose roles from the list.")}, code="unknown_role")
+        raise _refusal("roles", _("Choose roles from the list."), code="unknown_role")
     if Role.ENTERPRISE in slugs:
         if len(slugs) > 1 or is_superuser:
-            raise ValidationError({"roles": ENTERPRISE_ONLY_MESSAGE}, code="enterprise_alone")
+            raise _refusal("roles", ENTERPRISE_ONLY_MESSAGE, code="enterprise_alone")
         if employer is None:
-            raise ValidationError(
-                {"employer": _("An enterprise account needs the employer whose records it may see.")},
+            raise _refusal(
+                "employer",
+                _("An enterprise account needs the employer whose records it may see."),
                 code="employer_required",
             )
     elif employer is not None:
-        raise ValidationError(
-            {"employer": _("Only enterprise accounts are linked to an employer; leave this empty.")},
+        raise _refusal(
+            "employer",
+            _("Only enterprise accounts are linked to an employer; leave this empty."),
             code="employer_not_allowed",
         )
 
@@ -80,9 +87,7 @@ def username_check(*, username: str, exclude_pk: int | None = None) -> None:
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise ValidationError(
-            {"username": _("This username is taken; choose another one.")}, code="username_taken"
-        )
+        raise _refusal("username", _("This username is taken; choose another one."), code="username_taken")
 
 
 def _is_superuser(by: User | None) -> bool:
@@ -196,8 +201,9 @@ def profile_change_check(*, user: User, by: User, changes: Mapping[str, Any]) ->
     deactivates their own account, the account stays a legal one of its kind, usernames stay unique.
     The admin's forms call it too, so the rules are written once."""
     if user.pk is not None and user.pk == by.pk and changes.get("is_active", True) is False:
-        raise ValidationError(
-            {"is_active": _("You cannot deactivate your own account; ask another superuser.")},
+        raise _refusal(
+            "is_active",
+            _("You cannot deactivate your own account; ask another superuser."),
             code="deactivate_self",
         )
     account_kind_check(
@@ -236,7 +242,12 @@ def user_update(
 
 
 def roles_change_check(
-    *, user: User, by: User, roles: Iterable[Role | str], is_superuser: bool, permissions: Iterable[Any] = ()
+    *,
+    user: User,
+    by: User,
+    roles: Iterable[Role | str],
+    is_superuser: bool,
+    permissions: Iterable[Permission] = (),
 ) -> None:
     """Raise ValidationError unless `user` as stored may be given these roles, this superuser status and
     these direct permissions by `by`: an account keeps its kind (enterprise or not), nobody removes their
@@ -245,24 +256,32 @@ def roles_change_check(
     roles_before = _stored_roles(user) if user.pk is not None else frozenset()
     slugs = _role_slugs(roles)
     if user.pk is not None and (Role.ENTERPRISE in roles_before) != (Role.ENTERPRISE in slugs):
-        raise ValidationError(
-            {
-                "roles": _(
-                    "An account stays an enterprise account or a registration-office account as it was "
-                    "created. Create a separate account instead."
-                )
-            },
+        raise _refusal(
+            "roles",
+            _(
+                "An account stays an enterprise account or a registration-office account as it was "
+                "created. Create a separate account instead."
+            ),
             code="kind_fixed",
         )
     if user.pk == by.pk and user.is_superuser and not is_superuser:
-        raise ValidationError(
-            {"is_superuser": _("You cannot remove your own superuser status; ask another superuser.")},
+        raise _refusal(
+            "is_superuser",
+            _("You cannot remove your own superuser status; ask another superuser."),
             code="demote_self",
         )
     account_kind_check(roles=slugs, is_superuser=is_superuser, employer=user.employer)
-    if Role.ENTERPRISE in slugs and list(permissions):
-        raise ValidationError(
-            {"user_permissions": _("Enterprise accounts hold no permissions beyond their role.")},
+    pks = {permission.pk for permission in permissions}
+    if pks and grantable_permissions().filter(pk__in=pks).count() != len(pks):
+        raise _refusal(
+            "user_permissions",
+            _("Some of these rights are given only through roles or superuser status."),
+            code="not_grantable",
+        )
+    if Role.ENTERPRISE in slugs and pks:
+        raise _refusal(
+            "user_permissions",
+            _("Enterprise accounts hold no permissions beyond their role."),
             code="enterprise_permissions",
         )
 
@@ -289,12 +308,10 @@ def user_set_roles(
     roles_before = _stored_roles(locked)
     permissions_before = _stored_permissions(locked)
     roles_after = _role_slugs(roles)
-    wanted_permissions = list(permissions) if permissions is not None else None
-    permissions_after = (
-        _permission_names(wanted_permissions) if wanted_permissions is not None else permissions_before
-    )
+    wanted_permissions = list(permissions) if permissions is not None else list(locked.user_permissions.all())
+    permissions_after = _permission_names(wanted_permissions)
     roles_change_check(
-        user=locked, by=by, roles=roles_after, is_superuser=is_superuser, permissions=permissions_after
+        user=locked, by=by, roles=roles_after, is_superuser=is_superuser, permissions=wanted_permissions
     )
     superuser_before = locked.is_superuser
     if (
@@ -307,7 +324,7 @@ def user_set_roles(
     locked.is_staff = is_staff_for(roles=roles_after, is_superuser=is_superuser)
     locked.save(update_fields=["is_superuser", "is_staff"])
     locked.groups.set(_groups(roles_after))
-    if wanted_permissions is not None:
+    if permissions_before != permissions_after:
         locked.user_permissions.set(wanted_permissions)
     locked.__dict__.pop("role_names", None)
     detail: dict[str, Any] = {"roles_before": sorted(roles_before), "roles_after": sorted(roles_after)}

@@ -469,3 +469,34 @@ def test_the_groups_admin_is_gone(root):
 
     assert not admin.site.is_registered(Group)
     assert root.get("/admin/auth/group/").status_code == 404
+
+
+def test_the_superuser_reads_direct_permissions_in_chinese(root):
+    centre = UserFactory(username="centre5", role=Role.TRAINING_CENTRE)
+    field = root.get(change_url(centre)).context["adminform"].form.fields["user_permissions"]
+
+    labels = [label for _value, label in field.choices]
+    assert labels
+    assert not [label for label in labels if str(label).startswith("Can ")]
+    view_application = Permission.objects.get(content_type__app_label="registry", codename="view_application")
+    assert field.label_from_instance(view_application).endswith("申请：查看")
+
+
+def test_hostile_role_and_permission_values_are_refused_in_chinese_and_change_nothing(root):
+    centre = UserFactory(username="centre6", role=Role.TRAINING_CENTRE)
+    delete_audit = Permission.objects.get(content_type__app_label="audit", codename="delete_auditevent")
+
+    response = root.post(
+        change_url(centre),
+        staff_post(centre, roles=[Role.ENTERPRISE, "root"], user_permissions=[delete_audit.pk]),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["roles"] == ["请从列表中选择角色。"]
+    assert "user_permissions" in errors
+    assert "enterprise" not in str(errors)
+    centre.refresh_from_db()
+    assert centre.role_names == {Role.TRAINING_CENTRE}
+    assert not centre.user_permissions.exists()
+    assert not AuditEvent.objects.exists()

@@ -98,7 +98,7 @@ def test_an_account_with_more_than_the_enterprise_role_is_out_of_the_association
 
 
 def test_an_enterprise_account_cannot_be_given_direct_permissions(superuser, clerk):
-    permission = Permission.objects.get(codename="view_user")
+    permission = Permission.objects.get(content_type__app_label="registry", codename="view_application")
     with pytest.raises(ValidationError) as error:
         user_set_roles(
             user=clerk, by=superuser, roles=[Role.ENTERPRISE], is_superuser=False, permissions=[permission]
@@ -125,3 +125,23 @@ def test_nothing_changed_records_nothing(superuser, clerk):
     user_update(user=clerk, by=superuser, changes={"email": clerk.email, "employer": clerk.employer})
     user_set_roles(user=clerk, by=superuser, roles=[Role.ENTERPRISE], is_superuser=False)
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["audit.delete_auditevent", "registry.add_auditentry", "accounts.change_user", "auth.change_group"],
+)
+def test_rights_over_audit_rows_accounts_and_roles_are_never_granted_directly(superuser, name):
+    app_label, codename = name.split(".")
+    permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    centre = UserFactory(role=Role.TRAINING_CENTRE)
+    with pytest.raises(ValidationError) as error:
+        user_set_roles(
+            user=centre,
+            by=superuser,
+            roles=[Role.TRAINING_CENTRE],
+            is_superuser=False,
+            permissions=[permission],
+        )
+    assert error.value.error_dict["user_permissions"][0].code == "not_grantable"
+    assert not centre.user_permissions.exists()
