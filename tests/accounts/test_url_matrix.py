@@ -576,7 +576,8 @@ def ask(client: Client, probe: Probe):
             transaction.set_rollback(True)
     finally:
         client.cookies = cookies
-    response.close()
+    if response.streaming:  # a file: read it, so that the test client closes it the way a server would
+        b"".join(response.streaming_content)
     return response
 
 
