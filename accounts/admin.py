@@ -65,6 +65,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email", "employer__name")
     autocomplete_fields = ("employer",)
     ordering = ("username",)
+    filter_horizontal = ()  # Django's two-box widget speaks English; the forms use checkboxes
     readonly_fields = ("last_login", "date_joined", "is_staff", "role_list")
     show_full_result_count = False
 
@@ -104,20 +105,19 @@ class UserAdmin(BaseUserAdmin):
             if request.user.is_superuser:
                 return [login, personal, (_("Roles"), {"fields": ("roles", "is_superuser", "employer")})]
             return [login, personal, (_("Employer"), {"fields": ("employer",)})]
-        if self._full_form(request, obj):
-            access = (
-                _("Roles and access"),
-                {"fields": ("is_active", "roles", "is_superuser", "is_staff", "user_permissions")},
-            )
-        else:
-            shown = (
-                ("employer", "is_active", "role_list")
-                if request.user.is_superuser
-                else ("employer", "is_active")
-            )
-            access = (_("Employer and access"), {"fields": shown})
+        login = (None, {"fields": ("username", "password")})
         dates = (_("Important dates"), {"fields": ("last_login", "date_joined")})
-        return [(None, {"fields": ("username", "password")}), personal, access, dates]
+        if self._full_form(request, obj):
+            access = (_("Roles and access"), {"fields": ("is_active", "roles", "is_superuser", "is_staff")})
+            extra = (
+                _("Rights beyond the roles"),
+                {"classes": ("collapse",), "fields": ("user_permissions",)},
+            )
+            return [login, personal, access, extra, dates]
+        shown = (
+            ("employer", "is_active", "role_list") if request.user.is_superuser else ("employer", "is_active")
+        )
+        return [login, personal, (_("Employer and access"), {"fields": shown}), dates]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

@@ -178,9 +178,11 @@ class StaffUserChangeForm(EnterpriseUserChangeForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["roles"].initial = sorted(self.instance.role_names)
-        self.fields["user_permissions"].queryset = grantable_permissions()
-        self.fields["user_permissions"].label_from_instance = permission_label
-        self.fields["user_permissions"].help_text = _(
+        permissions = self.fields["user_permissions"]
+        permissions.widget = forms.CheckboxSelectMultiple()  # then the queryset, which fills its choices
+        permissions.queryset = grantable_permissions()
+        permissions.label_from_instance = permission_label
+        permissions.help_text = _(
             "Rights beyond the roles, for exceptions only; roles are the rule. Every change is recorded."
         )
 
