@@ -11,6 +11,7 @@ PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://
 
 # Where the rules live: typed strictly enough for mypy with django-stubs.
 TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.py accounts/sign_in.py accounts/passwords.py \
+         accounts/services.py accounts/selectors.py \
          registry/validators.py registry/workdays.py registry/deadlines.py registry/selectors.py registry/services \
          exams/selectors.py registry/verification.py registry/sms.py registry/pdf audit
 

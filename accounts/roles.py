@@ -54,14 +54,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.AUDITOR: ["audit.view_auditevent", "registry.view_auditentry"],
 }
 
-# Never granted through a role, whatever the patterns say: audit rows are append-only, and so are
-# assessment results.
+# Never granted through a role, whatever the patterns say: audit rows are append-only, and only the
+# services write them (a permission to add one by hand would be a permission to forge history); assessment
+# results are corrected, never deleted.
 NEVER_GRANTED = (
     "audit.add_auditevent",
     "audit.change_auditevent",
     "audit.delete_auditevent",
+    "registry.add_auditentry",
     "registry.change_auditentry",
     "registry.delete_auditentry",
+    "registry.add_calendarchange",
     "registry.change_calendarchange",
     "registry.delete_calendarchange",
     # A recorded score is corrected with a reason (exams.services.result_correct), never deleted.

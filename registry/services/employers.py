@@ -3,8 +3,6 @@
 Each function is the one sanctioned way to make its change; views and admin actions only call them.
 """
 
-from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.services import user_create
 from registry.models import Employer
 from registry.validators import normalize_uscc
 
@@ -26,23 +25,20 @@ class EmployerStatusError(Exception):
     """The employer's status does not allow this change now; the message says why."""
 
 
-def _enterprise_group() -> Group:
-    group, _created = Group.objects.get_or_create(name=str(Role.ENTERPRISE))
-    return group
-
-
 def _new_enterprise_user(
-    *, employer: Employer, username: str, name: str, phone: str, email: str, password: str
+    *, employer: Employer, username: str, name: str, phone: str, email: str, password: str, by: User | None
 ) -> User:
-    user = User(
-        username=username, first_name=name, phone=phone, email=email, employer=employer, is_staff=False
+    """The enterprise account, through the one path that checks who may create it and audits it."""
+    return user_create(
+        by=by,
+        username=username,
+        password=password,
+        first_name=name,
+        phone=phone,
+        email=email,
+        employer=employer,
+        roles=[Role.ENTERPRISE],
     )
-    validate_password(password, user)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    user.groups.add(_enterprise_group())
-    return user
 
 
 @transaction.atomic
@@ -91,6 +87,7 @@ def employer_sign_up(
         phone=contact_phone.strip(),
         email=contact_email.strip(),
         password=password,
+        by=None,  # the employer signs itself up
     )
 
 
@@ -153,4 +150,5 @@ def employer_user_add(
         phone=phone.strip(),
         email="",
         password=password,
+        by=by,
     )

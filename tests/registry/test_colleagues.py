@@ -50,6 +50,20 @@ def test_adding_a_colleague_links_the_new_user_to_the_own_employer(client, enter
     assert (user.get_full_name(), user.phone) == ("赵明", "13904510001")
 
 
+def test_adding_a_colleague_is_audited_with_the_clerk_as_the_actor_and_no_phone_number(
+    client, enterprise_user
+):
+    from audit.models import Action, AuditEvent
+
+    client.force_login(enterprise_user)
+    client.post(reverse("portal:colleague_add"), colleague_data())
+
+    event = AuditEvent.objects.get(action=Action.USER_CREATED)
+    assert event.actor_id == enterprise_user.pk
+    assert event.target_id == str(User.objects.get(username="hrb_zhao").pk)
+    assert "13904510001" not in str(event.detail)
+
+
 def test_a_pending_employer_may_add_colleagues(client):
     clerk = UserFactory(username="p", role=Role.ENTERPRISE, employer=EmployerFactory(pending=True))
     client.force_login(clerk)

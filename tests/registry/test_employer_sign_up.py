@@ -61,6 +61,16 @@ def test_sign_up_creates_a_pending_employer_and_its_first_enterprise_user():
     assert (user.first_name, user.phone, user.email) == ("李娜", "0451-82000000", "lina@example.cn")
 
 
+def test_the_signed_up_account_is_audited_as_created_by_itself():
+    from audit.models import Action, AuditEvent
+
+    user = employer_sign_up(**service_kwargs())
+
+    event = AuditEvent.objects.get(action=Action.USER_CREATED)
+    assert (event.actor_id, event.target_id) == (user.pk, str(user.pk))
+    assert event.detail == {"roles": ["enterprise"], "is_superuser": False, "employer": user.employer_id}
+
+
 def test_a_code_already_registered_creates_nothing_and_says_whom_to_ask():
     EmployerFactory(uscc=valid_uscc(424242))
     with pytest.raises(ValidationError) as raised:

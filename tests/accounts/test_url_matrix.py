@@ -1,0 +1,648 @@
+"""Who gets what: every URL the resolver knows, for every role (issue 11, "Done when").
+
+The URLs are read from `get_resolver()`, so a URL added anywhere is probed the day it is added, and the
+test `test_every_url_is_classified` fails until its author says here who may open it. Each role's test
+opens every URL once as that role (a GET; an empty POST for views that answer only POST, inside a
+rolled-back transaction) and compares the outcome with the table; one assertion lists every mismatch.
+
+Outcomes: **allowed** is a 2xx page or a redirect the view intends (not to a login page); **refused** is a
+redirect to a login page, 403 or 404 — and, on an admin object's page, Django's "no such object" redirect
+to the admin index. Anything else (400, 405, 429, 500) is a mismatch for everyone.
+
+How to classify a new URL (the failure message names it):
+1. A page outside the admin, or a site-wide admin page: add `"namespace:name": WHO` to PAGES. WHO is a set
+   of role names (the shorthands below combine with `|`), wrapped in `post(...)` if the view answers only
+   POST, or `NotProbed("why")` when no request can tell (sign-out). If the URL takes parameters, add a
+   line to `parameters()` saying which objects fill them; each variant it returns (e.g. `own` / `other`
+   employer) is classified separately as `"namespace:name[variant]"`.
+2. A model newly registered in the admin: add its label to ADMIN_MODELS (who may see it, add, delete)
+   and an object of it to `world()`'s `admin_objects`. The changelist, add, change, history, delete and
+   object-redirect URLs are then classified from that one row.
+3. A custom admin view (`get_urls`): add its URL name to PAGES like (1), its parameters to
+   `parameters()`.
+4. A new autocomplete field: add `"app.model.field": WHO` to AUTOCOMPLETE (who may see the target model).
+Sessions come from `client.force_login`, which the two-factor slice treats as verified.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from accounts.roles import Role
+from audit.models import Action
+from audit.services import audit_log
+from exams.models import MetrologyCategory
+from registry.models import CalendarChange, CalendarDay, CalendarYear, NotificationLog
+from registry.services.materials import material_attach
+from tests.factories import (
+    ApplicationFactory,
+    AssessmentCertificateFactory,
+    AssessmentResultFactory,
+    AssessmentSessionFactory,
+    BatchFactory,
+    EmployerFactory,
+    MetrologyProjectFactory,
+    QualificationCertificateFactory,
+    RecognisedCertificateFactory,
+    RegistrationCertificateFactory,
+    UserFactory,
+    VerifierCertificateFactory,
+)
+from tests.portal_files import pdf_bytes
+
+pytestmark = pytest.mark.django_db
+
+# --- the roles -----------------------------------------------------------------------------------------
+ANON = "anonymous"
+ENTERPRISE_A = "enterprise"  # a clerk of a verified employer
+ENTERPRISE_PENDING = "enterprise_unverified"  # a clerk of an employer not yet verified
+ASSOCIATION = "association"
+CENTRE = "training_centre"
+BUREAU = "bureau"
+INSPECTOR = "inspector"
+AUDITOR = "auditor"
+SUPERUSER = "superuser"
+ROLES = (ANON, ENTERPRISE_A, ENTERPRISE_PENDING, ASSOCIATION, CENTRE, BUREAU, INSPECTOR, AUDITOR, SUPERUSER)
+
+Roles = frozenset[str]
+EVERYONE: Roles = frozenset(ROLES)
+NOBODY: Roles = frozenset()
+SIGNED_IN = EVERYONE - {ANON}
+ENTERPRISE = frozenset({ENTERPRISE_A, ENTERPRISE_PENDING})
+ASSOC_SU = frozenset({ASSOCIATION, SUPERUSER})
+CENTRE_SU = frozenset({CENTRE, SUPERUSER})
+# Who enters the admin at all: the staff roles (accounts.roles.STAFF_ROLES) and superusers.
+ADMIN_USERS = frozenset({ASSOCIATION, CENTRE, AUDITOR, SUPERUSER})
+ASSESSMENT_READERS = frozenset({ASSOCIATION, CENTRE, SUPERUSER})
+
+
+@dataclass(frozen=True)
+class Post:
+    """A view that answers only POST: probed with an empty POST (rolled back)."""
+
+    allowed: Roles
+
+
+def post(allowed: Roles) -> Post:
+    return Post(frozenset(allowed))
+
+
+@dataclass(frozen=True)
+class NotProbed:
+    reason: str
+
+
+Rule = Roles | Post | NotProbed
+
+# --- the table -------------------------------------------------------------------------------------------
+PAGES: dict[str, Rule] = {
+    # Signing in and out, passwords, language, the landing page.
+    "home": SIGNED_IN,  # redirects each role to where it works
+    "no_role": EVERYONE,
+    "login": EVERYONE,
+    "logout": NotProbed("POST only, and it ends the session; tests/e2e/test_login_by_role.py signs out"),
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
+    "password_reset": EVERYONE,
+    "password_reset_done": EVERYONE,
+    "password_reset_confirm": EVERYONE,  # a made-up link: the "invalid link" page
+    "password_reset_complete": EVERYONE,
+    "set_language": EVERYONE,
+    # The enterprise portal: own employer's objects only. Superusers pass role_required but have no
+    # employer: pages that need one answer 404.
+    "portal:home": ENTERPRISE | {SUPERUSER},
+    "portal:sign_up": EVERYONE,  # a signed-in user is sent home
+    "portal:colleagues": ENTERPRISE,
+    "portal:colleague_add": ENTERPRISE,
+    "portal:sheet_template": ENTERPRISE | {SUPERUSER},
+    "portal:sheet_check": ENTERPRISE,
+    "portal:batches": ENTERPRISE,
+    "portal:batch_detail[own]": ENTERPRISE,
+    "portal:batch_detail[other]": NOBODY,
+    "portal:applicant_add[own]": ENTERPRISE,
+    "portal:applicant_add[other]": NOBODY,
+    "portal:sheet_upload[own]": post(ENTERPRISE),
+    "portal:sheet_upload[other]": post(NOBODY),
+    "portal:sheet_confirm[own]": post(ENTERPRISE),
+    "portal:sheet_confirm[other]": post(NOBODY),
+    "portal:batch_submit[own]": post(ENTERPRISE),
+    "portal:batch_submit[other]": post(NOBODY),
+    "portal:application_detail[own]": ENTERPRISE,
+    "portal:application_detail[other]": NOBODY,
+    "portal:material_upload[own]": post(ENTERPRISE),
+    "portal:material_upload[other]": post(NOBODY),
+    "portal:application_resubmit[own]": post(ENTERPRISE),
+    "portal:application_resubmit[other]": post(NOBODY),
+    "portal:application_withdraw[own]": post(ENTERPRISE),
+    "portal:application_withdraw[other]": post(NOBODY),
+    "portal:material_download[own]": ENTERPRISE,
+    "portal:material_download[other]": NOBODY,
+    "portal:material_replace[own]": post(ENTERPRISE),
+    "portal:material_replace[other]": post(NOBODY),
+    "portal:holders": ENTERPRISE,
+    "portal:holder_detail[own]": ENTERPRISE,
+    "portal:holder_detail[other]": NOBODY,
+    "portal:certificate_pdf[own]": ENTERPRISE,
+    "portal:certificate_pdf[other]": NOBODY,
+    # The bureau's reports, the inspectors' supervision pages.
+    "reports:home": {BUREAU, SUPERUSER},
+    "supervision:home": {BUREAU, INSPECTOR, SUPERUSER},
+    # Public certificate verification.
+    "verify:form": EVERYONE,
+    "verify:token[valid]": EVERYONE,
+    "verify:token[unknown]": NOBODY,  # "not found", for everyone
+    # The admin site's own pages.
+    "admin:index": ADMIN_USERS,
+    "admin:login": EVERYONE,  # staff are sent on to the index; others see the form
+    "admin:logout": NotProbed("POST only, and it ends the session"),
+    "admin:password_change": ADMIN_USERS,
+    "admin:password_change_done": ADMIN_USERS,
+    "admin:jsi18n": ADMIN_USERS,
+    "admin:view_on_site": NOBODY,  # no model has a public page of its own
+    "admin:app_list[accounts]": ASSOC_SU,
+    "admin:app_list[audit]": {AUDITOR, SUPERUSER},
+    "admin:app_list[registry]": ASSOC_SU | {CENTRE},
+    "admin:app_list[exams]": ASSESSMENT_READERS,
+    "admin/(?P<url>.*)$": NOBODY,  # the admin's catch-all: unknown pages
+    # Custom admin views.
+    "admin:auth_user_password_change[enterprise]": ASSOC_SU,
+    "admin:auth_user_password_change[staff]": {SUPERUSER},
+    "admin:auth_user_password_change[superuser]": {SUPERUSER},
+    "admin:registry_application_transition": ASSOC_SU,
+    "admin:registry_application_attach": ASSOC_SU,
+    "admin:registry_application_material_download": ASSOC_SU,
+    "admin:registry_calendaryear_calendar": ASSOC_SU,
+    "admin:registry_registrationcertificate_pdf": ASSOC_SU,
+    "admin:registry_registrationcertificate_revoke": ASSOC_SU,
+    "admin:exams_assessmentresult_import_template": CENTRE_SU,
+    "admin:exams_assessmentresult_import": CENTRE_SU,
+    "admin:exams_assessmentresult_process_import": post(CENTRE_SU),
+    "admin:exams_assessmentresult_export": ASSESSMENT_READERS,
+    "admin:exams_metrologyproject_import": CENTRE_SU,
+    "admin:exams_metrologyproject_process_import": post(CENTRE_SU),
+    "admin:exams_metrologyproject_export": ASSESSMENT_READERS,
+}
+
+
+@dataclass(frozen=True)
+class AdminModel:
+    """Who may open a model's admin pages. `view`: the list, an object's page (read-only without the
+    change right) and its history; `add` and `delete`: those pages. `objects` overrides `view` per kind
+    of object where who may open it depends on the object (keys: the variants `world()` provides)."""
+
+    view: Roles
+    add: Roles
+    delete: Roles
+    objects: dict[str, Roles] = field(default_factory=dict)
+
+
+ADMIN_MODELS: dict[str, AdminModel] = {
+    # Association staff manage enterprise accounts only; nobody deletes an account.
+    "accounts.user": AdminModel(
+        view=ASSOC_SU,
+        add=ASSOC_SU,
+        delete=NOBODY,
+        objects={"enterprise": ASSOC_SU, "staff": {SUPERUSER}, "superuser": {SUPERUSER}},
+    ),
+    "audit.auditevent": AdminModel(view={AUDITOR, SUPERUSER}, add=NOBODY, delete=NOBODY),
+    "registry.application": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),  # withdraw instead
+    "registry.batch": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=ASSOC_SU),
+    "registry.calendarday": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=ASSOC_SU),
+    "registry.calendaryear": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
+    "registry.calendarchange": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "registry.employer": AdminModel(view=ASSOC_SU | {CENTRE}, add=ASSOC_SU, delete=ASSOC_SU),
+    "registry.notificationlog": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "registry.person": AdminModel(view=ASSOC_SU | {CENTRE}, add=ASSOC_SU | {CENTRE}, delete=ASSOC_SU),
+    "registry.qualificationcertificate": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=ASSOC_SU),
+    "registry.registrationcertificate": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "exams.assessmentsession": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
+    "exams.assessmentresult": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
+    "exams.assessmentcertificate": AdminModel(view=ASSESSMENT_READERS, add=NOBODY, delete=CENTRE_SU),
+    "exams.recognisedcertificate": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
+    "exams.verifiercertificate": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
+    "exams.metrologycategory": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
+    "exams.metrologyproject": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
+}
+
+# Autocomplete lookups (admin:autocomplete) by source field: who may see the target model.
+AUTOCOMPLETE: dict[str, Roles] = {
+    "accounts.user.employer": ASSOC_SU | {CENTRE},
+    "registry.application.person": ASSOC_SU | {CENTRE},
+    "registry.application.employer": ASSOC_SU | {CENTRE},
+    "registry.application.target_certificate": ASSOC_SU,
+    "registry.application.batch": ASSOC_SU,
+    "registry.batch.employer": ASSOC_SU | {CENTRE},
+    "registry.qualificationcertificate.person": ASSOC_SU | {CENTRE},
+    "exams.assessmentresult.person": ASSOC_SU | {CENTRE},
+    "exams.recognisedcertificate.person": ASSOC_SU | {CENTRE},
+    "exams.recognisedcertificate.projects": ASSESSMENT_READERS,
+    "exams.verifiercertificate.person": ASSOC_SU | {CENTRE},
+    "exams.verifiercertificate.projects": ASSESSMENT_READERS,
+}
+
+ADMIN_OBJECT_VIEWS = ("change", "history", "delete")
+ADMIN_VIEWS = ("changelist", "add", *ADMIN_OBJECT_VIEWS)
+
+
+# --- the objects the URLs are filled with -----------------------------------------------------------------
+@dataclass
+class World:
+    users: dict[str, User]
+    employer_objects: dict[str, dict[str, Any]]  # employer key → {"batch": …, "application": …, …}
+    admin_objects: dict[str, dict[str, Any]]  # model label → {variant: object}
+    employer_of_role: dict[str, str]
+
+
+def _employer_objects(employer) -> dict[str, Any]:
+    batch = BatchFactory(employer=employer)
+    application = ApplicationFactory(employer=employer, batch=batch)
+    material = material_attach(
+        application=application,
+        kind="application_form",
+        file=ContentFile(pdf_bytes(), name="form.pdf"),
+        by=None,
+    )
+    certificate = RegistrationCertificateFactory(application__employer=employer)
+    return {"batch": batch, "application": application, "material": material, "certificate": certificate}
+
+
+@pytest.fixture
+def world(db) -> World:
+    cache.clear()  # the public verification page's rate limits count per client address
+    verified = EmployerFactory(name="甲公司")
+    pending = EmployerFactory(name="待核实公司", pending=True)
+    other = EmployerFactory(name="乙公司")
+    users = {
+        ENTERPRISE_A: UserFactory(username="m_clerk", role=Role.ENTERPRISE, employer=verified),
+        ENTERPRISE_PENDING: UserFactory(username="m_pending", role=Role.ENTERPRISE, employer=pending),
+        ASSOCIATION: UserFactory(username="m_assoc", role=Role.ASSOCIATION),
+        CENTRE: UserFactory(username="m_centre", role=Role.TRAINING_CENTRE),
+        BUREAU: UserFactory(username="m_bureau", role=Role.BUREAU),
+        INSPECTOR: UserFactory(username="m_inspector", role=Role.INSPECTOR),
+        AUDITOR: UserFactory(username="m_auditor", role=Role.AUDITOR),
+        SUPERUSER: User.objects.create_superuser("m_root", "root@example.com", "Kx9#quiet-Harbin-2026"),
+    }
+    employer_objects = {
+        "verified": _employer_objects(verified),
+        "pending": _employer_objects(pending),
+        "other": _employer_objects(other),
+    }
+    mine = employer_objects["verified"]
+    submitted = ApplicationFactory(employer=verified, submitted=True)
+    project = MetrologyProjectFactory()
+    session = AssessmentSessionFactory(projects=[project])
+    year, _created = CalendarYear.objects.get_or_create(year=2026)
+    day = CalendarDay.objects.order_by("day").first() or CalendarDay.objects.create(
+        day="2026-10-01", kind=CalendarDay.Kind.DAY_OFF, note="国庆节"
+    )
+    change = CalendarChange.objects.create(action=CalendarChange.Action.YEAR_STATUS, detail={"year": 2026})
+    admin_objects = {
+        "accounts.user": {
+            "enterprise": users[ENTERPRISE_A],
+            "staff": users[CENTRE],
+            "superuser": users[SUPERUSER],
+        },
+        "audit.auditevent": {"": audit_log(action=Action.EXPORTED, actor=users[SUPERUSER])},
+        "registry.application": {"": submitted},
+        "registry.batch": {"": mine["batch"]},
+        "registry.calendarday": {"": day},
+        "registry.calendaryear": {"": year},
+        "registry.calendarchange": {"": change},
+        "registry.employer": {"": verified},
+        "registry.notificationlog": {
+            "": NotificationLog.objects.create(
+                channel="email", key="matrix", recipient="a@example.cn", body="x"
+            )
+        },
+        "registry.person": {"": submitted.person},
+        "registry.qualificationcertificate": {"": QualificationCertificateFactory(person=submitted.person)},
+        "registry.registrationcertificate": {"": mine["certificate"]},
+        "exams.assessmentsession": {"": session},
+        "exams.assessmentresult": {"": AssessmentResultFactory(session=session, project=project)},
+        "exams.assessmentcertificate": {"": AssessmentCertificateFactory(projects=[project])},
+        "exams.recognisedcertificate": {"": RecognisedCertificateFactory(projects=[project])},
+        "exams.verifiercertificate": {"": VerifierCertificateFactory(projects=[project])},
+        "exams.metrologycategory": {"": MetrologyCategory.objects.order_by("code").first()},
+        "exams.metrologyproject": {"": project},
+        # For the custom views: a draft application (materials may be attached) and one of its materials.
+        "_draft": {"": mine["application"]},
+        "_material": {"": mine["material"]},
+    }
+    return World(
+        users=users,
+        employer_objects=employer_objects,
+        admin_objects=admin_objects,
+        employer_of_role={ENTERPRISE_A: "verified", ENTERPRISE_PENDING: "pending"},
+    )
+
+
+PORTAL_OBJECT = {  # portal URL name → which of an employer's objects its <pk> names
+    "batch_detail": "batch",
+    "applicant_add": "batch",
+    "sheet_upload": "batch",
+    "sheet_confirm": "batch",
+    "batch_submit": "batch",
+    "application_detail": "application",
+    "material_upload": "application",
+    "application_resubmit": "application",
+    "application_withdraw": "application",
+    "material_download": "material",
+    "material_replace": "material",
+    "holder_detail": "certificate",
+    "certificate_pdf": "certificate",
+}
+
+
+def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] | None:
+    """{variant: URL kwargs} for a URL that takes parameters; None when this function does not know it."""
+    objects = world.admin_objects
+    if name.startswith("portal:") and name.split(":", 1)[1] in PORTAL_OBJECT:
+        kind = PORTAL_OBJECT[name.split(":", 1)[1]]
+        own = world.employer_objects[world.employer_of_role.get(role, "verified")]
+        return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
+    application = objects["registry.application"][""]
+    certificate = objects["registry.registrationcertificate"][""]
+    draft = objects["_draft"][""]
+    known: dict[str, Callable[[], dict[str, dict[str, Any]]]] = {
+        "password_reset_confirm": lambda: {"": {"uidb64": "MQ", "token": "made-up-token"}},
+        "verify:token": lambda: {
+            "valid": {"token": world.employer_objects["verified"]["certificate"].verification_token},
+            "unknown": {"token": "0" * 32},
+        },
+        "admin:auth_user_password_change": lambda: {
+            variant: {"id": user.pk} for variant, user in objects["accounts.user"].items()
+        },
+        "admin:view_on_site": lambda: {
+            "": {
+                "content_type_id": ContentType.objects.get_for_model(application).pk,
+                "object_id": application.pk,
+            }
+        },
+        "admin:app_list": lambda: {label: {"app_label": label} for label in _admin_app_labels()},
+        "admin:registry_application_transition": lambda: {
+            "": {"object_id": application.pk, "name": "accept"}
+        },
+        "admin:registry_application_attach": lambda: {"": {"object_id": draft.pk}},
+        "admin:registry_application_material_download": lambda: {
+            "": {"object_id": draft.pk, "material_id": objects["_material"][""].pk}
+        },
+        "admin:registry_calendaryear_calendar": lambda: {"": {"year": 2026}},
+        "admin:registry_registrationcertificate_pdf": lambda: {"": {"object_id": certificate.pk}},
+        "admin:registry_registrationcertificate_revoke": lambda: {"": {"object_id": certificate.pk}},
+    }
+    return known[name]() if name in known else None
+
+
+# --- walking the resolver ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Endpoint:
+    route: str
+    name: str | None  # "namespace:name"
+    pattern: URLPattern
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+    @property
+    def takes_parameters(self) -> bool:
+        return bool(self.pattern.pattern.regex.groupindex) or bool(
+            getattr(self.pattern.pattern, "converters", {})
+        )
+
+
+def endpoints() -> list[Endpoint]:
+    found: list[Endpoint] = []
+
+    def walk(patterns, prefix: str, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            else:
+                name = None
+                if entry.name:
+                    name = f"{namespace}:{entry.name}" if namespace else entry.name
+                found.append(Endpoint(route=prefix + str(entry.pattern), name=name, pattern=entry))
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+def _admin_app_labels() -> list[str]:
+    return sorted({model._meta.app_label for model in admin.site._registry})
+
+
+def _admin_models() -> dict[str, type]:
+    return {model._meta.label_lower: model for model in admin.site._registry}
+
+
+def _admin_model_view(endpoint: Endpoint) -> tuple[str, str] | None:
+    """(model label, view) for a standard ModelAdmin URL, or None."""
+    for label, model in _admin_models().items():
+        opts = model._meta
+        if endpoint.name is None:
+            if endpoint.route == f"admin/{opts.app_label}/{opts.model_name}/<path:object_id>/":
+                return label, "object_redirect"
+            continue
+        for view in ADMIN_VIEWS:
+            if endpoint.name == f"admin:{opts.app_label}_{opts.model_name}_{view}":
+                return label, view
+    return None
+
+
+@dataclass(frozen=True)
+class Probe:
+    key: str  # what the table calls it
+    url: str
+    allowed: Roles
+    method: str = "get"
+    object_page: bool = False  # an admin object's page: Django's "no such object" redirect means refused
+
+
+def _expected_for_admin_model(label: str, view: str, variant: str) -> Roles:
+    rule = ADMIN_MODELS[label]
+    if view == "object_redirect":
+        return ADMIN_USERS  # it only redirects to the change page, which is checked itself
+    if view == "add":
+        return rule.add
+    if view == "delete":
+        return rule.delete
+    return rule.objects.get(variant, rule.view) if view in ("change", "history") else rule.view
+
+
+def _rule_roles(rule: Rule) -> tuple[Roles, str]:
+    if isinstance(rule, Post):
+        return rule.allowed, "post"
+    return frozenset(rule), "get"  # type: ignore[arg-type]
+
+
+def classify(world: World, role: str) -> tuple[list[Probe], list[str]]:
+    """Every probe for `role`, and the URLs the table does not classify."""
+    probes: list[Probe] = []
+    unclassified: list[str] = []
+    for endpoint in endpoints():
+        admin_view = _admin_model_view(endpoint)
+        if admin_view is not None:
+            label, view = admin_view
+            if label not in ADMIN_MODELS or label not in world.admin_objects:
+                unclassified.append(f"{endpoint.key} (model {label}: add it to ADMIN_MODELS and world())")
+                continue
+            if view in ("changelist", "add"):
+                url = reverse(endpoint.name)
+                probes.append(Probe(endpoint.key, url, _expected_for_admin_model(label, view, "")))
+                continue
+            for variant, obj in world.admin_objects[label].items():
+                url = f"/admin/{label.replace('.', '/')}/{obj.pk}/"
+                if view != "object_redirect":
+                    url = reverse(endpoint.name, args=[obj.pk])
+                key = f"{endpoint.key}[{variant}]" if variant else endpoint.key
+                allowed = _expected_for_admin_model(label, view, variant)
+                probes.append(Probe(key, url, allowed, object_page=view in ADMIN_OBJECT_VIEWS))
+            continue
+        if endpoint.name == "admin:autocomplete":
+            for source, allowed in AUTOCOMPLETE.items():
+                app_label, model_name, field_name = source.split(".")
+                query = urlencode(
+                    {"app_label": app_label, "model_name": model_name, "field_name": field_name}
+                )
+                probes.append(
+                    Probe(f"admin:autocomplete[{source}]", f"{reverse(endpoint.name)}?{query}", allowed)
+                )
+            continue
+        if endpoint.key == "admin/(?P<url>.*)$":
+            probes.append(Probe(endpoint.key, "/admin/no-such-page/", frozenset(PAGES[endpoint.key])))
+            continue
+        variants = parameters(endpoint.key, world, role) if endpoint.takes_parameters else {"": {}}
+        if variants is None:
+            unclassified.append(f"{endpoint.key} (takes parameters: say in parameters() what fills them)")
+            continue
+        for variant, kwargs in variants.items():
+            key = f"{endpoint.key}[{variant}]" if variant else endpoint.key
+            rule = PAGES.get(key)
+            if rule is None:
+                unclassified.append(f"{key} (add it to PAGES)")
+                continue
+            if isinstance(rule, NotProbed):
+                continue
+            allowed, method = _rule_roles(rule)
+            probes.append(Probe(key, reverse(endpoint.name, kwargs=kwargs or None), allowed, method))
+    return probes, unclassified
+
+
+# --- asking ------------------------------------------------------------------------------------------------
+LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
+
+
+def outcome(response, probe: Probe) -> str:
+    status = response.status_code
+    if status in (403, 404):
+        return "refused"
+    if status in (301, 302, 303, 307, 308):
+        target = urlparse(response["Location"]).path
+        if target in LOGIN_PAGES:
+            return "refused"
+        if probe.object_page and target == reverse("admin:index"):
+            return "refused"  # the admin's "no such object" (out of this user's reach)
+        return "allowed"
+    if 200 <= status < 300:
+        return "allowed"
+    return f"status {status}"
+
+
+def ask(client: Client, probe: Probe):
+    """One request whose writes, if any, are rolled back; the session cookie survives it."""
+    cookies = copy.deepcopy(client.cookies)
+    try:
+        with transaction.atomic():
+            response = getattr(client, probe.method)(probe.url)
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = cookies
+    if response.streaming:  # a file: read it, so that the test client closes it the way a server would
+        b"".join(response.streaming_content)
+    return response
+
+
+def mismatches(world: World, role: str) -> list[str]:
+    client = Client(raise_request_exception=False)
+    if role != ANON:
+        client.force_login(world.users[role])
+    probes, _unclassified = classify(world, role)
+    found = []
+    for probe in probes:
+        response = ask(client, probe)
+        got = outcome(response, probe)
+        expected = "allowed" if role in probe.allowed else "refused"
+        if got != expected:
+            where = response.get("Location", "")
+            error = f" {response.exc_info[1]!r}" if getattr(response, "exc_info", None) else ""
+            found.append(
+                f"{probe.key} {probe.method.upper()} {probe.url}: expected {expected}, got {got} "
+                f"({response.status_code}{' → ' + where if where else ''}){error}"
+            )
+    return found
+
+
+def test_the_outcome_classes():
+    page = Probe("x", "/x/", NOBODY)
+    admin_object = Probe("x", "/x/", NOBODY, object_page=True)
+    assert outcome(HttpResponse(), page) == "allowed"
+    assert outcome(HttpResponseRedirect("/portal/"), page) == "allowed"
+    assert outcome(HttpResponseRedirect("/admin/"), page) == "allowed"
+    assert outcome(HttpResponseRedirect("/admin/"), admin_object) == "refused"
+    assert outcome(HttpResponseRedirect("/accounts/login/?next=/portal/"), page) == "refused"
+    assert outcome(HttpResponseRedirect("/admin/login/?next=/admin/"), page) == "refused"
+    assert outcome(HttpResponse(status=403), page) == "refused"
+    assert outcome(HttpResponse(status=404), page) == "refused"
+    for status in (400, 405, 429, 500):
+        assert outcome(HttpResponse(status=status), page) == f"status {status}"
+
+
+def test_every_url_is_classified(world):
+    unclassified = {entry for role in ROLES for entry in classify(world, role)[1]}
+    assert not unclassified, "Classify these URLs (see this file's docstring):\n" + "\n".join(
+        sorted(unclassified)
+    )
+
+
+def test_the_table_names_no_url_that_does_not_exist(world):
+    keys = {probe.key for role in ROLES for probe in classify(world, role)[0]}
+    stale = {key for key, rule in PAGES.items() if not isinstance(rule, NotProbed)} - keys
+    stale |= set(ADMIN_MODELS) - set(_admin_models())
+    stale |= {f"admin:autocomplete[{source}]" for source in AUTOCOMPLETE} - keys
+    assert not stale, "The table names URLs that no longer exist:\n" + "\n".join(sorted(stale))
+
+
+def test_every_autocomplete_field_is_classified():
+    fields = {
+        f"{model._meta.label_lower}.{name}"
+        for model, model_admin in admin.site._registry.items()
+        for name in model_admin.autocomplete_fields
+    }
+    assert fields == set(AUTOCOMPLETE)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_gets_what(world, role):
+    found = mismatches(world, role)
+    assert not found, f"{role}: {len(found)} URL(s) answer otherwise than the table says:\n" + "\n".join(
+        found
+    )
