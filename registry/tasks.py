@@ -1,10 +1,10 @@
 """Celery tasks of the registry: verbs taking ids, each calling one service, all idempotent.
 
-They are enqueued only after the transaction that caused them commits (`transaction.on_commit`, through
-`registry.services.certificate_pdfs.enqueue`, which survives a broker outage). The periodic ones are in
-settings.CELERY_BEAT_SCHEDULE (times in Asia/Shanghai) and each has a management command to run it by hand.
-Acks are late (settings): a worker that dies mid-task leaves the message to be delivered again, which the
-services' idempotence makes harmless.
+They are enqueued only after the transaction that caused them commits (`transaction.on_commit`,
+through `config.celery.enqueue`, which survives a broker outage: what it cannot send, a sweep sends
+later). The periodic ones are in settings.CELERY_BEAT_SCHEDULE (times in Asia/Shanghai) and each has a
+management command to run it by hand. Acks are late (settings): a worker that dies mid-task leaves the
+message to be delivered again, which the services' idempotence makes harmless.
 """
 
 from celery import shared_task
@@ -13,10 +13,12 @@ from registry.services import certificate_pdfs, reminders
 from registry.services.applications import applications_deem_accepted_overdue
 from registry.services.certificates import certificates_expire
 
+# The longest countdown must stay well below the broker's visibility timeout (settings: 900 s), or Redis
+# hands the waiting message to a second worker.
 _RETRY = {
     "autoretry_for": (Exception,),
     "retry_backoff": 10,  # 10 s, 20 s, 40 s ... with jitter
-    "retry_backoff_max": 600,
+    "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 6,
 }

@@ -116,4 +116,4 @@ def enterprise_user(db):
     return UserFactory(username="clerk", role=Role.ENTERPRISE, employer=EmployerFactory())
 
 
-pytest_plugins = ["tests.celery_worker"]
+pytest_plugins = ["tests.celery_worker", "tests.redis_server", "tests.silent_server"]
