@@ -76,7 +76,7 @@ def test_no_task_waits_or_runs_past_the_visibility_timeout(settings):
     ours = {
         name: task for name, task in celery_app.tasks.items() if name.split(".")[0] in {"registry", "audit"}
     }
-    assert "registry.generate_certificate_pdf" in ours
+    assert "registry.deliver_notifications" in ours
     for name, task in ours.items():
         if getattr(task, "autoretry_for", ()):
             assert task.retry_backoff_max * 2 <= visibility, name
