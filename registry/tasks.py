@@ -1,22 +1,24 @@
 """Celery tasks of the registry: verbs taking ids, each calling one service, all idempotent.
 
-They are enqueued only after the transaction that caused them commits (`transaction.on_commit`, through
-`registry.services.certificate_pdfs.enqueue`, which survives a broker outage). The periodic ones are in
-settings.CELERY_BEAT_SCHEDULE (times in Asia/Shanghai) and each has a management command to run it by hand.
-Acks are late (settings): a worker that dies mid-task leaves the message to be delivered again, which the
-services' idempotence makes harmless.
+They are enqueued only after the transaction that caused them commits (`transaction.on_commit`,
+through `config.celery.enqueue`, which survives a broker outage: what it cannot send, a sweep sends
+later). The periodic ones are in settings.CELERY_BEAT_SCHEDULE (times in Asia/Shanghai) and each has a
+management command to run it by hand. Acks are late (settings): a worker that dies mid-task leaves the
+message to be delivered again, which the services' idempotence makes harmless.
 """
 
 from celery import shared_task
 
-from registry.services import certificate_pdfs, reminders
+from registry.services import certificate_pdfs, notifications, reminders
 from registry.services.applications import applications_deem_accepted_overdue
 from registry.services.certificates import certificates_expire
 
+# The longest countdown must stay well below the broker's visibility timeout (settings: 900 s), or Redis
+# hands the waiting message to a second worker.
 _RETRY = {
     "autoretry_for": (Exception,),
     "retry_backoff": 10,  # 10 s, 20 s, 40 s ... with jitter
-    "retry_backoff_max": 600,
+    "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 6,
 }
@@ -36,9 +38,23 @@ def sweep_certificate_pdfs() -> int:
     return certificate_pdfs.certificates_pdf_sweep()
 
 
+@shared_task(name="registry.deliver_notification")
+def deliver_notification(notification_id: int) -> None:
+    """Deliver one outbox row (sent once). Not retried here: a failure is recorded on the row, and the
+    sweep tries again after a growing delay."""
+    notifications.notification_deliver(notification_id=notification_id)
+
+
+@shared_task(name="registry.deliver_notifications")
+def deliver_notifications() -> int:
+    """Every minute: hand every due outbox row to a worker (those whose first attempt was lost or failed)."""
+    return notifications.notifications_deliver_due()
+
+
 @shared_task(name="registry.notify_employer", **_RETRY)
 def notify_employer(application_id: int, audit_entry_id: int) -> None:
-    """E-mail the employer about one transition of its application (sent once per audit row)."""
+    """Kept for messages enqueued before the outbox: e-mail the employer about one transition (once per
+    audit row, under the outbox's key). Nothing enqueues it any more."""
     reminders.application_notify_employer(application_id=application_id, audit_entry_id=audit_entry_id)
 
 

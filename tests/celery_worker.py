@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from celery.result import allow_join_result
 from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from config.celery import broker_breaker
 
 
 @dataclass
@@ -27,6 +27,24 @@ class WorkerHandle:
     queue: str
     hostname: str
     log: Path
+
+    def wait_done(self, result, *, timeout: float = 60) -> str:
+        """Wait until the worker's log says the task `result` names succeeded; return that line.
+
+        No result backend is configured (nothing in the application reads results), so the tests learn
+        that a task finished from the worker, as an operator would, not from `result.get()`.
+        """
+        needle = f"[{result.id}] succeeded"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.log.read_text(errors="replace").splitlines():
+                if needle in line:
+                    return line
+                if f"[{result.id}] raised" in line:
+                    pytest.fail(f"the task failed in the worker: {line}", pytrace=False)
+            time.sleep(0.1)
+        tail = self.log.read_text()[-3000:]
+        pytest.fail(f"the worker did not finish task {result.id}:\n{tail}", pytrace=False)
 
 
 def _database_url() -> str | None:
@@ -100,36 +118,58 @@ def through_broker(celery_worker):
     saved = conf.task_always_eager, conf.task_default_queue
     conf.task_always_eager = False
     conf.task_default_queue = celery_worker.queue
+    broker_breaker.reset()
     try:
-        # The test waits on results (`.get()`), which Celery refuses while its process-global "inside a
-        # task" flag is set. Eager tasks run concurrently in threads (the concurrency tests' transitions)
-        # can leave that flag set: each restores the value it found. The test process is never a task.
-        with allow_join_result():
-            yield celery_worker
+        yield celery_worker
     finally:
         conf.task_always_eager, conf.task_default_queue = saved
+        broker_breaker.reset()
+
+
+@contextmanager
+def broker_at(url: str, *, queue: str | None = None, result_backend_too: bool = True):
+    """Within the block, this process sends tasks (not runs them in-process) to the broker at `url`.
+
+    The app's connection and producer pools are swapped out and restored afterwards, so neither a
+    connection made before the block nor one made in it leaks across it. When the settings configure a
+    result backend, it is pointed at the same Redis (as production runs both on one server) unless
+    `result_backend_too` is False."""
+    conf = celery_app.conf
+    saved = (
+        conf.get("broker_write_url"),
+        conf.task_always_eager,
+        conf.task_default_queue,
+        conf.result_backend,
+        celery_app._pool,
+        celery_app.amqp._producer_pool,
+        celery_app._backend_cache,
+        getattr(celery_app._local, "backend", None),
+    )
+    # broker_write_url, not broker_url: Celery reads the CELERY_BROKER_URL environment variable before
+    # conf.broker_url, so only the write URL setting can point the producer elsewhere.
+    conf.broker_write_url, conf.task_always_eager = url, False
+    if queue:
+        conf.task_default_queue = queue
+    if result_backend_too and conf.result_backend:
+        conf.result_backend = url
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    celery_app._backend_cache = celery_app._local.backend = None
+    broker_breaker.reset()
+    try:
+        yield
+    finally:
+        broker_breaker.reset()
+        # Not closed: kombu's global producer pools are keyed by connection and would hand the closed
+        # pool out again. The dead broker's pool holds no live connection; it is simply dropped.
+        conf.broker_write_url, conf.task_always_eager, conf.task_default_queue = saved[:3]
+        conf.result_backend = saved[3]
+        celery_app._pool, celery_app.amqp._producer_pool = saved[4], saved[5]
+        celery_app._backend_cache, celery_app._local.backend = saved[6], saved[7]
 
 
 @contextmanager
 def broker_unreachable(url: str = "redis://127.0.0.1:1/0"):
     """Within the block, tasks are sent (not run in-process) to a broker nothing listens on: the moment
-    Redis is down. The app's connection and producer pools are swapped out and restored afterwards, so
-    neither a connection made before the block nor the dead one leaks across it."""
-    conf = celery_app.conf
-    saved = (
-        conf.get("broker_write_url"),
-        conf.task_always_eager,
-        celery_app._pool,
-        celery_app.amqp._producer_pool,
-    )
-    # broker_write_url, not broker_url: Celery reads the CELERY_BROKER_URL environment variable before
-    # conf.broker_url, so only the write URL setting can point the producer elsewhere.
-    conf.broker_write_url, conf.task_always_eager = url, False
-    celery_app._pool = celery_app.amqp._producer_pool = None
-    try:
+    Redis is down. (The result backend, if any, is left where it is.)"""
+    with broker_at(url, result_backend_too=False):
         yield
-    finally:
-        # Not closed: kombu's global producer pools are keyed by connection and would hand the closed
-        # pool out again. The dead broker's pool holds no live connection; it is simply dropped.
-        conf.broker_write_url, conf.task_always_eager = saved[0], saved[1]
-        celery_app._pool, celery_app.amqp._producer_pool = saved[2], saved[3]

@@ -148,4 +148,4 @@ def _second_factor_on_login(request):
         user_logged_in.disconnect(dispatch_uid="tests.second_factor")
 
 
-pytest_plugins = ["tests.celery_worker"]
+pytest_plugins = ["tests.celery_worker", "tests.redis_server", "tests.silent_server"]

@@ -219,9 +219,19 @@ STORAGES: dict[str, dict[str, Any]] = {
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# --- Redis outages ---------------------------------------------------------------------------------
+# How long (s) a connection to Redis (broker or cache) may take to open or to answer before the caller
+# goes on without it, and how long a process then skips Redis before trying again.
+# docs/decisions/0051-redis-outages.md
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=10.0)
+
 # --- cache ------------------------------------------------------------------------------------------
-# CACHE_URL=redis://127.0.0.1:6379/1 shares the cache (rate limits, calendar) between processes.
+# CACHE_URL=redis://127.0.0.1:6379/1 shares the cache (rate limits, the /verify/ page) between processes.
+# A Redis cache that is down degrades instead of failing (config/cache.py): a miss, and counters per process.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://registry")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.FailSoftRedisCache"
 
 # --- e-mail -----------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
@@ -238,7 +248,11 @@ SMS_BACKEND = env("SMS_BACKEND", default="registry.sms.LoggingSMSBackend")
 # CELERY_BROKER_URL=redis://127.0.0.1:6379/0 sends tasks to a real broker and worker. Without it, tasks
 # run in-process, in the request that enqueues them (after its transaction commits).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+# Nothing reads a task's result, so by default none is stored: a result backend would sit in the request
+# path of every enqueue (Celery subscribes to the result before publishing), and a Redis outage there
+# used to hang each enqueue for 19 s and then raise. Set it only for operators' tools.
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="registry")
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -250,13 +264,25 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing happens in requests (after commit): one short try, no retry loop. What it fails to send is
+# redone by a sweep from the database (the notification outbox, the certificate PDFs).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 # Redis keeps a delivered, unacknowledged message aside and puts it back on the queue when a worker
 # finds it older than visibility_timeout (at start-up and every restore interval x throttle seconds).
-# That is how a task whose worker died mid-task (acks late) runs again; a task must finish well within it.
+# That is how a task whose worker died mid-task (acks late) runs again. It must stay comfortably above
+# the longest task and the longest retry countdown (registry/tasks.py: 300 s), or a task still running
+# or waiting is handed out twice; 900 s (15 minutes) is three times that, and a crashed worker's task
+# waits at most that long instead of an hour. docs/decisions/0051-redis-outages.md
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
+    # A producer (a request, beat, a sweep) opening its connection tries once: no sleep-and-retry loop.
+    # The worker's and beat's own connections retry as before (broker_connection_max_retries).
+    "max_retries": 0,
 }
 # The periodic jobs (`make worker` runs beat), at Asia/Shanghai times (CELERY_TIMEZONE). Each has a
 # management command of the same purpose for running it by hand.
@@ -272,6 +298,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
     },
     "sweep-certificate-pdfs": {"task": "registry.sweep_certificate_pdfs", "schedule": crontab(minute="*/15")},
+    "deliver-notifications": {"task": "registry.deliver_notifications", "schedule": crontab(minute="*")},
     "verify-audit-chains": {"task": "audit.verify_chains", "schedule": crontab(hour=3, minute=30)},
 }
 

@@ -9,7 +9,17 @@ from registry.models import NotificationLog
 class NotificationLogAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written only by registry/services/notifications.py."""
 
-    list_display = ("created_at", "channel", "key", "recipient", "subject", "status", "attempts", "sent_at")
+    list_display = (
+        "created_at",
+        "channel",
+        "key",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+        "next_attempt_at",
+    )
     list_filter = ("channel", "status")
     search_fields = ("=key", "key", "recipient")
     date_hierarchy = "created_at"

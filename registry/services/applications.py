@@ -2,8 +2,9 @@
 
 Each service: runs in a transaction, locks the row (`select_for_update`, so two staff acting at once
 are serialised and the second sees the first's result), runs the FSM transition (which refuses an
-illegal move), saves, appends the audit row, and schedules side effects with `transaction.on_commit`
-so nothing is sent for a change that rolled back. Refusals are `ValidationError`s with a message the
+illegal move), saves, appends the audit row, writes the employer's e-mail to the outbox, and schedules
+other side effects with `transaction.on_commit`, so nothing is sent for a change that rolled back and
+nothing is lost for one that committed. Refusals are `ValidationError`s with a message the
 user can read.
 """
 
@@ -24,24 +25,21 @@ from registry.materials import MaterialKind, describe_missing
 from registry.models import Application
 from registry.selectors import application_missing_materials
 from registry.services.audit import audit_record
+from registry.services.reminders import application_notify_employer_queue
 from registry.workflow import ApplicationState, transition_label
 
 
-def _after_transition(application_id: int, transition: str, audit_entry_id: int | None = None) -> None:
-    """Side effects of a committed transition: THE hook point for notifications and certificate PDFs.
+def _after_transition(application_id: int, transition: str) -> None:
+    """Side effects of a committed transition that are not in its transaction: THE hook for certificate PDFs.
 
-    Runs after commit only (transaction.on_commit). Enqueues idempotent Celery tasks taking ids: the
-    employer's e-mail about this transition (sent once per audit row) and, once issued, the PDF of the
-    new certificate. A broker that is down is logged, not raised (`enqueue`): the transition stands, and
-    the PDF sweep produces the certificate later. (Certificates that end by this issuance, superseded or
-    cancelled, are enqueued by registry/services/certificates.py.)
+    Runs after commit only (transaction.on_commit). Once issued, asks a worker for the PDF of the new
+    certificate; a broker that is down is logged, not raised, and the PDF sweep produces it later.
+    (Certificates that end by this issuance, superseded or cancelled, are enqueued by
+    registry/services/certificates.py; the employer's e-mail is already in the outbox, written by `_move`.)
     """
     from registry.models import RegistrationCertificate
-    from registry.services.certificate_pdfs import certificate_pdf_enqueue, enqueue
-    from registry.tasks import notify_employer
+    from registry.services.certificate_pdfs import certificate_pdf_enqueue
 
-    if audit_entry_id is not None:
-        enqueue(notify_employer, application_id=application_id, audit_entry_id=audit_entry_id)
     if transition == "issue":
         produced = RegistrationCertificate.objects.filter(application_id=application_id)
         for certificate_id in produced.values_list("pk", flat=True):
@@ -73,7 +71,7 @@ def _move(
     check=None,
     **kwargs: Any,
 ) -> Application:
-    """Lock, (optionally check), transition, save, audit, schedule. Call inside a transaction."""
+    """Lock, (optionally check), transition, save, audit, queue the e-mail, schedule; in a transaction."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     from_state = locked.state
     method = getattr(locked, name)
@@ -94,7 +92,10 @@ def _move(
         comment=comment,
         detail=detail,
     )
-    transaction.on_commit(partial(_after_transition, locked.pk, name, entry.pk))
+    # The employer's e-mail goes into the outbox in this transaction: it cannot be lost once the
+    # transition commits, nor sent for one that rolls back (registry/services/notifications.py).
+    application_notify_employer_queue(application=locked, entry=entry)
+    transaction.on_commit(partial(_after_transition, locked.pk, name))
     return locked
 
 

@@ -7,10 +7,11 @@
   cancelled, expired) makes it stale: the next generation prints the new state.
 - A text the embedded font cannot draw (MissingGlyphsError) will fail the same way every time: it is
   recorded on the certificate, logged and sent to staff once, and not retried (no retry storm).
-- `certificate_pdf_enqueue(certificate_id)` is the only way to ask a worker for one, after commit; a broker
-  that is down is logged, not raised, so the transition that asked still commits. The periodic sweep
-  (`certificates_pdf_sweep`, `python manage.py generate_missing_pdfs`) finds every missing or stale PDF by
-  a query on stored columns and produces it later: nothing is lost.
+- `certificate_pdf_enqueue(certificate_id)` is the only way to ask a worker for one, after commit; a
+  broker that is down is logged, not raised, and costs the request a moment at most
+  (config.celery.enqueue). The periodic sweep (`certificates_pdf_sweep`, `python manage.py
+  generate_missing_pdfs`) finds every missing or stale PDF by a query on stored columns and produces it
+  later: nothing is lost.
 """
 
 import hashlib
@@ -18,7 +19,6 @@ import json
 import logging
 from dataclasses import asdict
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -28,6 +28,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.celery import enqueue
 from registry.materials import MaterialKind
 from registry.models import Material, RegistrationCertificate
 from registry.models.certificate import certificate_pdf_path
@@ -219,29 +220,3 @@ def certificate_pdf_current(*, certificate_id: int) -> RegistrationCertificate:
     if certificate.pdf and certificate.pdf_state == certificate.state and not certificate.pdf_error:
         return certificate
     return certificate_pdf_generate(certificate_id=certificate_id)
-
-
-# --- enqueueing that survives a broker outage ------------------------------------------------------------
-
-
-def enqueue(task, **kwargs) -> bool:
-    """`task.delay(**kwargs)`, but a broker that is down is logged and reported as False, not raised.
-
-    Called from `transaction.on_commit` hooks: an exception there would turn a committed transition into
-    an error page. With the embedded default (no broker) the task runs here and now; its failure is
-    logged too, and the sweeps do the work later.
-    """
-    from kombu.exceptions import OperationalError
-    from redis.exceptions import RedisError
-
-    try:
-        task.delay(**kwargs)
-    except (OperationalError, RedisError, ConnectionError, OSError) as error:
-        logger.error("could not enqueue %s%s: %s: %s", task.name, kwargs, type(error).__name__, error)
-        return False
-    except Exception:
-        if not settings.CELERY_TASK_ALWAYS_EAGER and not task.app.conf.task_always_eager:
-            raise
-        logger.exception("task %s%s failed in-process", task.name, kwargs)
-        return False
-    return True

@@ -1,9 +1,10 @@
 """Reminders and notifications: the staff digest, the employer's e-mails, certificate-expiry reminders.
 
-Every message goes through `notification_send_email_once` / `notification_send_sms_once` under a key that
-names the event and the recipient, so a task that runs twice (a retry, a redelivery after a worker died)
-sends nothing twice. Messages to employers and holders are in Chinese whatever language is active.
-Resident ID numbers never appear in them (the notification log masks any that would).
+Every message goes through registry/services/notifications.py under a key that names the event and the
+recipient, so a task that runs twice (a retry, a redelivery after a worker died) sends nothing twice. The
+employer's e-mail about a transition is written to the outbox in the transition's transaction; the
+periodic reminders are sent from their tasks. Messages to employers and holders are in Chinese whatever
+language is active. Resident ID numbers never appear in them (the notification log masks any that would).
 """
 
 import datetime as dt
@@ -17,7 +18,11 @@ from django.utils.translation import gettext as _
 from registry.materials import MaterialKind
 from registry.models import Application, AuditEntry, NotificationLog, RegistrationCertificate
 from registry.services.certificate_pdfs import staff_emails
-from registry.services.notifications import notification_send_email_once, notification_send_sms_once
+from registry.services.notifications import (
+    notification_queue_email,
+    notification_send_email_once,
+    notification_send_sms_once,
+)
 from registry.workdays import add_working_days
 from registry.workflow import OPEN_DEADLINE_FIELD, CertificateState, action_label, state_label
 
@@ -121,17 +126,8 @@ def employer_emails(employer) -> list[str]:
     return list(dict.fromkeys(e.strip() for e in emails if e.strip()))
 
 
-def application_notify_employer(*, application_id: int, audit_entry_id: int) -> NotificationLog | None:
-    """Tell the employer what the transition recorded in `audit_entry_id` did to its application.
-
-    With the correction notice it lists every material to supply (their labels) and the note. Sent once
-    per audit row (key `application:<id>:<audit id>:employer`); None when the employer has no e-mail.
-    """
-    application = Application.objects.select_related("person", "employer").get(pk=application_id)
-    entry = AuditEntry.objects.get(pk=audit_entry_id, application_id=application_id)
-    recipients = employer_emails(application.employer)
-    if not recipients:
-        return None
+def _employer_message(application: Application, entry: AuditEntry) -> tuple[str, str]:
+    """Subject and body (in Chinese) telling the employer what the transition in `entry` did."""
     with translation.override("zh-hans"):
         values = {
             "number": application.number,
@@ -167,9 +163,42 @@ def application_notify_employer(*, application_id: int, audit_entry_id: int) -> 
                 _("The association decides by %(date)s.") % {"date": application.current_due_on.isoformat()},
             ]
         lines += ["", _("Heilongjiang Metrology Association")]
-        body = "\n".join(lines)
+    return subject, "\n".join(lines)
+
+
+def _employer_key(application: Application, entry: AuditEntry) -> str:
+    return f"application:{application.pk}:{entry.pk}:employer"
+
+
+def application_notify_employer_queue(
+    *, application: Application, entry: AuditEntry
+) -> NotificationLog | None:
+    """Put the employer's e-mail about this transition in the outbox, in the transition's own transaction:
+    it commits with the transition or not at all, and is delivered after commit (or by the sweep).
+
+    With the correction notice it lists every material to supply (their labels) and the note. One per
+    audit row (key `application:<id>:<audit id>:employer`); None when the employer has no e-mail.
+    """
+    recipients = employer_emails(application.employer)
+    if not recipients:
+        return None
+    subject, body = _employer_message(application, entry)
+    return notification_queue_email(
+        key=_employer_key(application, entry), to=recipients, subject=subject, body=body
+    )
+
+
+def application_notify_employer(*, application_id: int, audit_entry_id: int) -> NotificationLog | None:
+    """The same e-mail, sent now (the `registry.notify_employer` task, for messages enqueued before the
+    outbox existed). Once per audit row, under the same key as the outbox, so never twice."""
+    application = Application.objects.select_related("person", "employer").get(pk=application_id)
+    entry = AuditEntry.objects.get(pk=audit_entry_id, application_id=application_id)
+    recipients = employer_emails(application.employer)
+    if not recipients:
+        return None
+    subject, body = _employer_message(application, entry)
     return notification_send_email_once(
-        key=f"application:{application.pk}:{entry.pk}:employer", to=recipients, subject=subject, body=body
+        key=_employer_key(application, entry), to=recipients, subject=subject, body=body
     )
 
 
