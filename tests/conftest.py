@@ -14,13 +14,13 @@ import os
 import socket
 from urllib.parse import urlparse
 
-import django_otp
 import pytest
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 
 from accounts.roles import Role
 from tests.factories import UserFactory
+from tests.otp import verified_by_second_factor
 
 
 def _env_flag(name: str) -> bool:
@@ -119,20 +119,6 @@ def enterprise_user(db):
     return UserFactory(username="clerk", role=Role.ENTERPRISE, employer=EmployerFactory())
 
 
-def _verified_by_second_factor(sender, request, user, **kwargs) -> None:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from accounts.two_factor import two_factor_required
-
-    if not two_factor_required(user):
-        return
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    request.user = user  # force_login's request carries no user
-    django_otp.login(request, device)
-
-
 @pytest.fixture(autouse=True)
 def _second_factor_on_login(request):
     """`client.force_login(user)` (and a sign-in through the login page) on a user who needs two-factor
@@ -141,7 +127,7 @@ def _second_factor_on_login(request):
     if request.node.get_closest_marker("real_otp") or request.node.get_closest_marker("e2e"):
         yield
         return
-    user_logged_in.connect(_verified_by_second_factor, dispatch_uid="tests.second_factor")
+    user_logged_in.connect(verified_by_second_factor, dispatch_uid="tests.second_factor")
     try:
         yield
     finally:

@@ -11,9 +11,11 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.test import Client
 
 from tests.csp_pages import Visitor, demo_visitors, every_admin_page
+from tests.otp import verified_by_second_factor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,7 +76,13 @@ def signed_in_context(browser, live_server, user, **options):
     context.set_default_timeout(15_000)
     if user is not None:
         client = Client()
-        client.force_login(user)
+        # The browser tests walk the real second-factor pages elsewhere (test_two_factor.py); here the session
+        # has passed it, so that each page shown is the page asked for, not the code page.
+        user_logged_in.connect(verified_by_second_factor, dispatch_uid="csp.second_factor")
+        try:
+            client.force_login(user)
+        finally:
+            user_logged_in.disconnect(dispatch_uid="csp.second_factor")
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
@@ -100,6 +108,8 @@ def walk(browser, live_server, visitor: Visitor) -> tuple[list[str], int]:
             response = page.goto(path, wait_until="load")
             assert response is not None, watcher.current
             assert response.status in (200, 403), (watcher.current, response.status)
+            asked = f"{live_server.url}{path}".split("?")[0]
+            assert page.url.split("?")[0] == asked, (watcher.current, page.url)
             settle(page)
             assert "content-security-policy" in response.headers or response.status != 200, watcher.current
             shown += response.status == 200

@@ -159,7 +159,12 @@ def race(kinds=("admin", "service")) -> list[dict]:
     """One round per kind, each on a fresh accepted application, between the same two members of staff.
     Needs the database set up (the script migrates a file; pytest's PostgreSQL run has its test database)."""
     import time_machine
+    from django.contrib.auth.signals import user_logged_in
     from django.test import Client
+
+    from tests.otp import verified_by_second_factor
+
+    user_logged_in.connect(verified_by_second_factor)
 
     from accounts.roles import Role
     from tests.factories import UserFactory
