@@ -200,7 +200,7 @@ class ResultResource(SafeExportResource):
             for i, n in zip(dataset[self.ID_NUMBER], dataset[self.NAME], strict=True)
         ]
         valid_ids = {number for number, _name in rows if self._id_error(number) is None}
-        self.people = {p.id_number: p for p in Person.objects.filter(id_number__in=valid_ids)}
+        self.people = {p.id_number: p for p in Person.objects.with_id_numbers(valid_ids)}
         if self.create_people:
             self._create_missing_people(rows)
         projects = list(MetrologyProject.objects.all())

@@ -587,9 +587,7 @@ def check_rows_against_registry(rows: Iterable[SheetRow], *, on: dt.date) -> lis
     projects = dict(MetrologyProject.objects.filter(code__in=codes, is_active=True).values_list("code", "pk"))
     people = {
         p["id_number"]: p
-        for p in Person.objects.filter(id_number__in={r.id_number for r in rows}).values(
-            "pk", "id_number", "name"
-        )
+        for p in Person.objects.with_id_numbers(r.id_number for r in rows).values("pk", "id_number", "name")
     }
     numbers = {r.qualification_number for r in rows if r.qualification_number}
     qualifications = {

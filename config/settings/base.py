@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "import_export",
     "pgtrigger",
     "audit",
+    "pii",
     "accounts",
     "registry",
     "exams",
@@ -199,6 +200,20 @@ LOGGING = {
 # requires it; the default is for development only.
 REGISTRY_AUDIT_CHAIN_KEYS = env.list(
     "REGISTRY_AUDIT_CHAIN_KEYS", default=["dev=insecure-development-audit-chain-key"]
+)
+
+# --- personal data at rest (pii/crypto.py) --------------------------------------------------------------
+# Resident ID and phone numbers are encrypted in the database (Fernet). REGISTRY_FIELD_ENCRYPTION_KEYS is a
+# comma-separated list of Fernet keys: the first encrypts, every one listed decrypts (rotation: put a new
+# key first, run `manage.py rotate_field_keys`, then drop the old one). REGISTRY_BLIND_INDEX_KEY keys the
+# digests that find a person by exact ID number. Production requires both (README, "Secrets"); these
+# defaults are published in the repository and are for development and tests only.
+REGISTRY_DEVELOPMENT_FIELD_KEY = "aW5zZWN1cmUtZGV2LWtleS1mb3ItcGlpLWZpZWxkcyE="  # insecure, development only
+REGISTRY_FIELD_ENCRYPTION_KEYS = env.list(
+    "REGISTRY_FIELD_ENCRYPTION_KEYS", default=[REGISTRY_DEVELOPMENT_FIELD_KEY]
+)
+REGISTRY_BLIND_INDEX_KEY = env(
+    "REGISTRY_BLIND_INDEX_KEY", default="insecure-development-blind-index-key-not-for-real-data"
 )
 
 # --- the registry's own rules -------------------------------------------------------------------------

@@ -87,7 +87,8 @@ class AssessmentResultAdmin(MaskedPersonMixin, SpreadsheetAdminMixin, admin.Mode
     )
     list_filter = ("session", ("project", admin.RelatedOnlyFieldListFilter), "passed")
     list_select_related = ("person", "project", "session", "certificate")
-    search_fields = ("person__name", "=person__id_number")
+    search_fields = ("person__name",)
+    search_help_text = _("Name or resident ID number (full, or masked as 2301**********123X).")
     autocomplete_fields = ("person",)
     readonly_fields = ("passed", "certificate", "recorded_by", "recorded_at")
     actions = ["issue_certificates"]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
+from registry.admin.id_search import IdNumberSearchMixin
+
 
 class SpreadsheetAdminMixin(ImportExportMixin):
     """Import needs add and change rights on the model, export the view right."""
@@ -13,8 +15,9 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         return self.has_view_permission(request)
 
 
-class MaskedPersonMixin:
-    """Lists show the person's name and masked resident ID; searching by the full number works."""
+class MaskedPersonMixin(IdNumberSearchMixin):
+    """Lists show the person's name and masked resident ID; searching by the full number works (by its
+    blind index, kept out of the URL: registry/admin/id_search.py)."""
 
     @admin.display(description=_("name"), ordering="person__name")
     def person_name(self, obj) -> str:
@@ -23,6 +26,3 @@ class MaskedPersonMixin:
     @admin.display(description=_("resident ID number"))
     def masked_id(self, obj) -> str:
         return obj.person.masked_id_number
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_term.strip().upper())

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from registry import forms
 from registry.admin.audit import AuditEntryInlineBase
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
+from registry.admin.id_search import IdNumberSearchMixin
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Material
 from registry.selectors import application_missing_materials, applications_matching, review_queue
@@ -90,7 +91,7 @@ class AuditEntryInline(AuditEntryInlineBase):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(IdNumberSearchMixin, admin.ModelAdmin):
     change_form_template = "admin/registry/application/change_form.html"
     # Urgency first: what a reviewer scans for is the state and how long is left, then who and what.
     list_display = (
@@ -121,7 +122,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     # one indexed query chosen by what the term looks like.
     search_fields = (
         "person__name",
-        "=person__id_number",
         "=target_certificate__number",
         "=produced_certificate__number",
         "employer__name",
@@ -230,9 +230,10 @@ class ApplicationAdmin(admin.ModelAdmin):
             )
         return str(left)
 
-    # --- search: the masked form of an ID number, as lists show it ---------------------------------------
+    # --- search: full ID numbers by their blind index (never in the URL), everything else by its shape ------
     def get_search_results(self, request, queryset, search_term):
-        return applications_matching(queryset=queryset, term=search_term), False
+        queryset, rest = self.filter_by_id_number(request, queryset, search_term)
+        return applications_matching(queryset=queryset, term=rest), False
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj: Application) -> str:

@@ -36,6 +36,7 @@ from registry.models import (
     QualificationCertificate,
     RegistrationCertificate,
 )
+from registry.models.person import person_id_q, resident_id_digest
 from registry.services.applications import application_create
 from registry.services.audit import audit_record_many
 from registry.spreadsheets import SheetError, SheetKind, SheetRow, check_rows_against_registry
@@ -106,15 +107,15 @@ def batch_rows_problems(*, batch: Batch, rows: Sequence[SheetRow], on: dt.date) 
     ids = {row.id_number for row in rows}
     open_applications: dict[tuple[str, int], int] = {}
     for id_number, level, pk in (
-        Application.objects.filter(employer_id=batch.employer_id, person__id_number__in=ids)
+        Application.objects.filter(person_id_q(ids), employer_id=batch.employer_id)
         .exclude(state__in=FINAL_STATES)
         .values_list("person__id_number", "level", "pk")
     ):
         open_applications.setdefault((id_number, level), pk)
     certificates: dict[tuple[str, int], dict[str, Any]] = {}
     for certificate in RegistrationCertificate.objects.filter(
+        person_id_q(ids),
         employer_id=batch.employer_id,
-        person__id_number__in=ids,
         state=CertificateState.VALID,
         valid_from__lte=on,
         valid_until__gte=on,
@@ -192,8 +193,8 @@ def _target_certificates(batch: Batch, rows: Sequence[SheetRow], on: dt.date) ->
     return {
         (id_number, level): pk
         for pk, id_number, level in RegistrationCertificate.objects.filter(
+            person_id_q(wanted),
             employer_id=batch.employer_id,
-            person__id_number__in=wanted,
             state=CertificateState.VALID,
             valid_from__lte=on,
             valid_until__gte=on,
@@ -223,7 +224,7 @@ def batch_import_rows(
         raise RowsRejected(problems)
 
     ids = [row.id_number for row in rows]
-    people = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
+    people = {p.id_number: p for p in Person.objects.with_id_numbers(ids)}
     new_people = [
         Person(name=row.name, id_number=row.id_number, phone=row.phone)
         for row in rows
@@ -232,7 +233,7 @@ def batch_import_rows(
     if new_people:
         Person.objects.bulk_create(new_people)
         people.update(
-            {p.id_number: p for p in Person.objects.filter(id_number__in=[p.id_number for p in new_people])}
+            {p.id_number: p for p in Person.objects.with_id_numbers(p.id_number for p in new_people)}
         )
 
     numbers = {row.qualification_number for row in rows if row.qualification_number}
@@ -271,7 +272,7 @@ def batch_import_rows(
     )
     if any(a.pk is None for a in applications):  # a backend that cannot return ids from a bulk insert
         by_person = dict(
-            Application.objects.filter(batch=batch, person__id_number__in=ids, state="draft").values_list(
+            Application.objects.filter(person_id_q(ids), batch=batch, state="draft").values_list(
                 "person__id_number", "pk"
             )
         )
@@ -354,7 +355,8 @@ def batch_add_applicant(
     if problems:
         raise RowsRejected(problems)
     person, _created = Person.objects.get_or_create(
-        id_number=row.id_number, defaults={"name": row.name, "phone": row.phone}
+        id_digest=resident_id_digest(row.id_number),
+        defaults={"id_number": row.id_number, "name": row.name, "phone": row.phone},
     )
     if row.qualification_number and row.qualification_date:
         QualificationCertificate.objects.get_or_create(

@@ -112,7 +112,7 @@ def test_an_applicant_added_by_form_reuses_the_person_and_keeps_their_phone(clie
     assert list(application.projects.all()) == [project]
     person.refresh_from_db()
     assert person.phone == "13800000000"
-    assert Person.objects.filter(id_number=person.id_number).count() == 1
+    assert Person.objects.with_id_number(person.id_number).count() == 1
 
 
 def test_a_name_differing_from_the_record_is_shown_next_to_the_name(client_in, clerk, project):
