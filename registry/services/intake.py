@@ -39,7 +39,14 @@ from registry.models import (
 from registry.models.person import person_id_q, resident_id_digest
 from registry.services.applications import application_create
 from registry.services.audit import audit_record_many
-from registry.spreadsheets import SheetError, SheetKind, SheetRow, check_rows_against_registry
+from registry.spreadsheets import (
+    SheetError,
+    SheetKind,
+    SheetResult,
+    SheetRow,
+    check_rows_against_registry,
+    read_and_check,
+)
 from registry.workflow import FINAL_STATES, KINDS_WITH_TARGET, ApplicationKind, CertificateState
 
 COLUMN_OF = {"name": "姓名", "id_number": "身份证号", "kind": "申请类型", "level": "申请级别"}
@@ -64,6 +71,30 @@ def _require_not_suspended(employer: Employer) -> None:
         )
 
 
+def _adding_refused(employer: Employer) -> ValidationError | None:
+    """Why `employer` may not add applicants now, or None. Only a verified employer adds them (issue 11):
+    a self-registered one could otherwise use the answers to probe other employers' people."""
+    try:
+        _require_not_suspended(employer)
+    except ValidationError as error:
+        return error
+    if employer.status != Employer.Status.ACTIVE:
+        return ValidationError(
+            _(
+                "The association has not verified your employer yet, so applicants cannot be added. "
+                "They can be added once it is verified."
+            ),
+            code="employer_not_verified",
+        )
+    return None
+
+
+def _require_may_add_applicants(employer: Employer) -> None:
+    """Checked in this module, the one place every way of adding applicants goes through."""
+    if (refused := _adding_refused(employer)) is not None:
+        raise refused
+
+
 @transaction.atomic
 def batch_create(*, employer: Employer, title: str, by: User) -> Batch:
     """A new, empty batch of `employer`. Allowed while the employer is pending: it may prepare."""
@@ -74,6 +105,13 @@ def batch_create(*, employer: Employer, title: str, by: User) -> Batch:
             {"title": _("Give the batch a name, e.g. 2026年第一批.")}, code="title_required"
         )
     return Batch.objects.create(employer=employer, title=title[:200], created_by=by)
+
+
+def sheet_check(*, employer: Employer, file: Any, on: dt.date) -> SheetResult:
+    """The portal's "check a spreadsheet" page: every problem of a file, saving nothing. Refused, like
+    adding applicants, to an employer that may not add them (its answers say as much about the rows)."""
+    _require_may_add_applicants(employer)
+    return read_and_check(file, on=on)
 
 
 def _renamed_since(employer_id: int, day: dt.date) -> bool:
@@ -91,6 +129,8 @@ def batch_rows_problems(*, batch: Batch, rows: Sequence[SheetRow], on: dt.date) 
     rows = list(rows)
     if not rows:
         return []
+    if (refused := _adding_refused(batch.employer)) is not None:  # before anything is looked up
+        return [SheetError(None, None, refused.messages[0])]
     problems = list(check_rows_against_registry(rows, on=on))
     seen: dict[str, int] = {}
     for row in rows:
@@ -216,7 +256,7 @@ def batch_import_rows(
     on = on or timezone.localdate()
     rows = list(rows)
     batch = Batch.objects.select_for_update().select_related("employer").get(pk=batch.pk)
-    _require_not_suspended(batch.employer)
+    _require_may_add_applicants(batch.employer)
     if not rows:
         return []
     problems = batch_rows_problems(batch=batch, rows=rows, on=on)
@@ -328,7 +368,7 @@ def batch_add_applicant(
     """
     on = on or timezone.localdate()
     batch = Batch.objects.select_for_update().select_related("employer").get(pk=batch.pk)
-    _require_not_suspended(batch.employer)
+    _require_may_add_applicants(batch.employer)
     row = _form_row(data)
     problems = batch_rows_problems(batch=batch, rows=[row], on=on)
     target = data.get("target_certificate")
@@ -394,8 +434,8 @@ def holder_application_start(
         raise ValidationError(_("Choose a change, a renewal or a cancellation."), code="kind")
     employer = certificate.employer
     on = timezone.localdate()
+    _require_may_add_applicants(employer)
     if batch is None:
-        _require_not_suspended(employer)
         batch = Batch.objects.create(
             employer=employer,
             title=_("%(kind)s %(date)s") % {"kind": ApplicationKind(kind).label, "date": on},

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.roles import Role
 from registry.models import Application, AuditEntry, Person, QualificationCertificate
 from registry.services.intake import RowsRejected, batch_import_rows
-from registry.spreadsheets import SheetRow
+from registry.spreadsheets import SheetRow, record_mismatch_message
 from tests.factories import (
     BatchFactory,
     EmployerFactory,
@@ -133,7 +133,7 @@ def test_a_renamed_person_is_refused_by_the_name_on_record(clerk, project, workd
     Person.objects.with_id_number(rows[0].id_number).update(name="别人")
     with pytest.raises(RowsRejected) as rejected:
         batch_import_rows(batch=batch, rows=rows, by=clerk, on=TODAY)
-    assert rejected.value.problems[0].column == "姓名"
+    assert [(p.column, p.message) for p in rejected.value.problems] == [(None, record_mismatch_message())]
     assert Person.objects.with_id_number(rows[0].id_number).get().name == "别人"
 
 
