@@ -139,6 +139,13 @@ class AssessmentResultAdmin(MaskedPersonMixin, SpreadsheetAdminMixin, admin.Mode
         response["Content-Disposition"] = 'attachment; filename="assessment-scores-template.xlsx"'
         return response
 
+    def export_reveals_id_numbers(self, request) -> bool:
+        """Full numbers only for a role that may see them (the association); masked for the centre."""
+        return request.user.has_perm("registry.reveal_personal_data")
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"reveal_id_numbers": self.export_reveals_id_numbers(request)}
+
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
         data = getattr(form, "cleaned_data", None) or {}

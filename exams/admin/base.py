@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import BINARY_FORMATS
 
+from audit.models import Action
+from audit.services import audit_log
 from registry.admin.id_search import IdNumberSearchMixin
 
 
@@ -13,6 +17,35 @@ class SpreadsheetAdminMixin(ImportExportMixin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def export_reveals_id_numbers(self, request) -> bool:
+        """Whether this export carries full resident ID numbers (a resource that has them decides)."""
+        return False
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """django-import-export's, plus one audit row per export: what, how many rows, which format, and
+        whether full ID numbers were in it; never the data itself."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=type(file_format) in BINARY_FORMATS, **kwargs
+        )
+        audit_log(
+            action=Action.EXPORTED,
+            request=request,
+            target_label=str(self.opts.verbose_name_plural),
+            detail={
+                "model": self.opts.label_lower,
+                "rows": len(data),
+                "format": file_format.get_extension(),
+                "full_id_numbers": self.export_reveals_id_numbers(request),
+            },
+        )
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data
 
 
 class MaskedPersonMixin(IdNumberSearchMixin):

@@ -20,6 +20,7 @@ from registry import forms
 from registry.admin.audit import AuditEntryInlineBase
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
 from registry.admin.id_search import IdNumberSearchMixin
+from registry.admin.person import may_reveal
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Material
 from registry.selectors import application_missing_materials, applications_matching, review_queue
@@ -287,6 +288,10 @@ class ApplicationAdmin(IdNumberSearchMixin, admin.ModelAdmin):
             extra_context["missing_materials"] = describe_missing(
                 application_missing_materials(application=obj)
             )
+        if obj is not None and may_reveal(request.user):
+            # Reviewers compare the number with the ID card's copy: shown on request, and recorded.
+            reveal = reverse("admin:registry_person_reveal_id", args=[obj.person_id])
+            extra_context["reveal_url"] = f"{reveal}?application={obj.pk}"
         if obj is not None and obj.state != ApplicationState.DRAFT:
             # Past the draft every field is read-only: no Save buttons that would do nothing.
             extra_context.update(
