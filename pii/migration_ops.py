@@ -60,14 +60,12 @@ def encrypt_columns(connection, table: str, columns: list[str], digests: dict[st
 
 
 def decrypt_columns(connection, table: str, columns: list[str], digests: dict[str, list[Digest]]) -> None:
-    """The reverse: plain values back, digests emptied."""
+    """The reverse: plain values back (the digest columns go with the schema step that added them)."""
     for row in _rows(connection, table, columns):
         pk, values = row[0], dict(zip(columns, row[1:], strict=True))
         update: dict[str, str | None] = {}
         for column, value in values.items():
             if value and crypto.is_encrypted(value):
                 update[column] = crypto.decrypt(value)
-            for digest_column, _purpose, _transform in digests.get(column, []):
-                update[digest_column] = None
         if update:
             _update(connection, table, pk, update)
