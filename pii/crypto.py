@@ -84,6 +84,20 @@ def decrypt(token: str) -> str:
         ) from error
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's content encrypted under the first key (for files kept a while, e.g. an uploaded sheet)."""
+    multi, _first = _configured()
+    return multi.encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    multi, _first = _configured()
+    try:
+        return multi.decrypt(token)
+    except InvalidToken as error:
+        raise DecryptionFailed("a kept file cannot be decrypted with the configured keys") from error
+
+
 def is_encrypted(value: str) -> bool:
     return value.startswith(TOKEN_PREFIX)
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import audit_log
+from pii.display import Revealed
 from registry.admin.id_search import IdNumberSearchMixin
 from registry.models import Application, Person, QualificationCertificate
 from registry.validators import normalize_resident_id, validate_resident_id
@@ -132,7 +133,7 @@ class PersonAdmin(IdNumberSearchMixin, admin.ModelAdmin):
                     target=person,
                     detail={"application": application.number} if application is not None else {},
                 )
-            full_number = person.id_number
+            full_number = Revealed(person.id_number)  # renders in full; its repr (debug logs) does not
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
