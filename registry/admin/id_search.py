@@ -8,22 +8,22 @@ bookmarks, filters, paging and exports of a search keep working. A GET with a fu
 old bookmark, a hand-typed URL) is redirected the same way, so the number at least leaves the address bar.
 
 Any 18-character token shaped like an ID number counts as one (a mistyped number is as personal as the
-right one), except a unified social credit code on record: an employer's code is public.
+right one), except a unified social credit code that is no valid ID number: an employer's code is public.
+An employer whose code also happens to be a valid ID number is found by its name instead.
 """
 
 import re
 from urllib.parse import urlencode
 
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from registry.models import Employer
 from registry.models.person import masked_resident_id_digest, resident_id_digest
-from registry.validators import normalize_resident_id, uscc_check_character
+from registry.validators import normalize_resident_id, uscc_check_character, validate_resident_id
 
 ID_DIGEST_VAR = "qd"
 _ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
@@ -32,9 +32,18 @@ _DIGEST = re.compile(r"^[A-Za-z0-9_-]{43}$")
 MAX_TERM = 200
 
 
-def _is_public_uscc(token: str) -> bool:
-    """An employer's credit code on record: public, so it may stay in the URL as typed."""
-    return uscc_check_character(token[:17]) == token[17] and Employer.objects.filter(uscc=token).exists()
+def is_sensitive_number(code: str) -> bool:
+    """Whether an 18-character token is (or may be) a resident ID number, decided without the database
+    (the number must not travel to it in clear either): a valid ID number always is, whatever else it
+    might be; a valid credit code that is no valid ID number is public; anything else ID-shaped is taken
+    for a mistyped ID number."""
+    if not _ID_SHAPE.fullmatch(code):
+        return False
+    try:
+        validate_resident_id(code)
+    except ValidationError:
+        return uscc_check_character(code[:17]) != code[17]
+    return True
 
 
 def split_search_term(term: str) -> tuple[str | None, str]:
@@ -42,7 +51,7 @@ def split_search_term(term: str) -> tuple[str | None, str]:
     number, rest = None, []
     for token in (term or "").split():
         code = normalize_resident_id(token)
-        if _ID_SHAPE.fullmatch(code) and not _is_public_uscc(code):
+        if is_sensitive_number(code):
             number = number or code  # a second number is dropped, never echoed into a URL
         else:
             rest.append(token)

@@ -20,6 +20,7 @@ from tests.factories import (
     QualificationCertificateFactory,
     RecognisedCertificateFactory,
     RegistrationCertificateFactory,
+    valid_resident_id,
 )
 from tests.factories.exams import VerifierCertificateFactory
 
@@ -161,3 +162,19 @@ def test_the_person_autocomplete_finds_by_a_full_number(staff):
     )
     assert [r["id"] for r in response.json()["results"]] == [str(person.pk)]
     assert person.id_number not in response.content.decode()
+
+
+def test_a_number_valid_as_both_id_and_credit_code_is_an_id_and_no_query_carries_it(
+    django_assert_num_queries,
+):
+    """Telling them apart must not ask the database: the number would travel to it in clear."""
+    from registry.admin.id_search import split_search_term
+    from registry.validators import uscc_check_character
+
+    both = next(
+        n
+        for n in (valid_resident_id(serial=s) for s in range(1000))
+        if n[17] != "X" and uscc_check_character(n[:17]) == n[17]
+    )
+    with django_assert_num_queries(0):
+        assert split_search_term(f"{both} 张") == (both, "张")
