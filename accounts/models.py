@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pii.fields import EncryptedCharField
+
 from .roles import STAFF_ROLES, Role
 
 
@@ -19,7 +21,7 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Only for enterprise users: the employer whose records this user may see."),
     )
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("mobile phone"), max_length=20, blank=True)  # encrypted at rest
 
     class Meta:
         verbose_name = _("user")

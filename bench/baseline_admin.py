@@ -33,7 +33,7 @@ class PlainApplicationAdmin(admin.ModelAdmin):
     list_filter = ("state", "current_due_on", "kind", "level", "employer__prefecture", "employer")
     search_fields = (
         "person__name",
-        "=person__id_number",
+        "=person__id_digest",  # the resident ID is encrypted: its blind index is what is searchable
         "=target_certificate__number",
         "=produced_certificate__number",
         "employer__name",

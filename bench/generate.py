@@ -7,8 +7,9 @@ row per transition each application went through. Everything is written with bul
 transaction per chunk, so memory stays flat and 1,000,000 applications take minutes, not hours.
 
 Reproducible: the same N, seed and anchor day (`on`, default today) give the same rows. The rows are
-recognisable (employer credit codes start with GENERATED_USCC_PREFIX, resident ID numbers with
-GENERATED_REGION), so remove_generated() deletes exactly them and nothing else.
+recognisable (employer credit codes start with GENERATED_USCC_PREFIX, qualification certificate numbers
+with GENERATED_QUALIFICATION_PREFIX; resident ID numbers start with GENERATED_REGION but are encrypted), so
+remove_generated() deletes exactly them and nothing else.
 
 This writes around the services on purpose: it fabricates history that the services would have written
 over years, at a speed no per-row path could reach. It is never called by the application itself.
@@ -30,6 +31,7 @@ from bench.synthetic import person_name, resident_id, uscc
 
 GENERATED_USCC_PREFIX = "91239900"
 GENERATED_REGION = "239900"
+GENERATED_QUALIFICATION_PREFIX = f"GQ{GENERATED_REGION}"
 APPLICATIONS_PER_EMPLOYER = 200
 BATCH_SIZE = 20  # applications per batch
 
@@ -260,7 +262,7 @@ def generate(
                     QualificationCertificate(
                         person=p,
                         level=level,
-                        number=f"GQ{GENERATED_REGION}{start + i:09d}",
+                        number=f"{GENERATED_QUALIFICATION_PREFIX}{start + i:09d}",
                         issued_on=dt.date(2015, 6, 1) + dt.timedelta(days=(start + i) % 3000),
                         issuer="人力资源社会保障部",
                     )
@@ -400,7 +402,11 @@ def synthetic_audit_removal():
 
 @transaction.atomic
 def remove_generated() -> None:
-    """Delete the generated rows, and only them (by their credit-code and resident-ID prefixes)."""
+    """Delete the generated rows, and only them (by their credit-code and qualification-number prefixes).
+
+    Every generated person holds exactly one generated qualification certificate; people are deleted
+    through it first (foreign keys are checked at commit), because their ID numbers are encrypted.
+    """
     from django.db import router
 
     from registry.models import (
@@ -429,8 +435,12 @@ def remove_generated() -> None:
         RegistrationCertificate.objects.filter(**mine),
         Application.objects.filter(**mine),
         Batch.objects.filter(**mine),
-        QualificationCertificate.objects.filter(person__id_number__startswith=GENERATED_REGION),
-        Person.objects.filter(id_number__startswith=GENERATED_REGION),
+        Person.objects.filter(
+            pk__in=QualificationCertificate.objects.filter(
+                number__startswith=GENERATED_QUALIFICATION_PREFIX
+            ).values("person_id")
+        ),
+        QualificationCertificate.objects.filter(number__startswith=GENERATED_QUALIFICATION_PREFIX),
         Employer.objects.filter(uscc__startswith=GENERATED_USCC_PREFIX),
     ]
     with synthetic_audit_removal():

@@ -17,7 +17,7 @@ from import_export.fields import Field
 from import_export.widgets import BooleanWidget
 
 from registry.models import Person
-from registry.validators import normalize_resident_id, validate_resident_id
+from registry.validators import mask_resident_id, normalize_resident_id, validate_resident_id
 
 from . import rules
 from .models import AssessmentResult, AssessmentSession, MetrologyCategory, MetrologyProject
@@ -154,6 +154,9 @@ class ResultResource(SafeExportResource):
     its reason (exams.services.result_correct). With `create_people`, a valid resident ID number not
     yet in the registry adds the person (the training centre assesses people before they register),
     all in one insert; without it such a row is refused.
+
+    An export shows resident ID numbers masked unless the resource is made with `reveal_id_numbers`
+    (the admin passes it only for a role allowed to see full numbers, and records the export).
     """
 
     NAME, ID_NUMBER, PROJECT, SKILL, KNOWLEDGE = "姓名", "身份证号", "项目代码", "操作技能成绩", "知识成绩"
@@ -182,11 +185,23 @@ class ResultResource(SafeExportResource):
         use_bulk = True
         batch_size = None  # one bulk write per file (the database backend still splits huge ones)
 
-    def __init__(self, *, session: AssessmentSession | None = None, create_people: bool = False, **kwargs):
+    def __init__(
+        self,
+        *,
+        session: AssessmentSession | None = None,
+        create_people: bool = False,
+        reveal_id_numbers: bool = False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.session = session
         self.create_people = create_people
+        self.reveal_id_numbers = reveal_id_numbers
         self.people_created = 0
+
+    def dehydrate_id_number(self, result: AssessmentResult) -> str:
+        number = result.person.id_number
+        return number if self.reveal_id_numbers else mask_resident_id(number)
 
     def before_import(self, dataset, **kwargs):
         if self.session is None:
@@ -203,7 +218,7 @@ class ResultResource(SafeExportResource):
             for i, n in zip(dataset[self.ID_NUMBER], dataset[self.NAME], strict=True)
         ]
         valid_ids = {number for number, _name in rows if self._id_error(number) is None}
-        self.people = {p.id_number: p for p in Person.objects.filter(id_number__in=valid_ids)}
+        self.people = {p.id_number: p for p in Person.objects.with_id_numbers(valid_ids)}
         if self.create_people:
             self._create_missing_people(rows)
         projects = list(MetrologyProject.objects.all())

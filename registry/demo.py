@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role, sync_roles
 
 from .models import Employer, Level, Person, Prefecture, QualificationCertificate
+from .models.person import resident_id_digest
 from .services.certificate_pdfs import certificates_pdf_ensure
 from .validators import resident_id_check_character, uscc_check_character
 
@@ -144,9 +145,15 @@ def demo_seed() -> DemoSummary:
 
     for serial, (name, employer_index, birth, level) in enumerate(DEMO_PEOPLE, start=101):
         region = DEMO_EMPLOYERS[employer_index][2]
+        number = demo_resident_id(region, birth, serial)
         person, _ = Person.objects.get_or_create(
-            id_number=demo_resident_id(region, birth, serial),
-            defaults={"name": name, "phone": f"1390451{serial:04d}", "email": f"p{serial}@example.cn"},
+            id_digest=resident_id_digest(number),
+            defaults={
+                "id_number": number,
+                "name": name,
+                "phone": f"1390451{serial:04d}",
+                "email": f"p{serial}@example.cn",
+            },
         )
         QualificationCertificate.objects.get_or_create(
             number=f"ZJ{birth:%Y}{serial:06d}",
@@ -219,9 +226,9 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
     created: list[tuple[Application, str]] = []
     for index, (_name, employer_index, birth, level) in enumerate(DEMO_PEOPLE):
         serial = 101 + index
-        person = Person.objects.get(
-            id_number=demo_resident_id(DEMO_EMPLOYERS[employer_index][2], birth, serial)
-        )
+        person = Person.objects.with_id_number(
+            demo_resident_id(DEMO_EMPLOYERS[employer_index][2], birth, serial)
+        ).get()
         if Application.objects.filter(person=person).exists():
             continue  # seeded before: running twice changes nothing
         mine = projects[: 1 + index % len(projects)]

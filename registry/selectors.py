@@ -23,6 +23,7 @@ from .models import (
     Prefecture,
     RegistrationCertificate,
 )
+from .models.person import resident_id_digest
 from .validators import resident_id_check_character, uscc_check_character
 
 
@@ -289,17 +290,16 @@ def applications_matching(*, queryset: QuerySet[Application], term: str) -> Quer
     is_uscc = bool(_SEARCH_USCC.match(code)) and uscc_check_character(code[:17]) == code[17]
     if is_id and is_uscc:
         return queryset.filter(
-            Q(person__in=Person.objects.filter(id_number=code).values("pk"))
+            Q(person__in=Person.objects.with_id_number(code).values("pk"))
             | Q(employer__in=Employer.objects.filter(uscc=code).values("pk"))
         )
     if is_id:
-        return queryset.filter(person__id_number=code)
+        return applications_with_id_digest(queryset=queryset, digest=resident_id_digest(code))
     if is_uscc:
         return queryset.filter(employer__uscc=code)
     if match := _SEARCH_MASKED_ID.match(code):
         head, tail = match.groups()
-        masked = Person.objects.filter(id_number__startswith=head, id_number__endswith=tail)
-        return queryset.filter(person__in=masked.values("pk"))
+        return queryset.filter(person__in=Person.objects.with_masked_id(head, tail).values("pk"))
     if _SEARCH_CERTIFICATE.match(code):
         certificates = RegistrationCertificate.objects.filter(number=code)
         return queryset.filter(
@@ -311,6 +311,12 @@ def applications_matching(*, queryset: QuerySet[Application], term: str) -> Quer
     named = Person.objects.filter(name__startswith=raw)
     employers = Employer.objects.filter(name__icontains=raw)
     return queryset.filter(Q(person__in=named.values("pk")) | Q(employer__in=employers.values("pk")))
+
+
+def applications_with_id_digest(*, queryset: QuerySet[Application], digest: str) -> QuerySet[Application]:
+    """The applications of the person whose resident ID number has this blind index (an admin search that
+    kept the number itself out of the URL)."""
+    return queryset.filter(person__id_digest=digest)
 
 
 # --- public verification and certificate downloads ---------------------------------------------------

@@ -1,6 +1,7 @@
 """Keeping an uploaded spreadsheet between its preview and the clerk's confirmation.
 
-The file is written to private storage under a random name; the page carries only a signed token that
+The file is written to private storage under a random name, encrypted (it lists resident ID numbers;
+pii/crypto.py); the page carries only a signed token that
 names the file, the batch and the user, and expires. At confirmation the file is read and checked
 again (the registry may have changed meanwhile), so the token never vouches for the content. A token
 for another batch or user, a forged or expired one, finds nothing.
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+
+from pii import crypto
 
 SALT = "registry.portal.sheet"
 MAX_AGE_SECONDS = 2 * 60 * 60
@@ -41,7 +44,7 @@ def sheet_keep(data: bytes, *, name: str, batch_id: int, user_id: int) -> str:
     _sweep(folder)
     key = secrets.token_hex(16)
     path = folder / key
-    path.write_bytes(data)
+    path.write_bytes(crypto.encrypt_bytes(data))
     path.chmod(0o600)
     return signing.dumps({"k": key, "n": name[-100:], "b": batch_id, "u": user_id}, salt=SALT)
 
@@ -59,8 +62,8 @@ def sheet_take(token: str, *, batch_id: int, user_id: int) -> tuple[bytes, str] 
         return None
     path = _folder() / key
     try:
-        return path.read_bytes(), str(value.get("n", ""))
-    except OSError:
+        return crypto.decrypt_bytes(path.read_bytes()), str(value.get("n", ""))
+    except (OSError, crypto.DecryptionFailed):
         return None
 
 

@@ -564,15 +564,32 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
 
 
 # --- checks against the registry ---------------------------------------------------------------------
+def record_mismatch_message() -> str:
+    """The one answer for a row that does not match the registry's records, whichever part does not.
+
+    Whoever adds applicants may not learn from the answer anything about a person their own employer does
+    not already know (issue 11: a name/ID-number oracle): not whether the name on record is another, not
+    which projects the person was assessed in, not whether they are registered elsewhere, not who holds a
+    qualification certificate number. So the answer lists what to check and never says which part failed.
+    """
+    return _(
+        "The applicant's details do not match the registry's records. Check the name and resident ID number "
+        "against the ID card, that every project applied for has a passed assessment (考核合格证), the "
+        "qualification certificate number, and that the application kind and level fit the applicant's "
+        "registration. To protect personal information the registry does not say which detail differs; if "
+        "all of them are right, contact the Heilongjiang Metrology Association."
+    )
+
+
 def check_rows_against_registry(rows: Iterable[SheetRow], *, on: dt.date) -> list[SheetError]:
     """The problems only the database can tell, for every row at once in a constant number of queries.
 
-    - every project code is a known, active metrology project;
-    - the person holds a passed assessment for every project (exams' selector);
-    - an initial registration: the person holds no valid registration certificate of that level; any
-      other kind: the person holds one (the holder's certificate is what it changes);
-    - the name matches the person already on record under that ID number;
-    - a qualification certificate number on record belongs to this person and this level.
+    - every project code is a known, active metrology project (the catalogue is public: said as such);
+    - and the row matches the record (one answer, `record_mismatch_message`, whichever part does not):
+      the name matches the person on record under that ID number; the person holds a passed assessment for
+      every project (exams' selector); an initial registration: the person holds no valid registration
+      certificate of that level, any other kind: the person holds one; a qualification certificate number
+      on record belongs to this person and this level. An ID number not on record matches nothing.
     """
     from exams.models import MetrologyProject
     from exams.selectors import projects_with_valid_assessment_for_people
@@ -587,9 +604,7 @@ def check_rows_against_registry(rows: Iterable[SheetRow], *, on: dt.date) -> lis
     projects = dict(MetrologyProject.objects.filter(code__in=codes, is_active=True).values_list("code", "pk"))
     people = {
         p["id_number"]: p
-        for p in Person.objects.filter(id_number__in={r.id_number for r in rows}).values(
-            "pk", "id_number", "name"
-        )
+        for p in Person.objects.with_id_numbers(r.id_number for r in rows).values("pk", "id_number", "name")
     }
     numbers = {r.qualification_number for r in rows if r.qualification_number}
     qualifications = {
@@ -605,17 +620,7 @@ def check_rows_against_registry(rows: Iterable[SheetRow], *, on: dt.date) -> lis
     for row in rows:
         person = people.get(row.id_number)
         person_id = person["pk"] if person else None
-        if person is not None and person["name"] != row.name:
-            errors.append(
-                SheetError(
-                    row.row,
-                    "姓名",
-                    _(
-                        "The name differs from the one on record for this ID number. Check both; "
-                        "if the person changed their name, call the association."
-                    ),
-                )
-            )
+        mismatch = person is not None and person["name"] != row.name
         unknown = [code for code in row.project_codes if code not in projects]
         if unknown:
             errors.append(
@@ -628,56 +633,18 @@ def check_rows_against_registry(rows: Iterable[SheetRow], *, on: dt.date) -> lis
             )
         if row.kind in KINDS_NEEDING_PROJECTS:
             held = assessed.get(person_id, frozenset()) if person_id else frozenset()
-            lacking = [c for c in row.project_codes if c in projects and projects[c] not in held]
-            if lacking:
-                errors.append(
-                    SheetError(
-                        row.row,
-                        "申请项目代码",
-                        _(
-                            "No valid assessment certificate (考核合格证) for: %(codes)s. "
-                            "Each project applied for needs a passed assessment."
-                        )
-                        % {"codes": "、".join(lacking)},
-                    )
-                )
+            mismatch |= any(c in projects and projects[c] not in held for c in row.project_codes)
         levels = certified.get(person_id, frozenset()) if person_id else frozenset()
-        if row.kind == SheetKind.INITIAL and row.level in levels:
-            errors.append(
-                SheetError(
-                    row.row,
-                    "申请类型",
-                    _(
-                        "This person already holds a valid registration certificate of this level; "
-                        "choose a change or renewal instead of an initial registration."
-                    ),
-                )
-            )
-        elif row.kind in KINDS_NEEDING_CERTIFICATE and row.level not in levels:
-            errors.append(
-                SheetError(
-                    row.row,
-                    "申请类型",
-                    _(
-                        "This person holds no valid registration certificate of this level, which a "
-                        "change, renewal or cancellation needs. For a first registration choose 初始注册."
-                    ),
-                )
-            )
+        if row.kind == SheetKind.INITIAL:
+            mismatch |= row.level in levels
+        elif row.kind in KINDS_NEEDING_CERTIFICATE:
+            mismatch |= row.level not in levels
         qualification = qualifications.get(row.qualification_number)
-        if qualification is not None and (
+        mismatch |= qualification is not None and (
             qualification["person__id_number"] != row.id_number or qualification["level"] != row.level
-        ):
-            errors.append(
-                SheetError(
-                    row.row,
-                    "职业资格证书编号",
-                    _(
-                        "This qualification certificate number is on record for another person or "
-                        "level. Check the number."
-                    ),
-                )
-            )
+        )
+        if mismatch:
+            errors.append(SheetError(row.row, None, record_mismatch_message()))
     return errors
 
 

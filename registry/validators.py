@@ -71,6 +71,12 @@ def mask_resident_id(value: str) -> str:
     return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
 
 
+def resident_id_mask_key(value: str) -> str:
+    """What a masked number keeps (first 4 and last 4 characters), to index the masked form by."""
+    number = normalize_resident_id(value)
+    return f"{number[:4]}{number[-4:]}" if len(number) > 8 else ""
+
+
 def normalize_uscc(value: str) -> str:
     return (value or "").strip().upper()
 

@@ -41,12 +41,12 @@ class _Fixture:
         people_count = max(1, rows // PROJECTS_PER_PERSON)
         self.projects = list(MetrologyProject.objects.order_by("code")[:PROJECTS_PER_PERSON])
         numbers = [resident_id(n, region=REGION) for n in range(people_count)]
-        Person.objects.filter(id_number__in=numbers).delete()  # a run that was interrupted
+        Person.objects.with_id_numbers(numbers).delete()  # a run that was interrupted
         Person.objects.bulk_create(
             [Person(id_number=number, name=person_name(n)) for n, number in enumerate(numbers)],
             batch_size=2000,
         )
-        self.people = list(Person.objects.filter(id_number__in=numbers).order_by("pk"))
+        self.people = list(Person.objects.with_id_numbers(numbers).order_by("pk"))
         self.sessions = []
         for label in ("ours", "baseline"):
             session = AssessmentSession.objects.create(

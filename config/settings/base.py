@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "audit",
+    "pii",
     "accounts",
     "registry",
     "exams",
@@ -329,6 +330,20 @@ REGISTRY_AUDIT_ARCHIVE_DIR = env.path(
 )
 # Audit rows written by services during a web request carry the client's address (audit/middleware.py).
 MIDDLEWARE += ["audit.middleware.AuditRequestMiddleware"]
+
+# --- personal data at rest (pii/crypto.py) --------------------------------------------------------------
+# Resident ID and phone numbers are encrypted in the database (Fernet). REGISTRY_FIELD_ENCRYPTION_KEYS is a
+# comma-separated list of Fernet keys: the first encrypts, every one listed decrypts (rotation: put a new
+# key first, run `manage.py rotate_field_keys`, then drop the old one). REGISTRY_BLIND_INDEX_KEY keys the
+# digests that find a person by exact ID number. Production requires both (README, "Secrets"); these
+# defaults are published in the repository and are for development and tests only.
+REGISTRY_DEVELOPMENT_FIELD_KEY = "aW5zZWN1cmUtZGV2LWtleS1mb3ItcGlpLWZpZWxkcyE="  # insecure, development only
+REGISTRY_FIELD_ENCRYPTION_KEYS = env.list(
+    "REGISTRY_FIELD_ENCRYPTION_KEYS", default=[REGISTRY_DEVELOPMENT_FIELD_KEY]
+)
+REGISTRY_BLIND_INDEX_KEY = env(
+    "REGISTRY_BLIND_INDEX_KEY", default="insecure-development-blind-index-key-not-for-real-data"
+)
 
 # --- the registry's own rules -------------------------------------------------------------------------
 # The pilot window (试点时间). The plan says "from launch to 2025-12-31"; it is routinely extended.

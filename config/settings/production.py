@@ -10,6 +10,8 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 REGISTRY_AUDIT_CHAIN_KEYS = env.list("REGISTRY_AUDIT_CHAIN_KEYS")  # no default: see README ("Secrets")
+REGISTRY_FIELD_ENCRYPTION_KEYS = env.list("REGISTRY_FIELD_ENCRYPTION_KEYS")  # no default: README ("Secrets")
+REGISTRY_BLIND_INDEX_KEY = env("REGISTRY_BLIND_INDEX_KEY")  # no default: README ("Secrets")
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

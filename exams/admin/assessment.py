@@ -101,7 +101,8 @@ class AssessmentResultAdmin(
     )
     list_filter = ("session", ("project", admin.RelatedOnlyFieldListFilter), "passed")
     list_select_related = ("person", "project", "session", "certificate")
-    search_fields = ("person__name", "=person__id_number")
+    search_fields = ("person__name",)
+    search_help_text = _("Name or resident ID number (full, or masked as 2301**********123X).")
     autocomplete_fields = ("person",)
     readonly_fields = ("passed", "certificate", "recorded_by", "recorded_at")
     actions = ["issue_certificates"]
@@ -213,6 +214,13 @@ class AssessmentResultAdmin(
         )
         response["Content-Disposition"] = 'attachment; filename="assessment-scores-template.xlsx"'
         return response
+
+    def export_reveals_id_numbers(self, request) -> bool:
+        """Full numbers only for a role that may see them (the association); masked for the centre."""
+        return request.user.has_perm("registry.reveal_personal_data")
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"reveal_id_numbers": self.export_reveals_id_numbers(request)}
 
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")

@@ -17,7 +17,10 @@ class CertificateAdminBase(AuditedAdminMixin, MaskedPersonMixin, admin.ModelAdmi
     """Shared: masked lists with the projects (one prefetch), revocation by entering a reason."""
 
     list_select_related = ("person",)
-    search_fields = ("person__name", "=person__id_number", "=original_number")
+    search_fields = ("person__name", "=original_number")
+    search_help_text = _(
+        "Certificate number, name or resident ID number (full, or masked as 2301**********123X)."
+    )
     autocomplete_fields = ("person", "projects")
 
     def get_queryset(self, request):
@@ -56,7 +59,7 @@ class AssessmentCertificateAdmin(CertificateAdminBase):
 
     list_display = ("number", "person_name", "masked_id", "project_list", "issued_on", "issuer", "revoked")
     list_filter = ("issued_on", ("revoked_at", admin.EmptyFieldListFilter))
-    search_fields = ("=number", "person__name", "=person__id_number")
+    search_fields = ("=number", "person__name")
     readonly_fields = (
         "number",
         "person",

@@ -20,6 +20,8 @@ from audit.admin_hooks import AuditedAdminMixin, audit_recorded_by_service
 from registry import forms
 from registry.admin.audit import AuditEntryInlineBase
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
+from registry.admin.id_search import IdNumberSearchMixin
+from registry.admin.person import may_reveal
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Material
 from registry.selectors import application_missing_materials, applications_matching, review_queue
@@ -92,7 +94,7 @@ class AuditEntryInline(AuditEntryInlineBase):
 
 
 @admin.register(Application)
-class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin):
     change_form_template = "admin/registry/application/change_form.html"
     # Urgency first: what a reviewer scans for is the state and how long is left, then who and what.
     list_display = (
@@ -123,7 +125,6 @@ class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     # one indexed query chosen by what the term looks like.
     search_fields = (
         "person__name",
-        "=person__id_number",
         "=target_certificate__number",
         "=produced_certificate__number",
         "employer__name",
@@ -231,9 +232,10 @@ class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return format_html('<strong class="overdue">{}</strong>', _("overdue by %(n)d") % {"n": -left})
         return str(left)
 
-    # --- search: the masked form of an ID number, as lists show it ---------------------------------------
+    # --- search: full ID numbers by their blind index (never in the URL), everything else by its shape ------
     def get_search_results(self, request, queryset, search_term):
-        return applications_matching(queryset=queryset, term=search_term), False
+        queryset, rest = self.filter_by_id_number(request, queryset, search_term)
+        return applications_matching(queryset=queryset, term=rest), False
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj: Application) -> str:
@@ -287,6 +289,10 @@ class ApplicationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             extra_context["missing_materials"] = describe_missing(
                 application_missing_materials(application=obj)
             )
+        if obj is not None and may_reveal(request.user):
+            # Reviewers compare the number with the ID card's copy: shown on request, and recorded.
+            reveal = reverse("admin:registry_person_reveal_id", args=[obj.person_id])
+            extra_context["reveal_url"] = f"{reveal}?application={obj.pk}"
         if obj is not None and obj.state != ApplicationState.DRAFT:
             # Past the draft every field is read-only: no Save buttons that would do nothing.
             extra_context.update(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin_hooks import AuditedAdminMixin
 from registry.admin.audit import AuditEntryInlineBase
+from registry.admin.id_search import IdNumberSearchMixin
 from registry.forms import RevokeForm
 from registry.models import Batch, RegistrationCertificate
 from registry.services.batches import batch_submit
@@ -24,7 +25,7 @@ class CertificateAuditInline(AuditEntryInlineBase):
 
 
 @admin.register(RegistrationCertificate)
-class RegistrationCertificateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class RegistrationCertificateAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin):
     change_form_template = "admin/registry/registrationcertificate/change_form.html"
     list_display = (
         "number",
@@ -38,7 +39,10 @@ class RegistrationCertificateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("state", "level", "year")
     list_select_related = ("person", "employer")
-    search_fields = ("=number", "person__name", "=person__id_number", "employer__name", "=employer__uscc")
+    search_fields = ("=number", "person__name", "employer__name", "=employer__uscc")
+    search_help_text = _(
+        "Certificate number, name, resident ID number (full or masked), employer name or credit code."
+    )
     show_full_result_count = False
     inlines = [CertificateAuditInline]
     readonly_fields = (

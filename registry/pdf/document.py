@@ -33,8 +33,9 @@ class PrintedProject:
 class CertificateDocument:
     """Everything a 企业注册计量师注册证 prints.
 
-    `id_number` is the holder's full resident ID number: the holder's own certificate shows it. Never log a
-    CertificateDocument (its repr hides the number for that reason, but the PDF holds it).
+    `id_number` is the holder's resident ID number as printed: masked (registry.services.certificate_pdfs),
+    since the PDF is downloaded, mailed and printed. Never log a CertificateDocument all the same (its repr
+    hides the number).
     `state_changed_on` is the day a non-valid certificate stopped being valid (superseded, cancelled or
     revoked); for an expired one it may be left None, the day after `valid_until` is printed.
     """

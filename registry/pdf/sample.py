@@ -5,9 +5,12 @@ import io
 
 from PIL import Image, ImageDraw
 
+from registry.validators import mask_resident_id
+
 from .document import CertificateDocument, PrintedProject, PrintedState
 
 SAMPLE_ID_NUMBER = "230102199001011230"  # fictional, with a correct check character
+SAMPLE_PRINTED_ID_NUMBER = mask_resident_id(SAMPLE_ID_NUMBER)  # what a certificate prints
 
 
 def sample_photo() -> bytes:
@@ -35,7 +38,7 @@ def sample_document(
         number="HLJ-ZC2-2026-00017",
         level=2,
         holder_name=holder_name,
-        id_number=SAMPLE_ID_NUMBER,
+        id_number=SAMPLE_PRINTED_ID_NUMBER,
         employer_name="哈尔滨龙江精密仪器制造有限公司",
         projects=(
             PrintedProject("0101", "量块检定"),

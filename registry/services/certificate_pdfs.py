@@ -45,7 +45,8 @@ from registry.verification import verification_url
 logger = logging.getLogger(__name__)
 
 # Bump when the layout changes, so that every stored PDF counts as stale and is printed again.
-RENDERER_VERSION = "1"
+# 2: the resident ID number is printed masked (issue 11; docs/decisions/0041-who-sees-full-id-numbers.md).
+RENDERER_VERSION = "2"
 
 
 def _photo(certificate: RegistrationCertificate) -> bytes | None:
@@ -79,7 +80,8 @@ def certificate_document(certificate: RegistrationCertificate) -> CertificateDoc
         number=certificate.number,
         level=certificate.level,
         holder_name=certificate.person.name,
-        id_number=certificate.person.id_number,
+        # Masked: the PDF is downloaded, mailed and printed; name, photo and the QR code identify the holder.
+        id_number=certificate.person.masked_id_number,
         employer_name=certificate.employer.name,
         projects=projects,
         valid_from=certificate.valid_from,

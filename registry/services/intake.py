@@ -36,9 +36,17 @@ from registry.models import (
     QualificationCertificate,
     RegistrationCertificate,
 )
+from registry.models.person import person_id_q, resident_id_digest
 from registry.services.applications import application_create
 from registry.services.audit import audit_record_many
-from registry.spreadsheets import SheetError, SheetKind, SheetRow, check_rows_against_registry
+from registry.spreadsheets import (
+    SheetError,
+    SheetKind,
+    SheetResult,
+    SheetRow,
+    check_rows_against_registry,
+    read_and_check,
+)
 from registry.workflow import FINAL_STATES, KINDS_WITH_TARGET, ApplicationKind, CertificateState
 
 COLUMN_OF = {"name": "姓名", "id_number": "身份证号", "kind": "申请类型", "level": "申请级别"}
@@ -63,6 +71,30 @@ def _require_not_suspended(employer: Employer) -> None:
         )
 
 
+def _adding_refused(employer: Employer) -> ValidationError | None:
+    """Why `employer` may not add applicants now, or None. Only a verified employer adds them (issue 11):
+    a self-registered one could otherwise use the answers to probe other employers' people."""
+    try:
+        _require_not_suspended(employer)
+    except ValidationError as error:
+        return error
+    if employer.status != Employer.Status.ACTIVE:
+        return ValidationError(
+            _(
+                "The association has not verified your employer yet, so applicants cannot be added. "
+                "They can be added once it is verified."
+            ),
+            code="employer_not_verified",
+        )
+    return None
+
+
+def _require_may_add_applicants(employer: Employer) -> None:
+    """Checked in this module, the one place every way of adding applicants goes through."""
+    if (refused := _adding_refused(employer)) is not None:
+        raise refused
+
+
 @transaction.atomic
 def batch_create(*, employer: Employer, title: str, by: User) -> Batch:
     """A new, empty batch of `employer`. Allowed while the employer is pending: it may prepare."""
@@ -73,6 +105,13 @@ def batch_create(*, employer: Employer, title: str, by: User) -> Batch:
             {"title": _("Give the batch a name, e.g. 2026年第一批.")}, code="title_required"
         )
     return Batch.objects.create(employer=employer, title=title[:200], created_by=by)
+
+
+def sheet_check(*, employer: Employer, file: Any, on: dt.date) -> SheetResult:
+    """The portal's "check a spreadsheet" page: every problem of a file, saving nothing. Refused, like
+    adding applicants, to an employer that may not add them (its answers say as much about the rows)."""
+    _require_may_add_applicants(employer)
+    return read_and_check(file, on=on)
 
 
 def _renamed_since(employer_id: int, day: dt.date) -> bool:
@@ -90,6 +129,8 @@ def batch_rows_problems(*, batch: Batch, rows: Sequence[SheetRow], on: dt.date) 
     rows = list(rows)
     if not rows:
         return []
+    if (refused := _adding_refused(batch.employer)) is not None:  # before anything is looked up
+        return [SheetError(None, None, refused.messages[0])]
     problems = list(check_rows_against_registry(rows, on=on))
     seen: dict[str, int] = {}
     for row in rows:
@@ -106,15 +147,15 @@ def batch_rows_problems(*, batch: Batch, rows: Sequence[SheetRow], on: dt.date) 
     ids = {row.id_number for row in rows}
     open_applications: dict[tuple[str, int], int] = {}
     for id_number, level, pk in (
-        Application.objects.filter(employer_id=batch.employer_id, person__id_number__in=ids)
+        Application.objects.filter(person_id_q(ids), employer_id=batch.employer_id)
         .exclude(state__in=FINAL_STATES)
         .values_list("person__id_number", "level", "pk")
     ):
         open_applications.setdefault((id_number, level), pk)
     certificates: dict[tuple[str, int], dict[str, Any]] = {}
     for certificate in RegistrationCertificate.objects.filter(
+        person_id_q(ids),
         employer_id=batch.employer_id,
-        person__id_number__in=ids,
         state=CertificateState.VALID,
         valid_from__lte=on,
         valid_until__gte=on,
@@ -192,8 +233,8 @@ def _target_certificates(batch: Batch, rows: Sequence[SheetRow], on: dt.date) ->
     return {
         (id_number, level): pk
         for pk, id_number, level in RegistrationCertificate.objects.filter(
+            person_id_q(wanted),
             employer_id=batch.employer_id,
-            person__id_number__in=wanted,
             state=CertificateState.VALID,
             valid_from__lte=on,
             valid_until__gte=on,
@@ -215,7 +256,7 @@ def batch_import_rows(
     on = on or timezone.localdate()
     rows = list(rows)
     batch = Batch.objects.select_for_update().select_related("employer").get(pk=batch.pk)
-    _require_not_suspended(batch.employer)
+    _require_may_add_applicants(batch.employer)
     if not rows:
         return []
     problems = batch_rows_problems(batch=batch, rows=rows, on=on)
@@ -223,7 +264,7 @@ def batch_import_rows(
         raise RowsRejected(problems)
 
     ids = [row.id_number for row in rows]
-    people = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
+    people = {p.id_number: p for p in Person.objects.with_id_numbers(ids)}
     new_people = [
         Person(name=row.name, id_number=row.id_number, phone=row.phone)
         for row in rows
@@ -232,7 +273,7 @@ def batch_import_rows(
     if new_people:
         Person.objects.bulk_create(new_people)
         people.update(
-            {p.id_number: p for p in Person.objects.filter(id_number__in=[p.id_number for p in new_people])}
+            {p.id_number: p for p in Person.objects.with_id_numbers(p.id_number for p in new_people)}
         )
 
     numbers = {row.qualification_number for row in rows if row.qualification_number}
@@ -271,7 +312,7 @@ def batch_import_rows(
     )
     if any(a.pk is None for a in applications):  # a backend that cannot return ids from a bulk insert
         by_person = dict(
-            Application.objects.filter(batch=batch, person__id_number__in=ids, state="draft").values_list(
+            Application.objects.filter(person_id_q(ids), batch=batch, state="draft").values_list(
                 "person__id_number", "pk"
             )
         )
@@ -327,7 +368,7 @@ def batch_add_applicant(
     """
     on = on or timezone.localdate()
     batch = Batch.objects.select_for_update().select_related("employer").get(pk=batch.pk)
-    _require_not_suspended(batch.employer)
+    _require_may_add_applicants(batch.employer)
     row = _form_row(data)
     problems = batch_rows_problems(batch=batch, rows=[row], on=on)
     target = data.get("target_certificate")
@@ -354,7 +395,8 @@ def batch_add_applicant(
     if problems:
         raise RowsRejected(problems)
     person, _created = Person.objects.get_or_create(
-        id_number=row.id_number, defaults={"name": row.name, "phone": row.phone}
+        id_digest=resident_id_digest(row.id_number),
+        defaults={"id_number": row.id_number, "name": row.name, "phone": row.phone},
     )
     if row.qualification_number and row.qualification_date:
         QualificationCertificate.objects.get_or_create(
@@ -392,8 +434,8 @@ def holder_application_start(
         raise ValidationError(_("Choose a change, a renewal or a cancellation."), code="kind")
     employer = certificate.employer
     on = timezone.localdate()
+    _require_may_add_applicants(employer)
     if batch is None:
-        _require_not_suspended(employer)
         batch = Batch.objects.create(
             employer=employer,
             title=_("%(kind)s %(date)s") % {"kind": ApplicationKind(kind).label, "date": on},

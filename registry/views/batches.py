@@ -197,8 +197,8 @@ def batch_submit(request, pk):
             messages.error(
                 request,
                 _(
-                    "The association has not verified your employer yet, so nothing can be submitted. "
-                    "Prepare the applications now and submit them once it is verified."
+                    "The association is verifying your employer. Once it is verified you can add "
+                    "applicants and submit applications."
                 ),
             )
         else:

@@ -14,6 +14,7 @@ from accounts.roles import Role
 from registry import selectors, spreadsheets
 from registry.portal_forms import ColleagueForm, SheetUploadForm, add_service_error
 from registry.services.employers import EmployerStatusError, employer_user_add
+from registry.services.intake import sheet_check as sheet_check_service
 
 
 def _own_employer(request):
@@ -81,14 +82,18 @@ def sheet_template(request):
 @role_required(Role.ENTERPRISE)
 def sheet_check(request):
     """Check a filled-in spreadsheet and show every problem per row. Saves nothing."""
-    _own_employer(request)
+    employer = _own_employer(request)
     form = SheetUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = spreadsheets.read_and_check(form.cleaned_data["file"], on=timezone.localdate())
+            result = sheet_check_service(
+                employer=employer, file=form.cleaned_data["file"], on=timezone.localdate()
+            )
         except spreadsheets.SheetRefused as refused:
             form.add_error("file", str(refused))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
     return render(
         request,
         "registry/portal/sheet_check.html",

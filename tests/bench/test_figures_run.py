@@ -91,4 +91,4 @@ def test_batch_upload_figure_saves_every_row_and_leaves_nothing_behind():
         - figure.details["queries_ours_inserts_at_tenth_of_rows"]
     )
     assert not Application.objects.exists()
-    assert not Person.objects.filter(id_number__startswith=batch_upload.REGION).exists()
+    assert not Person.objects.filter(email=batch_upload.EMAIL).exists()

@@ -125,7 +125,7 @@ def test_new_people_are_added_when_asked(session, project):
     number = valid_resident_id(serial=21)
     run_import([["钱 喆", number, project.code, "75", "65"]], session=session, create_people=True)
 
-    person = Person.objects.get(id_number=number)
+    person = Person.objects.with_id_number(number).get()
     assert person.name == "钱喆"
     assert AssessmentResult.objects.get().person == person
 

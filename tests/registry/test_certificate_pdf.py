@@ -27,7 +27,7 @@ from registry.pdf import (
     render_certificate_pdf,
 )
 from registry.pdf.certificate import PAGE_HEIGHT, QR_BORDER_MODULES, QR_SIZE, QR_X, QR_Y
-from registry.pdf.sample import SAMPLE_ID_NUMBER, sample_document
+from registry.pdf.sample import SAMPLE_ID_NUMBER, SAMPLE_PRINTED_ID_NUMBER, sample_document
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext, pdffonts, pdftoppm)"
@@ -49,12 +49,13 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def test_prints_title_rare_name_characters_full_id_and_number_as_text(tmp_path):
+def test_prints_title_rare_name_characters_masked_id_and_number_as_text(tmp_path):
     pdf = render_certificate_pdf(sample_document(holder_name="李喆堃"))
     text = _squash(_text(pdf, tmp_path))
     assert TITLE in text
     assert "李喆堃" in text
-    assert SAMPLE_ID_NUMBER in text  # the holder's own certificate shows the full number
+    assert SAMPLE_PRINTED_ID_NUMBER in text  # masked: the PDF travels (mail, print)
+    assert SAMPLE_ID_NUMBER not in text
     assert "HLJ-ZC2-2026-00017" in text
     assert "黑龙江省计量协会" in text
     assert "0101量块检定" in text
@@ -208,7 +209,7 @@ def test_the_same_document_renders_the_same_bytes():
 
 
 def test_document_repr_hides_the_resident_id_number():
-    assert SAMPLE_ID_NUMBER not in repr(sample_document())
+    assert SAMPLE_PRINTED_ID_NUMBER not in repr(sample_document())
 
 
 def test_document_rejects_a_level_other_than_1_or_2():

@@ -185,7 +185,7 @@ def test_the_document_takes_the_photo_material_and_the_token_url(association_use
     )
     doc = certificate_document(certificate)
     assert doc.photo == sample_photo()
-    assert doc.id_number == certificate.person.id_number
+    assert doc.id_number == certificate.person.masked_id_number  # printed masked, never in full
     assert doc.verification_url == f"https://registry.example.cn/verify/{certificate.verification_token}/"
     assert [(p.code, p.name) for p in doc.projects] == [("0101", "量块检定")]
 
