@@ -17,6 +17,7 @@ from import_export.fields import Field
 from import_export.widgets import BooleanWidget
 
 from registry.models import Person
+from registry.text import text_problem
 from registry.validators import normalize_resident_id, validate_resident_id
 
 from . import rules
@@ -263,6 +264,8 @@ class ResultResource(SafeExportResource):
         person, project = self._key(row)
         if not name:
             self._add(errors, self.NAME, _("Enter the name."))
+        elif (problem := text_problem(name)) is not None:
+            self._add(errors, self.NAME, problem)
         if not number:
             self._add(errors, self.ID_NUMBER, _("Enter the resident ID number."))
         elif (id_errors := self._id_error(number)) is not None:

@@ -28,6 +28,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from registry.models import Level
+from registry.text import text_problem
 from registry.validators import mask_resident_id, normalize_resident_id, validate_resident_id
 
 
@@ -86,8 +87,6 @@ HEADERS = {c.header: c for c in COLUMNS}
 MAX_PROJECTS_PER_ROW = 20
 _PROJECT_SPLIT = re.compile(r"[、,，;；\s]+")
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-_FORMULA_PREFIXES = ("=", "@", "\t", "\r")
-_SIGNED = re.compile(r"^[+-][0-9 ]*$")  # +8613904510000 is a phone, +SUM(...) is a formula
 
 
 @dataclass(frozen=True)
@@ -329,13 +328,6 @@ def _parse_kind(text: str) -> str | None:
     return None
 
 
-def _looks_like_formula(value) -> bool:
-    if not isinstance(value, str):
-        return False
-    text = value.lstrip(" ")
-    return text.startswith(_FORMULA_PREFIXES) or (text[:1] in ("+", "-") and not _SIGNED.fullmatch(text))
-
-
 def parse_sheet(file, *, name: str | None = None) -> SheetResult:
     """Read an uploaded .xlsx or .csv into typed rows and per-row errors; raise SheetRefused for the file.
 
@@ -452,8 +444,9 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
         errors.append(SheetError(number, next(c.header for c in COLUMNS if c.key == key), message))
 
     for key, value in cells.items():
-        if _looks_like_formula(value):
-            problem(key, _("Formulas are not accepted; type the value itself."))
+        message = text_problem(value)  # invisible characters, formulas: as every form refuses them
+        if message is not None:
+            problem(key, message)
     if errors:
         return None, errors
     text = {key: _cell_text(value) for key, value in cells.items()}

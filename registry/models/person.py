@@ -3,6 +3,8 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry import text
+from registry.uploads import validate_new_photo
 from registry.validators import (
     mask_resident_id,
     normalize_resident_id,
@@ -24,13 +26,15 @@ class Person(models.Model):
     role needs the full number, and never log it.
     """
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("name"), max_length=50, db_index=True, validators=[text.single_line])
     id_number = models.CharField(
         _("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id]
     )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to=person_photo_path, blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to=person_photo_path, blank=True, validators=[validate_new_photo]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -67,7 +71,7 @@ class QualificationCertificate(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     number = models.CharField(_("certificate number"), max_length=50, unique=True)
     issued_on = models.DateField(_("issued on"))
-    issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True, validators=[text.single_line])
 
     class Meta:
         verbose_name = _("qualification certificate")
