@@ -11,7 +11,8 @@ PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://
 
 # Where the rules live: typed strictly enough for mypy with django-stubs.
 TYPED := exams/rules.py exams/services.py accounts/roles.py registry/validators.py registry/workdays.py registry/deadlines.py \
-         registry/selectors.py registry/services exams/selectors.py registry/verification.py registry/sms.py registry/pdf
+         registry/selectors.py registry/services exams/selectors.py registry/verification.py registry/sms.py registry/pdf \
+         registry/sheet_files.py registry/text.py
 
 .PHONY: typecheck run test install migrate demo lint format check-deploy messages lock bench bench-pg worker clean
 
