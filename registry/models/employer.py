@@ -66,6 +66,12 @@ class Employer(models.Model):
         return self.status == self.Status.ACTIVE and not self.is_authorised_verification_institution
 
     @property
+    def can_upload_sheets(self) -> bool:
+        """Its users may upload spreadsheets: only once verified. A sheet is checked against the whole
+        registry, and an unverified sign-up must not be able to probe it or load the server with it."""
+        return self.status == self.Status.ACTIVE
+
+    @property
     def can_submit(self) -> bool:
         """Its users may submit applications. Until the association verifies it they may only prepare."""
         return self.is_eligible
