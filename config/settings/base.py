@@ -232,8 +232,8 @@ REGISTRY_MAX_SHEET_UNPACKED_BYTES = env.int("REGISTRY_MAX_SHEET_UNPACKED_BYTES",
 REGISTRY_SHEET_UPLOAD_RATE = env("REGISTRY_SHEET_UPLOAD_RATE", default="30/h")
 
 # --- spreadsheets (django-import-export) -------------------------------------------------------------
-# Defence in depth for every export; the exams resources also escape +, -, @, tab and CR themselves
-# (exams.resources.escape_formula), which this setting does not.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: the library's escaping deletes a leading "=" from every format, JSON and HTML included. Exports
+# escape formulas in registry/sheet_formats.py, only in CSV, TSV and XLSX, where a formula can run.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
 REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)

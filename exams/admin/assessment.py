@@ -7,11 +7,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm
 
 from exams.models import AssessmentResult, AssessmentSession
 from exams.resources import ResultResource, results_template_xlsx
 from exams.services import certificates_issue, result_record
+from registry.sheet_formats import GuardedImportForm
 
 from .base import MaskedPersonMixin, SpreadsheetAdminMixin
 
@@ -48,7 +49,7 @@ class AssessmentSessionAdmin(admin.ModelAdmin):
         return obj.n_passed
 
 
-class ResultImportForm(ImportForm):
+class ResultImportForm(GuardedImportForm):
     session = forms.ModelChoiceField(queryset=AssessmentSession.objects.all(), label=_("assessment session"))
     create_people = forms.BooleanField(
         label=_("Add people not yet in the registry"),

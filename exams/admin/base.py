@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
+from registry.sheet_formats import GuardedImportAdminMixin
 
-class SpreadsheetAdminMixin(ImportExportMixin):
-    """Import needs add and change rights on the model, export the view right."""
+
+class SpreadsheetAdminMixin(GuardedImportAdminMixin, ImportExportMixin):
+    """Import needs add and change rights on the model, export the view right. Files go through the upload
+    guard and exports escape formulas (registry/sheet_formats.py)."""
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
