@@ -24,7 +24,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.RegistryAdminConfig",  # django.contrib.admin with a guarded site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
