@@ -15,7 +15,7 @@ TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.
          accounts/services.py accounts/selectors.py \
          registry/validators.py registry/workdays.py registry/deadlines.py registry/selectors.py registry/services \
          exams/selectors.py registry/verification.py registry/sms.py registry/pdf \
-         audit/chain.py audit/services.py audit/retention.py
+         audit/chain.py audit/services.py audit/retention.py registry/sheet_files.py registry/text.py
 
 .PHONY: typecheck run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg worker clean
 

@@ -3,11 +3,13 @@
 Imports validate every row in memory against data fetched once per file in before_import(), so a
 file costs a constant handful of queries however many rows it has; rows are written with bulk
 operations, and the admin rolls the whole file back if any row is invalid. Rows are matched on their
-natural key (project code; person + project within the chosen session), never on `id`. Exports
-escape cells that a spreadsheet would run as formulas.
+natural key (project code; person + project within the chosen session), never on `id`. A file missing
+a column is refused whole with one reason, and its rows are not read. The admin reads files through the
+upload guard and writes exports with formula escaping (registry/sheet_formats.py).
 """
 
 import copy
+import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
@@ -17,20 +19,14 @@ from import_export.fields import Field
 from import_export.widgets import BooleanWidget
 
 from registry.models import Person
+from registry.text import text_problem
 from registry.validators import mask_resident_id, normalize_resident_id, validate_resident_id
 
 from . import rules
 from .models import AssessmentResult, AssessmentSession, MetrologyCategory, MetrologyProject
 from .services import already_recorded_message
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value: object) -> object:
-    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR first) is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+logger = logging.getLogger(__name__)
 
 
 def cell_text(value: object) -> str:
@@ -69,8 +65,37 @@ class SafeExportResource(resources.ModelResource):
         kwargs["use_transactions"] = True
         return super().import_data(dataset, **kwargs)
 
-    def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))
+    # The columns a file must have; a file without one is refused whole, before any row is read.
+    REQUIRED_HEADERS: tuple[str, ...] = ()
+
+    def before_import(self, dataset, **kwargs):
+        """Check the headers, then prepare_import(); if the file is refused whole, its rows are dropped, so
+        the result holds that one reason and not a confusing error for every row."""
+        try:
+            dataset.headers = [cell_text(h) for h in dataset.headers or []]
+            missing = [h for h in self.REQUIRED_HEADERS if h not in dataset.headers]
+            if missing:
+                raise ValidationError(
+                    _("The file lacks the columns %(columns)s; please use the template.")
+                    % {"columns": "、".join(missing)}
+                )
+            self.prepare_import(dataset, **kwargs)
+        except Exception:
+            del dataset[:]
+            raise
+
+    def prepare_import(self, dataset, **kwargs) -> None:
+        """Fetch what checking the rows needs, once per file."""
+
+    def handle_import_error(self, result, error, raise_errors=False):
+        """A whole-file error is shown as its message; anything unexpected as one plain sentence (its text
+        may quote the file's data, so only its type is logged)."""
+        if not isinstance(error, ValidationError):
+            logger.warning("%s: import failed (%s)", type(self).__name__, type(error).__name__)
+            error = ValidationError(
+                _("The file could not be imported because of an error in the system; nothing was saved.")
+            )
+        super().handle_import_error(result, error, raise_errors)
 
     @staticmethod
     def _add(errors: dict[str, list[str]], key: str, *messages: str) -> None:
@@ -93,8 +118,9 @@ class ProjectResource(SafeExportResource):
         batch_size = None
         skip_unchanged = True
 
-    def before_import(self, dataset, **kwargs):
-        dataset.headers = [cell_text(h) for h in dataset.headers]
+    REQUIRED_HEADERS = ("项目代码", "项目名称", "专业类别代码")
+
+    def prepare_import(self, dataset, **kwargs):
         self.categories = {c.code: c for c in MetrologyCategory.objects.all()}
         by_pk = {c.pk: c for c in self.categories.values()}
         self.existing = {p.code: p for p in MetrologyProject.objects.all()}
@@ -203,16 +229,11 @@ class ResultResource(SafeExportResource):
         number = result.person.id_number
         return number if self.reveal_id_numbers else mask_resident_id(number)
 
-    def before_import(self, dataset, **kwargs):
+    REQUIRED_HEADERS = TEMPLATE_HEADERS
+
+    def prepare_import(self, dataset, **kwargs):
         if self.session is None:
             raise ValidationError(_("Choose the assessment session the scores belong to."))
-        dataset.headers = [cell_text(h) for h in dataset.headers]
-        missing = [h for h in self.TEMPLATE_HEADERS if h not in dataset.headers]
-        if missing:
-            raise ValidationError(
-                _("The file lacks the columns %(columns)s; please use the template.")
-                % {"columns": "、".join(missing)}
-            )
         rows = [
             (normalize_resident_id(cell_text(i)), cell_text(n))
             for i, n in zip(dataset[self.ID_NUMBER], dataset[self.NAME], strict=True)
@@ -285,6 +306,8 @@ class ResultResource(SafeExportResource):
         person, project = self._key(row)
         if not name:
             self._add(errors, self.NAME, _("Enter the name."))
+        elif (problem := text_problem(name)) is not None:
+            self._add(errors, self.NAME, problem)
         if not number:
             self._add(errors, self.ID_NUMBER, _("Enter the resident ID number."))
         elif (id_errors := self._id_error(number)) is not None:

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registry import text
 from registry.materials import MaterialKind
+from registry.uploads import validate_material_of_kind
 
 
 class ConfirmForm(forms.Form):
@@ -11,12 +13,21 @@ class ConfirmForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        validators=[text.multi_line],
+    )
 
 
 class OptionalReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        validators=[text.multi_line],
     )
 
 
@@ -34,13 +45,26 @@ class CorrectionsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         required=False,
+        validators=[text.multi_line],
         help_text=_("Say what is wrong with each item: this notice can be sent only once."),
     )
 
 
 class MaterialAttachForm(forms.Form):
+    """Staff attach a material: the same content, size and photo checks as the portal's upload."""
+
     kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
     file = forms.FileField(label=_("File"))
+
+    def clean(self):
+        cleaned = super().clean()
+        file, kind = cleaned.get("file"), cleaned.get("kind")
+        if file is not None and kind:
+            try:
+                validate_material_of_kind(file, kind)
+            except forms.ValidationError as error:
+                self.add_error("file", error)
+        return cleaned
 
 
 class RevokeForm(ReasonForm):

@@ -8,9 +8,10 @@ registry and answer with messages placed next to the field concerned.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from registry import text
 from registry.materials import REQUIRED_MATERIALS, MaterialKind
 from registry.models import Level
-from registry.uploads import validate_material_file, validate_two_inch_photo
+from registry.uploads import validate_material_of_kind
 from registry.validators import normalize_resident_id, validate_resident_id
 from registry.workflow import ApplicationKind
 
@@ -21,6 +22,7 @@ class BatchForm(forms.Form):
     title = forms.CharField(
         label=_("Batch name"),
         max_length=200,
+        validators=[text.single_line],
         help_text=_("Any name that helps you find it again, e.g. 2026年第一批注册申请."),
     )
 
@@ -39,7 +41,12 @@ class ApplicantForm(forms.Form):
             "certificate the person already holds through your employer."
         ),
     )
-    name = forms.CharField(label=_("Name"), max_length=50, help_text=_("Exactly as on the ID card."))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        validators=[text.single_line],
+        help_text=_("Exactly as on the ID card."),
+    )
     id_number = forms.CharField(
         label=_("Resident ID number"),
         max_length=18,
@@ -57,6 +64,7 @@ class ApplicantForm(forms.Form):
         label=_("Qualification certificate number"),
         max_length=50,
         required=False,
+        validators=[text.single_line],
         help_text=_(
             "The number on the registered metrologist qualification certificate (注册计量师职业资格证书)."
         ),
@@ -140,10 +148,7 @@ class MaterialForm(forms.Form):
         file = cleaned.get("file")
         if file is not None:
             try:
-                if cleaned.get("kind") == MaterialKind.PHOTO:
-                    validate_two_inch_photo(file)
-                else:
-                    validate_material_file(file)
+                validate_material_of_kind(file, cleaned.get("kind") or MaterialKind.OTHER)
             except forms.ValidationError as error:
                 self.add_error("file", error)
         return cleaned
@@ -158,10 +163,7 @@ class ReplaceMaterialForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if self.material_kind == MaterialKind.PHOTO:
-            validate_two_inch_photo(file)
-        else:
-            validate_material_file(file)
+        validate_material_of_kind(file, self.material_kind)
         return file
 
 
@@ -170,6 +172,7 @@ class WithdrawForm(forms.Form):
         label=_("Why (optional)"),
         required=False,
         max_length=500,
+        validators=[text.multi_line_from_enterprise],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("E.g. the person left the employer. A withdrawn application cannot be reopened."),
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.passwords import password_policy_text
+from registry import text
 from registry.models import Employer, Prefecture
 from registry.services.employers import ALREADY_REGISTERED_MESSAGE
 from registry.validators import normalize_uscc, validate_uscc
@@ -87,6 +88,7 @@ class EmployerSignUpForm(_PasswordPairMixin):
     name = forms.CharField(
         label=_("Employer name"),
         max_length=200,
+        validators=[text.single_line],
         help_text=_("The full name exactly as on the business licence."),
     )
     prefecture = forms.ChoiceField(
@@ -94,10 +96,11 @@ class EmployerSignUpForm(_PasswordPairMixin):
         choices=[("", _("— choose —")), *Prefecture.choices],
         help_text=_("Where the employer is registered."),
     )
-    address = forms.CharField(label=_("Address"), max_length=300)
+    address = forms.CharField(label=_("Address"), max_length=300, validators=[text.single_line])
     contact_name = forms.CharField(
         label=_("Contact person"),
         max_length=50,
+        validators=[text.single_line],
         help_text=_("The person the association calls about your applications; usually you."),
     )
     contact_phone = forms.CharField(
@@ -162,7 +165,9 @@ class ColleagueForm(_PasswordPairMixin):
         help_text=_("Your colleague logs in with it. Letters, digits and @ . + - _ only."),
         validators=[User.username_validator],
     )
-    name = forms.CharField(label=_("Full name"), max_length=150, help_text=_("E.g. 王建国."))
+    name = forms.CharField(
+        label=_("Full name"), max_length=150, validators=[text.single_line], help_text=_("E.g. 王建国.")
+    )
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=11,

@@ -14,11 +14,9 @@ whatever the page language), so a file filled in by anyone parses the same. Only
 read: a sheet cannot set state, employer or anything else.
 """
 
-import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +26,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from registry.models import Level
+from registry.sheet_files import SheetRefused, read_sheet
+from registry.text import text_problem
 from registry.validators import mask_resident_id, normalize_resident_id, validate_resident_id
 
 
@@ -86,8 +86,6 @@ HEADERS = {c.header: c for c in COLUMNS}
 MAX_PROJECTS_PER_ROW = 20
 _PROJECT_SPLIT = re.compile(r"[、,，;；\s]+")
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-_FORMULA_PREFIXES = ("=", "@", "\t", "\r")
-_SIGNED = re.compile(r"^[+-][0-9 ]*$")  # +8613904510000 is a phone, +SUM(...) is a formula
 
 
 @dataclass(frozen=True)
@@ -134,10 +132,6 @@ class SheetResult:
         for error in self.errors:
             grouped.setdefault(error.row, []).append(error)
         return grouped
-
-
-class SheetRefused(Exception):
-    """The file as a whole cannot be read; the message says why and what to do."""
 
 
 # --- the template ----------------------------------------------------------------------------------------
@@ -218,70 +212,7 @@ def build_template() -> bytes:
     return out.getvalue()
 
 
-# --- reading a file ----------------------------------------------------------------------------------------
-def _refuse_zip_bomb(data: bytes) -> None:
-    limit = settings.REGISTRY_MAX_SHEET_UNPACKED_BYTES
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise SheetRefused(_("The .xlsx file is damaged. Open it in Excel and save it again.")) from exc
-    if len(members) > 500 or sum(m.file_size for m in members) > limit:
-        raise SheetRefused(
-            _(
-                "The file unpacks to far more data than a list of applicants needs. Use the template and "
-                "fill in only the applicants."
-            )
-        )
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list]]:
-    """(row number, cell values) of the first sheet; formulas come back as "=..." strings."""
-    from openpyxl import load_workbook
-
-    _refuse_zip_bomb(data)
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl and defusedxml raise many types for a damaged or hostile file
-        raise SheetRefused(
-            _(
-                "The file cannot be read as an Excel workbook (.xlsx). Open it in Excel and save it again "
-                "as .xlsx, or save it as CSV."
-            )
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
-    except Exception as exc:
-        raise SheetRefused(
-            _("The file cannot be read as an Excel workbook (.xlsx). Open it in Excel and save it again.")
-        ) from exc
-    finally:
-        workbook.close()
-
-
-def _decode_csv(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    for encoding in ("utf-8", "gb18030"):  # gb18030 is a superset of GBK
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SheetRefused(
-        _("The CSV file's characters cannot be read. Save it from Excel as “CSV UTF-8” and upload again.")
-    )
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list]]:
-    text = _decode_csv(data)
-    try:
-        yield from enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
-    except csv.Error as exc:
-        raise SheetRefused(_("The CSV file is malformed. Open it in Excel and save it again.")) from exc
-
-
+# --- reading a file (the upload guard, registry/sheet_files.py, reads every spreadsheet) --------------
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -329,45 +260,14 @@ def _parse_kind(text: str) -> str | None:
     return None
 
 
-def _looks_like_formula(value) -> bool:
-    if not isinstance(value, str):
-        return False
-    text = value.lstrip(" ")
-    return text.startswith(_FORMULA_PREFIXES) or (text[:1] in ("+", "-") and not _SIGNED.fullmatch(text))
-
-
 def parse_sheet(file, *, name: str | None = None) -> SheetResult:
     """Read an uploaded .xlsx or .csv into typed rows and per-row errors; raise SheetRefused for the file.
 
-    The type is told by content (an .xlsx is a zip archive), the name only breaks a tie.
+    The upload guard checks the file whole first and reads it streaming (registry/sheet_files.py): too
+    large, too many rows, a zip or XML bomb are refused before or while reading. The type is told by
+    content (an .xlsx is a zip archive), the name only breaks a tie.
     """
-    name = (name or getattr(file, "name", "") or "").lower()
-    size = getattr(file, "size", None)
-    limit = settings.REGISTRY_MAX_SHEET_BYTES
-    if size is not None and size > limit:
-        raise SheetRefused(
-            _("The file is larger than %(limit)s MB. A list of applicants is much smaller: use the template.")
-            % {"limit": limit // (1024 * 1024)}
-        )
-    file.seek(0)
-    data = file.read(limit + 1)
-    file.seek(0)
-    if len(data) > limit:
-        raise SheetRefused(
-            _("The file is larger than %(limit)s MB. A list of applicants is much smaller: use the template.")
-            % {"limit": limit // (1024 * 1024)}
-        )
-    if not data.strip():
-        raise SheetRefused(_("The file is empty."))
-    if data.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(data)
-    elif name.endswith((".xlsx", ".xlsm", ".xls")) or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SheetRefused(
-            _("Only .xlsx workbooks and .csv files are accepted. Save the file in Excel as .xlsx.")
-        )
-    else:
-        rows = _csv_rows(data)
-    return _read_rows(rows)
+    return _read_rows(read_sheet(file, name=name or getattr(file, "name", "") or ""))
 
 
 def _header_map(header: Sequence) -> dict[int, Column]:
@@ -401,7 +301,6 @@ def _header_map(header: Sequence) -> dict[int, Column]:
 
 def _read_rows(rows: Iterator[tuple[int, list]]) -> SheetResult:
     result = SheetResult()
-    max_rows = settings.REGISTRY_MAX_SHEET_ROWS
     positions: dict[int, Column] | None = None
     first_row_of: dict[str, int] = {}
     data_rows = 0
@@ -414,15 +313,7 @@ def _read_rows(rows: Iterator[tuple[int, list]]) -> SheetResult:
         cells = {column.key: values[i] if i < len(values) else None for i, column in positions.items()}
         if not any(_cell_text(v) for v in cells.values()):
             continue
-        data_rows += 1
-        if data_rows > max_rows:
-            raise SheetRefused(
-                _(
-                    "The file has more than %(max)s applicants. Split it into several files of at most "
-                    "%(max)s rows."
-                )
-                % {"max": max_rows}
-            )
+        data_rows += 1  # the guard stops the reading past REGISTRY_MAX_SHEET_ROWS
         row, errors = _read_row(number, cells)
         if row is not None and row.id_number in first_row_of:
             errors.append(
@@ -452,8 +343,9 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
         errors.append(SheetError(number, next(c.header for c in COLUMNS if c.key == key), message))
 
     for key, value in cells.items():
-        if _looks_like_formula(value):
-            problem(key, _("Formulas are not accepted; type the value itself."))
+        message = text_problem(value)  # invisible characters, formulas: as every form refuses them
+        if message is not None:
+            problem(key, message)
     if errors:
         return None, errors
     text = {key: _cell_text(value) for key, value in cells.items()}

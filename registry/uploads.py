@@ -3,6 +3,10 @@
 - `validate_material_file`: a PDF, JPEG or PNG no larger than REGISTRY_MAX_UPLOAD_BYTES, whose bytes are
   what its name says. A renamed .exe, an HTML page called .pdf or a truncated image is refused.
 - `validate_two_inch_photo`: additionally a 2-inch ID photo (二寸免冠照片), see PHOTO_* below.
+- `validate_material_of_kind(file, kind)`: the one a material of that kind needs (portal and admin).
+- `validate_new_material_file`, `validate_new_photo`: the same as model-field validators, so that every
+  ModelForm, the admin's included, checks a file being uploaded; a file already stored was checked when
+  it came in and is not read again.
 
 Images are opened with Pillow, checked (`verify`) and decoded once, after their pixel count is checked
 against REGISTRY_MAX_IMAGE_PIXELS, so a decompression bomb is refused before it is decoded. PDFs must start
@@ -20,10 +24,13 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 from PIL.ExifTags import Base as ExifTag
+
+from registry.text import invisible_characters
 
 PDF, JPEG, PNG = "pdf", "jpeg", "png"
 EXTENSIONS = {PDF: {".pdf"}, JPEG: {".jpg", ".jpeg"}, PNG: {".png"}}
@@ -134,6 +141,11 @@ def open_checked_image(file) -> Image.Image:
 def validate_material_file(file) -> str:
     """Accept a PDF, JPEG or PNG whose content matches its name; return its kind (`pdf`, `jpeg`, `png`)."""
     validate_upload_size(file)
+    if invisible_characters(file.name or ""):  # e.g. U+202E makes "x\u202egpj.exe" read as "xexe.jpg"
+        raise ValidationError(
+            _("The file's name contains invisible control characters. Rename the file and choose it again."),
+            code="file_name",
+        )
     head, tail = _read_head_and_tail(file)
     kind = sniff_kind(head)
     if kind is None:
@@ -204,3 +216,34 @@ def validate_two_inch_photo(file) -> None:
             code="photo_ratio",
             params={"width": width, "height": height},
         )
+
+
+def validate_material_of_kind(file, kind: str) -> None:
+    """The checks a material of `kind` must pass: a 2-inch photo for the photo, else a PDF, JPEG or PNG."""
+    from registry.materials import MaterialKind
+
+    if kind == MaterialKind.PHOTO:
+        validate_two_inch_photo(file)
+    else:
+        validate_material_file(file)
+
+
+def _being_uploaded(value):
+    """The file a form is uploading, or None for one already in storage (a model's FieldFile, saved)."""
+    if isinstance(value, FieldFile):
+        return None if value._committed else value.file
+    return value
+
+
+def validate_new_material_file(value) -> None:
+    """Model-field validator: validate_material_file for a file being uploaded."""
+    file = _being_uploaded(value)
+    if file is not None:
+        validate_material_file(file)
+
+
+def validate_new_photo(value) -> None:
+    """Model-field validator: validate_two_inch_photo for a photo being uploaded."""
+    file = _being_uploaded(value)
+    if file is not None:
+        validate_two_inch_photo(file)

@@ -26,7 +26,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from registry import deadlines
+from registry import deadlines, text
 
 
 class ApplicationState(models.TextChoices):
@@ -119,7 +119,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
     acceptance_due_on = models.DateField(_("acceptance due on"), null=True, blank=True)
     corrections_requested_on = models.DateField(_("corrections requested on"), null=True, blank=True)
     correction_items = models.JSONField(_("materials to correct"), default=list, blank=True)
-    correction_note = models.TextField(_("correction note"), blank=True)
+    correction_note = models.TextField(_("correction note"), blank=True, validators=[text.multi_line])
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     deemed_accepted = models.BooleanField(_("deemed accepted"), default=False)
     accepted_by = models.ForeignKey(
@@ -135,7 +135,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
     issuance_due_on = models.DateField(_("issuance due on"), null=True, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True, validators=[text.multi_line])
     current_due_on = models.DateField(_("due on"), null=True, blank=True)
 
     class Meta:

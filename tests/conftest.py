@@ -84,6 +84,15 @@ def _fresh_workday_calendar():
     workdays.invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters (sign-up, /verify/, spreadsheet uploads) live in the cache, which outlives a
+    test; user and client ids repeat between tests, so each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def workday_calendar(db):
     """The working-day calendar, loaded, so that the test's own working-day calls run no query."""

@@ -27,7 +27,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.RegistryAdminConfig",  # django.contrib.admin with a guarded site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -366,15 +366,18 @@ REGISTRY_SIGN_UP_RATE = env("REGISTRY_SIGN_UP_RATE", default="10/h")
 # may decode to (a small file can hold a huge image: a decompression bomb).
 REGISTRY_MAX_UPLOAD_BYTES = env.int("REGISTRY_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 REGISTRY_MAX_IMAGE_PIXELS = env.int("REGISTRY_MAX_IMAGE_PIXELS", default=40_000_000)
-# Batch spreadsheets (.xlsx, .csv): the largest file, the most data rows, and the most bytes the
-# .xlsx may unpack to (a zip bomb is a small file that unpacks to gigabytes).
+# Every spreadsheet upload (.xlsx, .csv: portal batches, score and catalogue imports; sheet_files.py):
+# the largest file, the most data rows, and the most bytes an .xlsx may unpack to (a zip bomb is a small
+# file that unpacks to gigabytes; 2,000 filled rows of the templates unpack to about 1 MB). Uploads per
+# user (django-ratelimit syntax), counted over every import path together.
 REGISTRY_MAX_SHEET_BYTES = env.int("REGISTRY_MAX_SHEET_BYTES", default=5 * 1024 * 1024)
 REGISTRY_MAX_SHEET_ROWS = env.int("REGISTRY_MAX_SHEET_ROWS", default=2000)
-REGISTRY_MAX_SHEET_UNPACKED_BYTES = env.int("REGISTRY_MAX_SHEET_UNPACKED_BYTES", default=50 * 1024 * 1024)
+REGISTRY_MAX_SHEET_UNPACKED_BYTES = env.int("REGISTRY_MAX_SHEET_UNPACKED_BYTES", default=10 * 1024 * 1024)
+REGISTRY_SHEET_UPLOAD_RATE = env("REGISTRY_SHEET_UPLOAD_RATE", default="30/h")
 
 # --- spreadsheets (django-import-export) -------------------------------------------------------------
-# Defence in depth for every export; the exams resources also escape +, -, @, tab and CR themselves
-# (exams.resources.escape_formula), which this setting does not.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: the library's escaping deletes a leading "=" from every format, JSON and HTML included. Exports
+# escape formulas in registry/sheet_formats.py, only in CSV, TSV and XLSX, where a formula can run.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
 REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm
 
 from audit.admin_hooks import AuditedAdminMixin, AuditedImportMixin
 from audit.models import Action
@@ -17,6 +17,7 @@ from exams.forms import ResultCorrectionForm
 from exams.models import AssessmentResult, AssessmentSession
 from exams.resources import ResultResource, results_template_xlsx
 from exams.services import certificates_issue, result_correct, result_record
+from registry.sheet_formats import GuardedImportForm
 
 from .base import MaskedPersonMixin, SpreadsheetAdminMixin
 
@@ -54,7 +55,7 @@ class AssessmentSessionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return obj.n_passed
 
 
-class ResultImportForm(ImportForm):
+class ResultImportForm(GuardedImportForm):
     session = forms.ModelChoiceField(queryset=AssessmentSession.objects.all(), label=_("assessment session"))
     create_people = forms.BooleanField(
         label=_("Add people not yet in the registry"),

@@ -8,9 +8,12 @@ from audit.models import Action
 from audit.services import audit_log
 from registry.admin.id_search import IdNumberSearchMixin
 
+from registry.sheet_formats import GuardedImportAdminMixin
 
-class SpreadsheetAdminMixin(ImportExportMixin):
-    """Import needs add and change rights on the model, export the view right."""
+
+class SpreadsheetAdminMixin(GuardedImportAdminMixin, ImportExportMixin):
+    """Import needs add and change rights on the model, export the view right. Files go through the upload
+    guard and exports escape formulas (registry/sheet_formats.py)."""
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)

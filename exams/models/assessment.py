@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exams.rules import validate_score
+from registry import text
 
 from .catalogue import MetrologyProject
 
@@ -29,13 +30,13 @@ class ScoreField(models.DecimalField):
 class AssessmentSession(models.Model):
     """One sitting of the assessment (考核场次): a date, a place and the projects assessed there."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[text.single_line])
     held_on = models.DateField(_("date"), db_index=True)
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, validators=[text.single_line])
     projects = models.ManyToManyField(
         MetrologyProject, verbose_name=_("metrology projects"), related_name="sessions"
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[text.multi_line])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

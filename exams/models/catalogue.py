@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry import text
+
 PROJECT_CODE_RE = re.compile(r"^[0-9]{2}\.[0-9]{2,3}$")
 
 
@@ -11,7 +13,7 @@ class MetrologyCategory(models.Model):
     """A metrology specialty category (专业类别), by its JJF 1022 first-level code."""
 
     code = models.CharField(_("code"), max_length=2, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[text.single_line])
 
     class Meta:
         verbose_name = _("metrology category")
@@ -26,7 +28,7 @@ class MetrologyProject(models.Model):
     """A metrology project (计量专业项目): what an assessment certificate and a registration cover."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[text.single_line])
     category = models.ForeignKey(
         MetrologyCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="projects"
     )

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry import text
+
 from .catalogue import MetrologyProject
 
 
@@ -41,7 +43,9 @@ class CertificateBase(models.Model):
         editable=False,
         related_name="+",
     )
-    revocation_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
+    revocation_reason = models.CharField(
+        _("reason for revocation"), max_length=200, blank=True, validators=[text.single_line]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -93,8 +97,12 @@ class AssessmentCertificate(CertificateBase):
 class CheckedCertificate(CertificateBase):
     """A certificate issued elsewhere: it counts only after a staff member checked the original."""
 
-    issuing_authority = models.CharField(_("issuing authority"), max_length=200)
-    original_number = models.CharField(_("original certificate number"), max_length=60)
+    issuing_authority = models.CharField(
+        _("issuing authority"), max_length=200, validators=[text.single_line]
+    )
+    original_number = models.CharField(
+        _("original certificate number"), max_length=60, validators=[text.single_line]
+    )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("checked by"),

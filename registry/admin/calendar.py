@@ -39,9 +39,10 @@ class YearListFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in CalendarYear.objects.values_list("year", flat=True)]
 
     def queryset(self, request, queryset):
-        if not (self.value() or "").isdigit():
-            return queryset
-        year = int(self.value())
+        value = self.value() or ""
+        if not (len(value) == 4 and value.isascii() and value.isdigit() and value != "0000"):
+            return queryset  # not a year a date can hold (isdigit() alone admits "²" and 5,000 digits)
+        year = int(value)
         return queryset.filter(day__gte=dt.date(year, 1, 1), day__lte=dt.date(year, 12, 31))
 
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry import text
+
 
 class Batch(models.Model):
     """An employer's submission of many applications at once (由所在单位统一提出).
@@ -13,7 +15,7 @@ class Batch(models.Model):
     employer = models.ForeignKey(
         "registry.Employer", verbose_name=_("employer"), on_delete=models.PROTECT, related_name="batches"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[text.single_line])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry import calendar_source
+from registry import calendar_source, text
 
 
 class CalendarDay(models.Model):
@@ -27,7 +27,11 @@ class CalendarDay(models.Model):
     day = models.DateField(_("day"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     note = models.CharField(
-        _("note"), max_length=100, blank=True, help_text=_("For example 春节 or 国庆节调休上班.")
+        _("note"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example 春节 or 国庆节调休上班."),
+        validators=[text.single_line],
     )
     edited_by_staff = models.BooleanField(
         _("edited by staff"),
@@ -68,7 +72,7 @@ class CalendarYear(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PROVISIONAL, db_index=True
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[text.single_line])
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry import text
 from registry.validators import normalize_uscc, validate_uscc
 
 from .choices import Prefecture
@@ -15,13 +16,15 @@ class Employer(models.Model):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[text.single_line])
     uscc = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
     )
     prefecture = models.CharField(_("prefecture"), max_length=20, choices=Prefecture.choices, db_index=True)
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True, validators=[text.single_line])
+    contact_name = models.CharField(
+        _("contact person"), max_length=50, blank=True, validators=[text.single_line]
+    )
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     is_authorised_verification_institution = models.BooleanField(
@@ -63,6 +66,12 @@ class Employer(models.Model):
         return self.status == self.Status.ACTIVE and not self.is_authorised_verification_institution
 
     @property
+    def can_upload_sheets(self) -> bool:
+        """Its users may upload spreadsheets: only once verified. A sheet is checked against the whole
+        registry, and an unverified sign-up must not be able to probe it or load the server with it."""
+        return self.status == self.Status.ACTIVE
+
+    @property
     def can_submit(self) -> bool:
         """Its users may submit applications. Until the association verifies it they may only prepare."""
         return self.is_eligible
@@ -74,8 +83,8 @@ class EmployerNameChange(models.Model):
     employer = models.ForeignKey(
         Employer, verbose_name=_("employer"), on_delete=models.CASCADE, related_name="name_changes"
     )
-    old_name = models.CharField(_("old name"), max_length=200)
-    new_name = models.CharField(_("new name"), max_length=200)
+    old_name = models.CharField(_("old name"), max_length=200, validators=[text.single_line])
+    new_name = models.CharField(_("new name"), max_length=200, validators=[text.single_line])
     changed_on = models.DateField(_("changed on"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

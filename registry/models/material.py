@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.materials import MaterialKind
+from registry.uploads import validate_new_material_file
 
 
 def material_path(instance: "Material", filename: str) -> str:
@@ -22,7 +23,9 @@ class Material(models.Model):
         related_name="materials",
     )
     kind = models.CharField(_("kind"), max_length=40, choices=MaterialKind.choices)
-    file = models.FileField(_("file"), upload_to=material_path, max_length=300)
+    file = models.FileField(
+        _("file"), upload_to=material_path, max_length=300, validators=[validate_new_material_file]
+    )
     original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     checksum = models.CharField(_("SHA-256 checksum"), max_length=64)

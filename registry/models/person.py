@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pii.fields import BlindIndexField, EncryptedCharField
+from registry import text
+from registry.uploads import validate_new_photo
 from registry.validators import (
     mask_resident_id,
     normalize_resident_id,
@@ -69,7 +71,7 @@ class Person(models.Model):
     `id_masked_digest` by the masked form that lists show.
     """
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("name"), max_length=50, db_index=True, validators=[text.single_line])
     id_number = EncryptedCharField(_("resident ID number"), max_length=18, validators=[validate_resident_id])
     id_digest = BlindIndexField(
         _("resident ID number index"),
@@ -88,7 +90,9 @@ class Person(models.Model):
     )
     phone = EncryptedCharField(_("mobile phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to=person_photo_path, blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to=person_photo_path, blank=True, validators=[validate_new_photo]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()
@@ -145,7 +149,7 @@ class QualificationCertificate(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     number = models.CharField(_("certificate number"), max_length=50, unique=True)
     issued_on = models.DateField(_("issued on"))
-    issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True, validators=[text.single_line])
 
     class Meta:
         verbose_name = _("qualification certificate")

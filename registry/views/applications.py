@@ -195,9 +195,13 @@ def application_resubmit(request, pk):
 def application_withdraw(request, pk):
     _employer, application = _application(request, pk)
     form = WithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():  # e.g. invisible characters in the reason: say so, withdraw nothing
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("portal:application_detail", pk=application.pk)
     try:
-        withdraw_service(application=application, by=request.user, reason=reason)
+        withdraw_service(application=application, by=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -17,8 +17,9 @@ from registry.portal_batch_forms import ApplicantForm, BatchForm
 from registry.portal_forms import SheetUploadForm
 from registry.services.batches import batch_submit as batch_submit_service
 from registry.services.intake import RowsRejected, batch_add_applicant, batch_create, batch_rows_problems
+from registry.sheet_files import sheet_upload_throttled, throttled_message
 from registry.spreadsheets import COLUMNS
-from registry.views.portal import _own_employer
+from registry.views.portal import _own_employer, sheet_upload_refusal
 
 FIELD_OF_COLUMN = {c.header: c.key for c in COLUMNS} | {"申请项目代码": "projects"}
 
@@ -105,7 +106,7 @@ def applicant_add(request, pk):
     return render(request, "registry/portal/applicant_add.html", {"batch": batch, "form": form})
 
 
-def _preview(request, batch, result, token=None, refused=None):
+def _preview(request, batch, result, token=None, refused=None, status=200):
     return render(
         request,
         "registry/portal/sheet_preview.html",
@@ -117,7 +118,17 @@ def _preview(request, batch, result, token=None, refused=None):
             "columns": COLUMNS,
             "form": SheetUploadForm(),
         },
+        status=status,
     )
+
+
+def _refuse_unverified(request, employer, batch):
+    """A redirect to the batch with the reason when the employer may not upload spreadsheets, else None."""
+    refusal = sheet_upload_refusal(employer)
+    if refusal is None:
+        return None
+    messages.error(request, refusal)
+    return redirect("portal:batch_detail", pk=batch.pk)
 
 
 def _read(batch, file):
@@ -133,10 +144,14 @@ def _read(batch, file):
 @role_required(Role.ENTERPRISE)
 def sheet_upload(request, pk):
     """Step 1: check the file and show every problem, or the rows to be saved. Saves no application."""
-    _employer, batch = _batch(request, pk)
+    employer, batch = _batch(request, pk)
+    if (refused := _refuse_unverified(request, employer, batch)) is not None:
+        return refused
     form = SheetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _preview(request, batch, None, refused=_("Choose the filled-in spreadsheet first."))
+    if sheet_upload_throttled(request):
+        return _preview(request, batch, None, refused=throttled_message(), status=429)
     upload = form.cleaned_data["file"]
     try:
         result = _read(batch, upload)
@@ -157,7 +172,9 @@ def sheet_confirm(request, pk):
     """Step 2: read the kept file again, check it again, and save every row or none."""
     from registry.services.intake import batch_import_rows
 
-    _employer, batch = _batch(request, pk)
+    employer, batch = _batch(request, pk)
+    if (refused := _refuse_unverified(request, employer, batch)) is not None:
+        return refused
     token = request.POST.get("token", "")
     kept = sheet_store.sheet_take(token, batch_id=batch.pk, user_id=request.user.pk)
     if kept is None:

@@ -12,9 +12,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from accounts.permissions import role_required
 from accounts.roles import Role
 from registry import selectors, spreadsheets
+from registry.models import Employer
 from registry.portal_forms import ColleagueForm, SheetUploadForm, add_service_error
 from registry.services.employers import EmployerStatusError, employer_user_add
 from registry.services.intake import sheet_check as sheet_check_service
+from registry.sheet_files import sheet_upload_throttled, throttled_message
 
 
 def _own_employer(request):
@@ -79,28 +81,53 @@ def sheet_template(request):
     return response
 
 
+def sheet_upload_refusal(employer: Employer) -> str | None:
+    """Why `employer`'s users may not upload spreadsheets now (Employer.can_upload_sheets), or None."""
+    if employer.can_upload_sheets:
+        return None
+    if employer.status == Employer.Status.PENDING:
+        return _(
+            "The association has not verified your employer yet, so spreadsheets cannot be uploaded. "
+            "Please wait for the verification; you can upload them once it is done."
+        )
+    return _(
+        "Your employer is suspended, so spreadsheets cannot be uploaded. "
+        "Contact the Heilongjiang Metrology Association."
+    )
+
+
 @role_required(Role.ENTERPRISE)
 def sheet_check(request):
     """Check a filled-in spreadsheet and show every problem per row. Saves nothing."""
     employer = _own_employer(request)
+    refusal = sheet_upload_refusal(employer)
     form = SheetUploadForm(request.POST or None, request.FILES or None)
     result = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = sheet_check_service(
-                employer=employer, file=form.cleaned_data["file"], on=timezone.localdate()
-            )
-        except spreadsheets.SheetRefused as refused:
-            form.add_error("file", str(refused))
-        except ValidationError as error:
-            form.add_error(None, error.messages)
+    status = 200
+    if request.method == "POST" and refusal:
+        status = 403
+    elif request.method == "POST" and form.is_valid():
+        if sheet_upload_throttled(request):
+            form.add_error("file", throttled_message())
+            status = 429
+        else:
+            try:
+                result = sheet_check_service(
+                    employer=employer, file=form.cleaned_data["file"], on=timezone.localdate()
+                )
+            except spreadsheets.SheetRefused as refused:
+                form.add_error("file", str(refused))
+            except ValidationError as error:
+                form.add_error(None, error.messages)
     return render(
         request,
         "registry/portal/sheet_check.html",
         {
             "form": form,
+            "refusal": refusal,
             "result": result,
             "errors_by_row": result.errors_by_row() if result else {},
             "columns": spreadsheets.COLUMNS,
         },
+        status=status,
     )

@@ -16,6 +16,7 @@ from registry.services.materials import material_attach
 from registry.workdays import add_working_days
 from registry.workflow import ApplicationState
 from tests.factories import ApplicationFactory, EmployerFactory, RegistrationCertificateFactory
+from tests.portal_files import photo_png
 from tests.registry.conftest import MONDAY, ready_rename_application
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_a_staff_user_takes_an_application_through_every_step(
     response = _transition(client, application, "request_corrections", items=["photo"], note="照片不清晰")
     assert response.status_code == 200
     upload = reverse("admin:registry_application_attach", args=[application.pk])
-    client.post(upload, {"kind": "photo", "file": SimpleUploadedFile("new.jpg", b"jpeg")})
+    client.post(upload, {"kind": "photo", "file": SimpleUploadedFile("new.png", photo_png())})
     _transition(client, application, "resubmit")
     _transition(client, application, "accept")
     response = _transition(client, application, "approve")  # same person: refused

@@ -1,0 +1,72 @@
+"""The admin site: Django's, with hostile query parameters kept away from every admin view.
+
+Django's change lists turn query parameters into database lookups (list filters, the date hierarchy,
+search). Some values pass Django's own checks and then fail in the database with a 500: a NUL character
+(PostgreSQL refuses it in any text), an integer beyond 64 bits (SQLite's driver raises OverflowError), a
+date-hierarchy year beyond what a date can hold. This site drops such parameters before any admin view
+sees them: the request is redirected to the same page without them, so the person sees the page as if
+they had not been sent (Django itself answers other invalid lookups with the unfiltered list, `?e=1`).
+Covering the site rather than each ModelAdmin covers every admin, including ones added later.
+"""
+
+import unicodedata
+from functools import wraps
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.http import HttpResponseRedirect, QueryDict
+
+_INTEGER_LIMIT = 2**63 - 1  # the widest integer column of SQLite and PostgreSQL
+_DATE_PARTS = ("__year", "__month", "__day")
+_YEAR_LIMIT = 9999  # the last year a date holds
+
+
+def _has_control_character(text: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in text)
+
+
+def _out_of_range(key: str, value: str) -> bool:
+    limit = _YEAR_LIMIT if key.endswith(_DATE_PARTS) else _INTEGER_LIMIT
+    for part in value.split(","):  # `__in` lookups take a comma-separated list
+        try:
+            number = int(part)
+        except ValueError:  # not a number, or more digits than Python converts: Django refuses it itself
+            continue
+        if abs(number) > limit:
+            return True
+    return False
+
+
+def hostile_parameters(query: QueryDict) -> set[str]:
+    """The keys of `query` whose key or any value would reach the database as an error, not a lookup."""
+    hostile = set()
+    for key, values in query.lists():
+        if _has_control_character(key) or any(
+            _has_control_character(v) or _out_of_range(key, v) for v in values
+        ):
+            hostile.add(key)
+    return hostile
+
+
+class RegistryAdminSite(admin.AdminSite):
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def without_hostile_parameters(request, *args, **kwargs):
+            hostile = hostile_parameters(request.GET)
+            if hostile:
+                kept = request.GET.copy()
+                for key in hostile:
+                    del kept[key]
+                query = kept.urlencode()
+                return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
+            return inner(request, *args, **kwargs)
+
+        return without_hostile_parameters
+
+
+class RegistryAdminConfig(AdminConfig):
+    """Replaces "django.contrib.admin" in INSTALLED_APPS so that `admin.site` is a RegistryAdminSite."""
+
+    default_site = "config.admin_site.RegistryAdminSite"
