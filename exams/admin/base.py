@@ -7,7 +7,6 @@ from import_export.formats.base_formats import BINARY_FORMATS
 from audit.models import Action
 from audit.services import audit_log
 from registry.admin.id_search import IdNumberSearchMixin
-
 from registry.sheet_formats import GuardedImportAdminMixin
 
 
