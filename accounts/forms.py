@@ -51,8 +51,19 @@ def permission_label(permission: Permission) -> str:
     """A permission as staff read it, in the interface's language (Django stores English names)."""
     model = permission.content_type.model_class()
     action, _sep, _rest = permission.codename.partition("_")
-    if model is None or action not in PERMISSION_ACTIONS:
+    if model is None:
         return permission.name
+    if action not in PERMISSION_ACTIONS:
+        # A model's own permission (Meta.permissions): translatable there; the table holds English.
+        custom = dict(model._meta.permissions).get(permission.codename)
+        return str(
+            _("%(app)s · %(model)s: %(action)s")
+            % {
+                "app": model._meta.app_config.verbose_name,
+                "model": model._meta.verbose_name,
+                "action": custom or permission.name,
+            }
+        )
     return str(
         _("%(app)s · %(model)s: %(action)s")
         % {

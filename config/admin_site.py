@@ -4,17 +4,19 @@ Django's change lists turn query parameters into database lookups (list filters,
 search). Some values pass Django's own checks and then fail in the database with a 500: a NUL character
 (PostgreSQL refuses it in any text), an integer beyond 64 bits (SQLite's driver raises OverflowError), a
 date-hierarchy year beyond what a date can hold. This site drops such parameters before any admin view
-sees them: the request is redirected to the same page without them, so the person sees the page as if
-they had not been sent (Django itself answers other invalid lookups with the unfiltered list, `?e=1`).
+sees them: the request is redirected to the same page without them, with a message saying so (Django itself
+answers other invalid lookups with the unfiltered list, `?e=1`). An export is never run with a filter
+dropped, which would export more than was asked: it is sent back to its list instead.
 Covering the site rather than each ModelAdmin covers every admin, including ones added later.
 """
 
 import unicodedata
 from functools import wraps
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpResponseRedirect, QueryDict
+from django.utils.translation import gettext as _
 
 _INTEGER_LIMIT = 2**63 - 1  # the widest integer column of SQLite and PostgreSQL
 _DATE_PARTS = ("__year", "__month", "__day")
@@ -60,7 +62,15 @@ class RegistryAdminSite(admin.AdminSite):
                 for key in hostile:
                     del kept[key]
                 query = kept.urlencode()
-                return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
+                path = request.path
+                if path.endswith("/export/"):
+                    path = path[: -len("export/")]
+                messages.warning(
+                    request,
+                    _("A search or filter contained invalid characters and was ignored."),
+                    fail_silently=True,  # a request made without the middleware (tests) still redirects
+                )
+                return HttpResponseRedirect(f"{path}?{query}" if query else path)
             return inner(request, *args, **kwargs)
 
         return without_hostile_parameters

@@ -16,3 +16,19 @@ def verified_by_second_factor(sender, request, user, **kwargs) -> None:
         device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     request.user = user  # force_login's request carries no user
     django_otp.login(request, device)
+
+
+def verified_session_cookie(user):
+    """The session cookie of `user` signed in server-side with the second factor passed: for browser tests
+    that need a signed-in page but are not about signing in (those walk the real pages)."""
+    from django.conf import settings
+    from django.contrib.auth.signals import user_logged_in
+    from django.test import Client
+
+    client = Client()
+    user_logged_in.connect(verified_by_second_factor, dispatch_uid="tests.otp.verified_session_cookie")
+    try:
+        client.force_login(user)
+    finally:
+        user_logged_in.disconnect(dispatch_uid="tests.otp.verified_session_cookie")
+    return client.cookies[settings.SESSION_COOKIE_NAME]

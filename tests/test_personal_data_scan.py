@@ -36,8 +36,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.models import User
-from audit.models import Action
-from audit.services import audit_log
+from audit.chain import chain_append
+from audit.models import Action, AuditEvent
 from exams.models import AssessmentResult, AssessmentSession, MetrologyProject
 from registry.materials import REQUIRED_MATERIALS
 from registry.models import Application, Employer, Person, RegistrationCertificate
@@ -203,7 +203,7 @@ def _import_scores(
     centre = _as("peixun")
     url = reverse("admin:exams_assessmentresult_import")
     form = centre.get(url).context["form"]
-    csv_format = next(str(v) for v, label in form.fields["format"].choices if str(label).lower() == "csv")
+    csv_format = next(str(v) for v, label in form.fields["format"].choices if "csv" in str(label).lower())
     text = "姓名,身份证号,项目代码,操作技能成绩,知识成绩\n" + "".join(
         f"{name},{number},{project.code},85,75\n" for name, number in people
     )
@@ -385,7 +385,9 @@ def test_the_scan_finds_a_number_planted_in_each_kind_of_place(tmp_path):
     with every_logger_at_debug() as logs:
         logging.getLogger("registry.anything").debug("looked at %s", planted)
         Person.objects.filter(pk=person.pk).update(email=f"{planted}@example.cn")
-        audit_log(action=Action.EXPORTED, detail={"rows": 1, "oops": planted})
+        # audit_log masks anything shaped like an ID number (tests/audit/test_redact.py); a row appended
+        # below the service stands for a detail that slipped past it.
+        chain_append(AuditEvent, action=Action.EXPORTED, detail={"rows": 1, "oops": planted})
     sources = {
         "logs": "\n".join(logs.lines),
         **database_dump(),

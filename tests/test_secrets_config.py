@@ -17,6 +17,8 @@ PRODUCTION = {
     "SECRET_KEY": "rotation-test-new-key-0123456789abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "registry.example.cn",
     "REGISTRY_AUDIT_CHAIN_KEYS": "k1=rotation-test-audit-key-0123456789",
+    "REGISTRY_FIELD_ENCRYPTION_KEYS": "cm90YXRpb24tdGVzdC1maWVsZC1rZXktMDEyMzQ1Njc=",
+    "REGISTRY_BLIND_INDEX_KEY": "rotation-test-blind-index-key-0123456789abcdef",
     "CACHE_URL": "locmemcache://",
 }
 OLD_KEY = "rotation-test-old-key-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -47,7 +49,12 @@ def _python(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 def test_production_refuses_to_start_without_its_secrets():
-    for missing in ("SECRET_KEY", "REGISTRY_AUDIT_CHAIN_KEYS"):
+    for missing in (
+        "SECRET_KEY",
+        "REGISTRY_AUDIT_CHAIN_KEYS",
+        "REGISTRY_FIELD_ENCRYPTION_KEYS",
+        "REGISTRY_BLIND_INDEX_KEY",
+    ):
         env = {k: v for k, v in PRODUCTION.items() if k != missing}
         done = _python(env, "x")
         assert done.returncode != 0, missing

@@ -123,6 +123,11 @@ PAGES: dict[str, Rule] = {
     "password_reset_confirm": EVERYONE,  # a made-up link: the "invalid link" page
     "password_reset_complete": EVERYONE,
     "set_language": EVERYONE,
+    # Two-factor authentication (accounts/two_factor_views.py): the set-up and code pages for whoever is
+    # signed in; a superuser resets someone's authenticator.
+    "two_factor:setup": SIGNED_IN,
+    "two_factor:verify": SIGNED_IN,
+    "two_factor:reset": {SUPERUSER},
     # The enterprise portal: own employer's objects only. Superusers pass role_required but have no
     # employer: pages that need one answer 404.
     "portal:home": ENTERPRISE | {SUPERUSER},
@@ -196,6 +201,18 @@ PAGES: dict[str, Rule] = {
     "admin:exams_metrologyproject_import": CENTRE_SU,
     "admin:exams_metrologyproject_process_import": post(CENTRE_SU),
     "admin:exams_metrologyproject_export": ASSESSMENT_READERS,
+    "admin:audit_auditevent_export": {AUDITOR, SUPERUSER},
+    "admin:exams_assessmentresult_correct": CENTRE_SU,
+    "admin:registry_person_reveal_id": ASSOC_SU,  # registry.reveal_personal_data
+    # Searching by a full resident ID number posts it (never in a URL): registry/admin/id_search.py.
+    "admin:registry_application_search": post(ASSOC_SU),
+    "admin:registry_person_search": post(ASSOC_SU | {CENTRE}),
+    "admin:registry_qualificationcertificate_search": post(ASSOC_SU),
+    "admin:registry_registrationcertificate_search": post(ASSOC_SU),
+    "admin:exams_assessmentresult_search": post(ASSESSMENT_READERS),
+    "admin:exams_assessmentcertificate_search": post(ASSESSMENT_READERS),
+    "admin:exams_recognisedcertificate_search": post(ASSESSMENT_READERS),
+    "admin:exams_verifiercertificate_search": post(ASSESSMENT_READERS),
 }
 
 
@@ -231,7 +248,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "registry.qualificationcertificate": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=ASSOC_SU),
     "registry.registrationcertificate": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
     "exams.assessmentsession": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
-    "exams.assessmentresult": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
+    # A recorded result is corrected with a reason, never deleted (exams.services.result_correct).
+    "exams.assessmentresult": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=NOBODY),
     "exams.assessmentcertificate": AdminModel(view=ASSESSMENT_READERS, add=NOBODY, delete=CENTRE_SU),
     "exams.recognisedcertificate": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
     "exams.verifiercertificate": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
@@ -404,6 +422,11 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         "admin:registry_calendaryear_calendar": lambda: {"": {"year": 2026}},
         "admin:registry_registrationcertificate_pdf": lambda: {"": {"object_id": certificate.pk}},
         "admin:registry_registrationcertificate_revoke": lambda: {"": {"object_id": certificate.pk}},
+        "admin:exams_assessmentresult_correct": lambda: {
+            "": {"object_id": objects["exams.assessmentresult"][""].pk}
+        },
+        "admin:registry_person_reveal_id": lambda: {"": {"object_id": objects["registry.person"][""].pk}},
+        "two_factor:reset": lambda: {"": {"user_id": world.users[ENTERPRISE_A].pk}},
     }
     return known[name]() if name in known else None
 

@@ -327,7 +327,7 @@ def test_nobody_deletes_accounts_in_the_admin(root, clerk):
 
 @pytest.mark.parametrize("value", ["\x00", "association' OR 1=1", "x" * 5000])
 def test_hostile_role_filter_values_give_a_normal_page(root, value):
-    assert root.get(LIST_URL, {"role": value}).status_code == 200
+    assert root.get(LIST_URL, {"role": value}, follow=True).status_code == 200
 
 
 def test_association_filtering_by_flags_or_roles_finds_nothing_it_may_not_see(assoc, superuser, clerk):
@@ -397,7 +397,7 @@ def test_superuser_grants_superuser_status_and_direct_permissions_audited(root):
 def test_saving_a_staff_account_unchanged_writes_no_audit_row(root):
     centre = UserFactory(username="centre4", role=Role.TRAINING_CENTRE)
     assert root.post(change_url(centre), staff_post(centre)).status_code == 302
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.exclude(action=Action.LOGIN).exists()
 
 
 def test_a_superuser_cannot_remove_their_own_superuser_status(root, superuser):
@@ -499,4 +499,4 @@ def test_hostile_role_and_permission_values_are_refused_in_chinese_and_change_no
     centre.refresh_from_db()
     assert centre.role_names == {Role.TRAINING_CENTRE}
     assert not centre.user_permissions.exists()
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.exclude(action=Action.LOGIN).exists()

@@ -2,20 +2,17 @@
 masked form (static/js/admin-id-search.js) and the person is still found."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from accounts.roles import Role
 from tests.factories import PersonFactory, UserFactory
+from tests.otp import verified_session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _signed_in(page, live_server, user) -> None:
     """The session made server-side (no password typed: survives any sign-in flow)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    cookie = verified_session_cookie(user)
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 

@@ -11,11 +11,9 @@ import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
-from django.test import Client
 
 from tests.csp_pages import Visitor, demo_visitors, every_admin_page
-from tests.otp import verified_by_second_factor
+from tests.otp import verified_session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,15 +73,9 @@ def signed_in_context(browser, live_server, user, **options):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", **options)
     context.set_default_timeout(15_000)
     if user is not None:
-        client = Client()
         # The browser tests walk the real second-factor pages elsewhere (test_two_factor.py); here the session
         # has passed it, so that each page shown is the page asked for, not the code page.
-        user_logged_in.connect(verified_by_second_factor, dispatch_uid="csp.second_factor")
-        try:
-            client.force_login(user)
-        finally:
-            user_logged_in.disconnect(dispatch_uid="csp.second_factor")
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        session = verified_session_cookie(user).value
         context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
         )
