@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from . import signals
+        from . import audit_details, signals  # noqa: F401  (audit_details registers how events read)
         from .otp_admin import hide_device_admins
         from .roles import sync_roles_after_migrate
 

@@ -58,6 +58,11 @@ KEY_LABELS = {
     "unchanged_rows": _("unchanged"),
     "certificates": _("certificates"),
     "results": _("results"),
+    "employer": _("employer"),
+    "model": _("record type"),
+    "full_id_numbers": _("full resident ID numbers included"),
+    "permissions_before": _("direct permissions before"),
+    "permissions_after": _("direct permissions after"),
 }
 
 OPERATIONS = {
@@ -120,6 +125,8 @@ def generic(detail: dict[str, Any]) -> Lines:
     for key, value in detail.items():
         if key == "operation":
             lines.append((key_label(key), str(OPERATIONS.get(value, value))))
+        elif key == "model" and isinstance(value, str):
+            lines.append((key_label(key), model_name(value)))
         else:
             lines.append((key_label(key), text(value)))
     return lines

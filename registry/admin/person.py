@@ -52,6 +52,7 @@ class PersonForm(forms.ModelForm):
         if field is not None and self.instance.pk:
             field.required = False
             self.initial["id_number"] = ""
+            field.label = _("Correct the resident ID number")
             field.help_text = _(
                 "On record: %(masked)s. Leave empty to keep it; enter the full number only to correct it."
             ) % {"masked": self.instance.masked_id_number}
