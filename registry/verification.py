@@ -22,6 +22,8 @@ from django.http import HttpRequest
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
+from audit.request import request_address
+
 TOKEN_BYTES = 18  # 144 bits; secrets.token_urlsafe gives 24 URL-safe characters
 TOKEN_LENGTH = 24
 VERIFY_PATH = "/verify/"
@@ -73,23 +75,13 @@ def mask_name(name: str) -> str:
 
 
 def client_ip(group: str, request: HttpRequest) -> str:
-    """The client's address for rate limiting: REMOTE_ADDR, or the address the trusted proxies saw.
-
-    With REGISTRY_TRUSTED_PROXY_COUNT = N (the number of reverse proxies in front of gunicorn, each
-    appending to X-Forwarded-For), the client is the Nth address from the right; anything left of it was
-    written by the client and is ignored, so a forged header cannot dodge the limit.
-    """
-    proxies: int = settings.REGISTRY_TRUSTED_PROXY_COUNT
-    address = request.META.get("REMOTE_ADDR", "")
-    if proxies > 0:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    """The client's address for rate limiting: the address the trusted proxies saw
+    (audit.request.request_address, REGISTRY_TRUSTED_PROXY_COUNT), so a forged X-Forwarded-For cannot dodge
+    the limit; an IPv6 client counts by its /64, which one client usually holds whole."""
+    address = request_address(request)
+    if address is None:
         return "unknown"
-    # One IPv6 client usually holds a whole /64.
+    ip = ipaddress.ip_address(address)
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return str(ip)
