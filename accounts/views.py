@@ -1,7 +1,12 @@
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 
 from .roles import Role
+from .services import user_set_password
 
 HOME_BY_ROLE = {
     Role.ASSOCIATION: "admin:index",
@@ -23,3 +28,19 @@ def home(request):
     if role is None:
         return redirect("no_role")
     return redirect(HOME_BY_ROLE[role])
+
+
+class AuditedPasswordChangeView(PasswordChangeView):
+    """Django's password-change page (the site's and the admin's), saving through the accounts service so
+    that the change is checked and recorded like every other (PASSWORD_CHANGED)."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            user = user_set_password(
+                user=self.request.user,
+                by=self.request.user,
+                password=form.cleaned_data["new_password1"],
+                request=self.request,
+            )
+        update_session_auth_hash(self.request, user)  # this session stays signed in; the others end
+        return HttpResponseRedirect(self.get_success_url())

@@ -16,6 +16,7 @@ from functools import wraps
 from django.contrib import admin, messages
 from django.contrib.admin.apps import AdminConfig
 from django.http import HttpResponseRedirect, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 _INTEGER_LIMIT = 2**63 - 1  # the widest integer column of SQLite and PostgreSQL
@@ -74,6 +75,22 @@ class RegistryAdminSite(admin.AdminSite):
             return inner(request, *args, **kwargs)
 
         return without_hostile_parameters
+
+    def password_change(self, request, extra_context=None):
+        """The admin's own password page, saved and recorded as the site's is (accounts/views.py)."""
+        from django.contrib.admin.forms import AdminPasswordChangeForm
+
+        from accounts.views import AuditedPasswordChangeView
+
+        defaults = {
+            "form_class": AdminPasswordChangeForm,
+            "success_url": reverse("admin:password_change_done", current_app=self.name),
+            "extra_context": {**self.each_context(request), **(extra_context or {})},
+        }
+        if self.password_change_template is not None:
+            defaults["template_name"] = self.password_change_template
+        request.current_app = self.name
+        return AuditedPasswordChangeView.as_view(**defaults)(request)
 
 
 class RegistryAdminConfig(AdminConfig):

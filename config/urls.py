@@ -14,6 +14,11 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("no-role/", TemplateView.as_view(template_name="accounts/no_role.html"), name="no_role"),
     path("accounts/two-factor/", include("accounts.two_factor_urls")),
+    path(
+        "accounts/password_change/",
+        account_views.AuditedPasswordChangeView.as_view(),
+        name="password_change",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("registry.urls.portal")),
