@@ -1,4 +1,4 @@
-"""Changing one's own password, on the site's page or the admin's, is checked by the policy and recorded once."""
+"""Changing one's own password, on the site's page or the admin's: checked by the policy, recorded once."""
 
 import pytest
 from django.urls import reverse
