@@ -42,6 +42,7 @@ test: install lint typecheck audit-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 ## typecheck: mypy with django-stubs on the layers that carry the rules (services, selectors, rules)
 typecheck: install
