@@ -13,9 +13,9 @@ PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://
 # Where the rules live: typed strictly enough for mypy with django-stubs.
 TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.py accounts/sign_in.py accounts/passwords.py \
          accounts/services.py accounts/selectors.py \
-         registry/validators.py registry/workdays.py registry/deadlines.py registry/selectors.py registry/services \
+         people/validators.py workdays/working_days.py registry/deadlines.py registry/selectors.py registry/services \
          exams/selectors.py registry/verification.py registry/sms.py registry/pdf \
-         audit/chain.py audit/services.py audit/retention.py registry/sheet_files.py registry/text.py
+         audit/chain.py audit/services.py audit/retention.py common/sheet_files.py common/text.py people/services.py workdays/services.py
 
 .PHONY: typecheck run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg worker clean
 

@@ -13,7 +13,7 @@ class User(AbstractUser):
     """A person who signs in. Roles are group memberships; an enterprise user belongs to one employer."""
 
     employer = models.ForeignKey(
-        "registry.Employer",
+        "people.Employer",
         verbose_name=_("employer"),
         on_delete=models.PROTECT,
         null=True,

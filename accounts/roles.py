@@ -29,8 +29,11 @@ STAFF_ROLES = frozenset({Role.ASSOCIATION, Role.TRAINING_CENTRE, Role.AUDITOR})
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Enterprise users work only through the portal, whose views scope every row to their employer.
     Role.ENTERPRISE: [],
-    # The association runs the registry: every registry model, and reads the assessment records.
+    # The association runs the registry: every registry model, the employers and people it registers, the
+    # working-day calendar its deadlines count on, and reads the assessment records.
     Role.ASSOCIATION: [
+        "people.*",
+        "workdays.*",
         "registry.*",
         "exams.view_*",
         "training.*",
@@ -42,12 +45,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # The training centre runs assessments and issues assessment certificates.
     Role.TRAINING_CENTRE: [
         "exams.*",
-        "registry.view_person",
-        "registry.add_person",
-        "registry.view_employer",
+        "people.view_person",
+        "people.add_person",
+        "people.view_employer",
     ],
     # The bureau reads reports and plans spot checks.
-    Role.BUREAU: ["registry.view_*", "exams.view_*", "training.view_*", "supervision.*"],
+    Role.BUREAU: [
+        "people.view_*",
+        "workdays.view_*",
+        "registry.view_*",
+        "exams.view_*",
+        "training.view_*",
+        "supervision.*",
+    ],
     # Inspectors record what they find on spot checks and assistance visits.
     Role.INSPECTOR: ["supervision.view_*", "supervision.add_*", "supervision.change_*"],
     # The security auditor reads both audit tables.
@@ -64,9 +74,9 @@ NEVER_GRANTED = (
     "registry.add_auditentry",
     "registry.change_auditentry",
     "registry.delete_auditentry",
-    "registry.add_calendarchange",
-    "registry.change_calendarchange",
-    "registry.delete_calendarchange",
+    "workdays.add_calendarchange",
+    "workdays.change_calendarchange",
+    "workdays.delete_calendarchange",
     # A recorded score is corrected with a reason (exams.services.result_correct), never deleted.
     "exams.delete_assessmentresult",
 )

@@ -121,7 +121,7 @@ def _require_may_create(*, by: User | None, roles: frozenset[str], is_superuser:
         return
     if roles != {Role.ENTERPRISE.value} or is_superuser:
         raise PermissionDenied("Only a superuser gives roles other than the enterprise role.")
-    if by is None:  # an employer signing itself up (registry.services.employers.employer_sign_up)
+    if by is None:  # an employer signing itself up (people.services.employer_sign_up)
         return
     if by.is_active and by.has_role(Role.ASSOCIATION):
         return

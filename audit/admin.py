@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_hooks import AuditedAdminMixin
-from audit.describe import describe, summary, target_model
+from audit.describe import describe, summary, target_labels, target_model
 from audit.middleware import current_request
 from audit.models import Action, AuditEvent
 from audit.services import audit_log
@@ -144,7 +144,7 @@ class RecordFilter(InputFilter):
         if not value:
             return queryset
         target_type, _sep, target_id = value.partition(":")
-        queryset = queryset.filter(target_type=target_type.strip().lower())
+        queryset = queryset.filter(target_type__in=target_labels(target_type))
         return queryset.filter(target_id=target_id.strip()) if target_id.strip() else queryset
 
 
@@ -159,7 +159,7 @@ class RecordTypeFilter(admin.SimpleListFilter):
         return sorted(models.items(), key=lambda item: item[1])
 
     def queryset(self, request, queryset):
-        return queryset.filter(target_type=self.value()) if self.value() else queryset
+        return queryset.filter(target_type__in=target_labels(self.value())) if self.value() else queryset
 
 
 @admin.register(AuditEvent)

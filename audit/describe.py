@@ -133,11 +133,32 @@ def generic(detail: dict[str, Any]) -> Lines:
 
 
 def target_model(label: str) -> type[models.Model] | None:
-    """The model of a stored `app_label.model_name`, or None if it no longer exists."""
+    """The model of a stored `app_label.model_name`, or None if it no longer exists.
+
+    A model that moved to another app keeping its table (docs/decisions/0080-layers.md) is found under the
+    label its events were stored with before the move: `registry.person` is the model whose table is
+    `registry_person`, now `people.Person`. Stored events are never rewritten (they are chained).
+    """
     try:
         return apps.get_model(label)
     except (LookupError, ValueError):
-        return None
+        pass
+    table = label.replace(".", "_")
+    return next((model for model in apps.get_models() if model._meta.db_table == table), None)
+
+
+def target_labels(label: str) -> list[str]:
+    """Every `target_type` a model's events may be stored under: its label and, if it moved from another
+    app keeping its table, the label it had there. Filters by record use all of them."""
+    label = label.strip().lower()
+    model = target_model(label)
+    if model is None:
+        return [label]
+    labels = [model._meta.label_lower]
+    app, sep, name = model._meta.db_table.partition("_")
+    if sep and name == model._meta.model_name and app != model._meta.app_label:
+        labels.append(f"{app}.{name}")
+    return labels
 
 
 def model_name(label: str) -> str:

@@ -72,6 +72,7 @@ class Action(models.TextChoices):
     DOWNLOADED = "downloaded", _("File downloaded")
     FULL_ID_VIEWED = "full_id_viewed", _("Full resident ID number viewed")
     CALENDAR_CHANGED = "calendar_changed", _("Working-day calendar changed")
+    EMPLOYER_RENAMED = "employer_renamed", _("Employer renamed")
     CATALOGUE_CHANGED = "catalogue_changed", _("Catalogue changed")
     RECORD_CHANGED = "record_changed", _("Record changed")
     DELETED = "deleted", _("Record deleted")

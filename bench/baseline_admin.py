@@ -8,9 +8,10 @@ list_select_related, full result counts, Django's default filters. Routed only b
 from django.contrib import admin
 from django.utils import timezone
 
-from registry.admin.calendar import CalendarYearAdmin
-from registry.models import Application, CalendarYear
-from registry.workdays import working_days_between
+from registry.models import Application
+from workdays.admin import CalendarYearAdmin
+from workdays.models import CalendarYear
+from workdays.working_days import working_days_between
 
 site = admin.AdminSite(name="bench_baseline")
 # The calendar banner every admin page carries links to the year's calendar: give it its URL here too.

@@ -190,17 +190,8 @@ def generate(
     from accounts.models import User
     from audit.chain import chain_seal
     from exams.models import MetrologyProject
-    from registry.models import (
-        Application,
-        AuditEntry,
-        Batch,
-        CertificateCounter,
-        Employer,
-        Person,
-        Prefecture,
-        QualificationCertificate,
-        RegistrationCertificate,
-    )
+    from people.models import Employer, Person, Prefecture, QualificationCertificate
+    from registry.models import Application, AuditEntry, Batch, CertificateCounter, RegistrationCertificate
     from registry.models.certificate import certificate_number, validity_end
     from registry.workflow import ApplicationState as S
     from registry.workflow import CertificateState
@@ -409,16 +400,8 @@ def remove_generated() -> None:
     """
     from django.db import router
 
-    from registry.models import (
-        Application,
-        AuditEntry,
-        Batch,
-        Employer,
-        Material,
-        Person,
-        QualificationCertificate,
-        RegistrationCertificate,
-    )
+    from people.models import Employer, Person, QualificationCertificate
+    from registry.models import Application, AuditEntry, Batch, Material, RegistrationCertificate
 
     mine = {"employer__uscc__startswith": GENERATED_USCC_PREFIX}
     db = router.db_for_write(Application)

@@ -6,7 +6,7 @@ data generator) never collide as long as they use different regions, and a run i
 
 import datetime as dt
 
-from registry.validators import resident_id_check_character, uscc_check_character
+from people.validators import resident_id_check_character, uscc_check_character
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰海波宇辉鹏飞晨阳欣怡子涵浩然"

@@ -10,7 +10,7 @@ not (connection refused, or no answer within REDIS_TIMEOUT), behaves like this:
 - counters (`add`, `incr`, `decr`) count in this process's memory, so rate limits (django-ratelimit)
   still hold per process instead of failing open or refusing everyone.
 
-After a failure, Redis is skipped for REDIS_RETRY_SECONDS (config/breaker.py), so an outage costs one
+After a failure, Redis is skipped for REDIS_RETRY_SECONDS (common/breaker.py), so an outage costs one
 timeout per process now and then, not one per call. docs/decisions/0051-redis-outages.md.
 """
 
@@ -24,7 +24,7 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from config.breaker import CircuitBreaker
+from common.breaker import CircuitBreaker
 
 T = TypeVar("T")
 

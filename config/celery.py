@@ -1,14 +1,11 @@
 """The Celery application. Settings come from Django's, under the CELERY_ prefix.
 
-`enqueue` is the one way application code hands a task to the broker.
+`common.queue.enqueue` is the one way application code hands a task to the broker.
 """
 
-import logging
 import os
 
 from celery import Celery
-
-from config.breaker import CircuitBreaker
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -16,41 +13,8 @@ app = Celery("registry")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-logger = logging.getLogger(__name__)
-
-broker_breaker = CircuitBreaker("the Celery broker")
-
 
 @app.task(name="config.ping")
 def ping() -> str:
     """Liveness check for operators (`celery -A config call config.ping`) and the worker test."""
     return "pong"
-
-
-def enqueue(task, **kwargs) -> bool:
-    """`task.delay(**kwargs)` that never raises and never holds a request up for more than a moment.
-
-    True when the task was handed to the broker (or, with the embedded default of no broker, ran here
-    and returned). False, logged, when it could not be: the broker is down (bounded by REDIS_TIMEOUT,
-    then skipped at once for REDIS_RETRY_SECONDS), or the in-process task failed. Call it after commit
-    (`transaction.on_commit`) for work that a sweep redoes from the database if it returns False: the
-    notification outbox, the certificate PDFs. docs/decisions/0051-redis-outages.md.
-    """
-    eager = task.app.conf.task_always_eager
-    if not eager and not broker_breaker.available():
-        logger.warning("not enqueued (broker unavailable): %s%s; a sweep will do it", task.name, kwargs)
-        return False
-    try:
-        task.delay(**kwargs)
-    except Exception as error:
-        if eager:
-            logger.exception("task %s%s failed in-process", task.name, kwargs)
-        else:
-            broker_breaker.failed(error)
-            logger.error(
-                "could not enqueue %s%s: %s; a sweep will do it", task.name, kwargs, type(error).__name__
-            )
-        return False
-    if not eager:
-        broker_breaker.succeeded()
-    return True

@@ -18,9 +18,9 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import BooleanWidget
 
-from registry.models import Person
-from registry.text import text_problem
-from registry.validators import mask_resident_id, normalize_resident_id, validate_resident_id
+from common.text import text_problem
+from people.models import Person
+from people.validators import mask_resident_id, normalize_resident_id, validate_resident_id
 
 from . import rules
 from .models import AssessmentResult, AssessmentSession, MetrologyCategory, MetrologyProject

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action
 from audit.services import audit_log
-from registry.models import Person
+from people.models import Person
 
 from . import rules
 from .models import (

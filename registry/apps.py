@@ -7,4 +7,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
+        from workdays.signals import working_days_changed
+
         from . import audit_details, checks  # noqa: F401  (registers the audit describers, the system checks)
+        from .services.deadlines import recompute_on_calendar_change
+
+        working_days_changed.connect(recompute_on_calendar_change, dispatch_uid="registry-deadlines")

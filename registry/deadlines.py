@@ -11,7 +11,7 @@ A due date that counts through a year whose schedule is not yet published is pro
 
 import datetime as dt
 
-from registry.workdays import add_working_days, is_provisional
+from workdays.working_days import add_working_days, is_provisional
 
 ACCEPTANCE_WORKING_DAYS = 5
 APPROVAL_WORKING_DAYS = 10

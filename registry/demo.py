@@ -14,11 +14,11 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role, sync_roles
+from people.models import Employer, Level, Person, Prefecture, QualificationCertificate
+from people.models.person import resident_id_digest
+from people.validators import resident_id_check_character, uscc_check_character
 
-from .models import Employer, Level, Person, Prefecture, QualificationCertificate
-from .models.person import resident_id_digest
 from .services.certificate_pdfs import certificates_pdf_ensure
-from .validators import resident_id_check_character, uscc_check_character
 
 DEMO_PASSWORD = "Demo@2026-HLJ"  # noqa: S105 - printed to the console and in the README on purpose
 
@@ -206,9 +206,9 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
 
     from exams.models import AssessmentSession, MetrologyProject
     from exams.services import certificates_issue, result_record
+    from registry.models import Application, Batch
 
     from .materials import REQUIRED_MATERIALS
-    from .models import Application, Batch
     from .services import applications as svc
     from .services.batches import batch_submit
     from .services.materials import material_attach

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from exams.selectors import projects_with_valid_assessment
 from registry.models import Application, RegistrationCertificate
-from registry.workdays import working_days_between
 from registry.workflow import KINDS_WITH_TARGET, ApplicationKind, CertificateState
+from workdays.working_days import working_days_between
 
 RENEWAL_WINDOW_WORKING_DAYS = 30  # national rule: apply in the 30 working days before expiry
 

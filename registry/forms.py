@@ -3,9 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry import text
-from registry.materials import MaterialKind
-from registry.uploads import validate_material_of_kind
+from common import text
+from registry.materials import MaterialKind, validate_material_of_kind
 
 
 class ConfirmForm(forms.Form):

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.uploads import validate_material_file, validate_two_inch_photo
 from registry.workflow import ApplicationKind
 
 
@@ -66,3 +67,11 @@ def missing_materials(kind: str, counts: Mapping[str, int]) -> dict[str, int]:
 def describe_missing(missing: Mapping[str, int]) -> list[str]:
     """Readable lines, e.g. "2-inch photo ×2", in the checklist's order."""
     return [f"{MaterialKind(kind).label} ×{count}" for kind, count in missing.items()]
+
+
+def validate_material_of_kind(file, kind: str) -> None:
+    """The checks a material of `kind` must pass: a 2-inch photo for the photo, else a PDF, JPEG or PNG."""
+    if kind == MaterialKind.PHOTO:
+        validate_two_inch_photo(file)
+    else:
+        validate_material_file(file)

@@ -8,11 +8,10 @@ registry and answer with messages placed next to the field concerned.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry import text
-from registry.materials import REQUIRED_MATERIALS, MaterialKind
-from registry.models import Level
-from registry.uploads import validate_material_of_kind
-from registry.validators import normalize_resident_id, validate_resident_id
+from common import text
+from people.models import Level
+from people.validators import normalize_resident_id, validate_resident_id
+from registry.materials import REQUIRED_MATERIALS, MaterialKind, validate_material_of_kind
 from registry.workflow import ApplicationKind
 
 _MOBILE_HELP = _("11 digits, e.g. 13904510000. Required for an initial registration.")

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.passwords import password_policy_text
-from registry import text
-from registry.models import Employer, Prefecture
-from registry.services.employers import ALREADY_REGISTERED_MESSAGE
-from registry.validators import normalize_uscc, validate_uscc
+from common import text
+from people.models import Employer, Prefecture
+from people.services import ALREADY_REGISTERED_MESSAGE
+from people.validators import normalize_uscc, validate_uscc
 
 _PHONE_RE = re.compile(r"^[0-9+\- ()（）转]{7,30}$")
 _MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")

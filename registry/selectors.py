@@ -1,67 +1,18 @@
 """Read queries of the registry. Every query an enterprise user triggers is scoped to its employer here."""
 
-import calendar
 import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.models import User
+from people.models import Employer, Person
+from people.models.person import resident_id_digest
+from people.validators import resident_id_check_character, uscc_check_character
+from registry.models import Application, Material, RegistrationCertificate
 
-from . import workdays
 from .materials import missing_materials
-from .models import (
-    Application,
-    CalendarDay,
-    CalendarYear,
-    Employer,
-    Material,
-    Person,
-    Prefecture,
-    RegistrationCertificate,
-)
-from .models.person import resident_id_digest
-from .validators import resident_id_check_character, uscc_check_character
-
-
-def employer_of(*, user: User) -> Employer | None:
-    """The employer an enterprise user acts for, or None (not an enterprise user, or not linked yet)."""
-    if not user.is_authenticated or user.employer_id is None:
-        return None
-    return user.employer
-
-
-def employer_counts_by_prefecture() -> list[dict]:
-    """One row per prefecture: employers by status, in one query, prefectures in the official order."""
-    rows = (
-        Employer.objects.values("prefecture")
-        .annotate(
-            total=Count("id"),
-            active=Count("id", filter=Q(status=Employer.Status.ACTIVE)),
-            pending=Count("id", filter=Q(status=Employer.Status.PENDING)),
-            suspended=Count("id", filter=Q(status=Employer.Status.SUSPENDED)),
-        )
-        .order_by()
-    )
-    by_code = {row["prefecture"]: row for row in rows}
-    empty = {"total": 0, "active": 0, "pending": 0, "suspended": 0}
-    return [{"prefecture": p, "label": p.label, **by_code.get(p.value, empty)} for p in Prefecture]
-
-
-def employers_visible_to(*, user: User) -> QuerySet[Employer]:
-    if user.is_superuser or user.works_in_admin:
-        return Employer.objects.all()
-    if user.employer_id is not None:
-        return Employer.objects.filter(pk=user.employer_id)
-    return Employer.objects.none()
-
-
-def employer_users(*, employer: Employer) -> QuerySet[User]:
-    """The portal accounts of one employer, in one query, for its colleagues page."""
-    return User.objects.filter(employer=employer).order_by("date_joined", "pk")
 
 
 def valid_certificate_levels_for_people(
@@ -107,95 +58,12 @@ def review_queue() -> QuerySet[Application]:
     return Application.objects.select_related("person", "employer", "target_certificate")
 
 
-# --- the working-day calendar ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CalendarCell:
-    """One day of the year view. `mark` is "off" (休), "working" (班) or "" (the weekday rule applies)."""
-
-    day: dt.date
-    is_working_day: bool
-    mark: str
-    note: str
-    is_weekend: bool
-    is_provisional_rule: bool  # off by the fixed-date rule of a provisional year, not by a row
-    entry_id: int | None = None  # the CalendarDay row, if the day has one
-
-
-@dataclass(frozen=True)
-class CalendarMonth:
-    first: dt.date
-    weeks: list[list[CalendarCell | None]]  # Monday first; None pads the days of other months
-
-
-@dataclass(frozen=True)
-class CalendarYearView:
-    year: int
-    is_official: bool
-    year_row: CalendarYear | None
-    months: list[CalendarMonth]
-    entries: list[CalendarDay]  # the rows of the year, oldest first
-    working_days: int
-
-
-def calendar_year_view(*, year: int) -> CalendarYearView:
-    """The twelve months of a year with every day's status and note, in two queries.
-
-    Read from the rows (not the cache) so that the page shows exactly what staff entered, notes included.
-    """
-    year_row = CalendarYear.objects.filter(year=year).first()
-    is_official = year_row is not None and year_row.is_official
-    entries = list(
-        CalendarDay.objects.filter(day__gte=dt.date(year, 1, 1), day__lte=dt.date(year, 12, 31)).order_by(
-            "day"
-        )
-    )
-    by_day = {entry.day: entry for entry in entries}
-    months, working_days = [], 0
-    for month in range(1, 13):
-        weeks = []
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-            cells: list[CalendarCell | None] = []
-            for day in week:
-                if day.month != month:
-                    cells.append(None)
-                    continue
-                cell = _calendar_cell(day, by_day.get(day), is_official=is_official)
-                working_days += cell.is_working_day
-                cells.append(cell)
-            weeks.append(cells)
-        months.append(CalendarMonth(first=dt.date(year, month, 1), weeks=weeks))
-    return CalendarYearView(year, is_official, year_row, months, entries, working_days)
-
-
-def _calendar_cell(day: dt.date, entry: CalendarDay | None, *, is_official: bool) -> CalendarCell:
-    weekend = day.weekday() >= 5
-    if entry is not None:
-        working = entry.is_working_day
-        mark = "working" if working else "off"
-        return CalendarCell(day, working, mark, entry.note, weekend, False, entry.pk)
-    working = workdays.plain_is_working_day(day, official=is_official)
-    holiday = "" if is_official else str(workdays.FIXED_DATE_HOLIDAYS.get((day.month, day.day), ""))
-    return CalendarCell(day, working, "off" if holiday else "", holiday, weekend, bool(holiday))
-
-
-def calendar_provisional_year_to_warn(*, today: dt.date) -> int | None:
-    """The year whose schedule staff should enter now: this year if not official, or from 1 November
-    next year if not official; None when both are in. Runs no query once the calendar is cached."""
-    if not workdays.is_official_year(today.year):
-        return today.year
-    if today.month >= 11 and not workdays.is_official_year(today.year + 1):
-        return today.year + 1
-    return None
-
-
 # --- the enterprise portal: every query below is scoped to one employer -----------------------------------
 
 
 def employer_batches(*, employer: Employer) -> QuerySet:
     """The employer's batches, newest first, each with its applications counted by stage (one query)."""
-    from .models import Batch
+    from registry.models import Batch
 
     return (
         Batch.objects.filter(employer=employer)
@@ -247,7 +115,7 @@ def employer_valid_certificates(*, employer: Employer, on: dt.date) -> QuerySet[
 
 
 def application_history(*, application: Application) -> QuerySet:
-    from .models import AuditEntry
+    from registry.models import AuditEntry
 
     return AuditEntry.objects.filter(application=application).select_related("by").order_by("at", "id")
 

@@ -11,7 +11,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from registry.validators import redact_resident_ids
+from people.validators import redact_resident_ids
 
 logger = logging.getLogger(__name__)
 

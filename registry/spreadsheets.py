@@ -25,10 +25,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from registry.models import Level
-from registry.sheet_files import SheetRefused, read_sheet
-from registry.text import text_problem
-from registry.validators import mask_resident_id, normalize_resident_id, validate_resident_id
+from common.sheet_files import SheetRefused, read_sheet
+from common.text import text_problem
+from people.models import Level
+from people.validators import mask_resident_id, normalize_resident_id, validate_resident_id
 
 
 class SheetKind(models.TextChoices):
@@ -485,7 +485,7 @@ def check_rows_against_registry(rows: Iterable[SheetRow], *, on: dt.date) -> lis
     """
     from exams.models import MetrologyProject
     from exams.selectors import projects_with_valid_assessment_for_people
-    from registry.models import Person, QualificationCertificate
+    from people.models import Person, QualificationCertificate
     from registry.selectors import valid_certificate_levels_for_people
 
     rows = list(rows)

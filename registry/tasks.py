@@ -1,7 +1,7 @@
 """Celery tasks of the registry: verbs taking ids, each calling one service, all idempotent.
 
 They are enqueued only after the transaction that caused them commits (`transaction.on_commit`,
-through `config.celery.enqueue`, which survives a broker outage: what it cannot send, a sweep sends
+through `common.queue.enqueue`, which survives a broker outage: what it cannot send, a sweep sends
 later). The periodic ones are in settings.CELERY_BEAT_SCHEDULE (times in Asia/Shanghai) and each has a
 management command to run it by hand. Acks are late (settings): a worker that dies mid-task leaves the
 message to be delivered again, which the services' idempotence makes harmless.

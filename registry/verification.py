@@ -8,7 +8,7 @@
 - Every request is rate-limited per client (`verification_rate_limited`), more strictly for number + name
   lookups. Limits are counted in the default cache, which must be shared between web processes in
   production (CACHE_URL=redis://...); docs/decisions/0005-public-verification.md.
-- The page shows the holder's name and ID number masked (`mask_name`, registry.validators.mask_resident_id).
+- The page shows the holder's name and ID number masked (`mask_name`, people.validators.mask_resident_id).
 """
 
 import ipaddress

@@ -26,7 +26,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from registry import deadlines, text
+from common import text
+from registry import deadlines
 
 
 class ApplicationState(models.TextChoices):

@@ -18,8 +18,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from common.queue import broker_breaker
 from config.celery import app as celery_app
-from config.celery import broker_breaker
 
 
 @dataclass

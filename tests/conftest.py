@@ -77,11 +77,11 @@ def _fresh_workday_calendar():
     The first working-day call in a test loads the calendar (3 queries); a test that counts queries
     around such a call should request `workday_calendar` first.
     """
-    from registry import workdays
+    from workdays import working_days
 
-    workdays.invalidate()
+    working_days.invalidate()
     yield
-    workdays.invalidate()
+    working_days.invalidate()
 
 
 @pytest.fixture(autouse=True)
@@ -96,9 +96,9 @@ def _empty_cache():
 @pytest.fixture
 def workday_calendar(db):
     """The working-day calendar, loaded, so that the test's own working-day calls run no query."""
-    from registry import workdays
+    from workdays import working_days
 
-    return workdays.current_calendar()
+    return working_days.current_calendar()
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from people.models import Employer
 from registry.demo import demo_seed
-from registry.models import Application, Batch, Employer, RegistrationCertificate
+from registry.models import Application, Batch, RegistrationCertificate
 from registry.workflow import ApplicationState
 from tests.factories import UserFactory
 
@@ -81,11 +82,11 @@ def demo_visitors() -> list[Visitor]:
                 reverse("admin:registry_application_transition", args=[submitted.pk, "request_corrections"]),
                 reverse("admin:registry_application_attach", args=[submitted.pk]),
                 reverse("admin:registry_application_add"),
-                reverse("admin:registry_calendaryear_calendar", args=[year]),
-                reverse("admin:registry_calendaryear_changelist"),
-                reverse("admin:registry_calendarday_add"),
-                reverse("admin:registry_employer_changelist"),
-                reverse("admin:registry_employer_change", args=[employer.pk]),
+                reverse("admin:workdays_calendaryear_calendar", args=[year]),
+                reverse("admin:workdays_calendaryear_changelist"),
+                reverse("admin:workdays_calendarday_add"),
+                reverse("admin:people_employer_changelist"),
+                reverse("admin:people_employer_change", args=[employer.pk]),
                 reverse("admin:registry_registrationcertificate_change", args=[certificate.pk]),
             ],
         ),

@@ -1,4 +1,4 @@
-"""`config.celery.enqueue`: handing a task to the broker never raises and never holds a request up.
+"""`common.queue.enqueue`: handing a task to the broker never raises and never holds a request up.
 
 A broker that refuses fails at once; one that hangs costs one REDIS_TIMEOUT, after which the process goes
 on without it for REDIS_RETRY_SECONDS (the circuit breaker), so a request that enqueues many tasks (a bulk
@@ -10,8 +10,9 @@ import logging
 
 from celery import shared_task
 
+from common.queue import enqueue
 from config.celery import app as celery_app
-from config.celery import enqueue, ping
+from config.celery import ping
 from tests.celery_worker import broker_at, broker_unreachable
 
 

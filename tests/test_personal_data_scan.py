@@ -39,9 +39,10 @@ from accounts.models import User
 from audit.chain import chain_append
 from audit.models import Action, AuditEvent
 from exams.models import AssessmentResult, AssessmentSession, MetrologyProject
+from people.models import Employer, Person
+from people.validators import validate_resident_id
 from registry.materials import REQUIRED_MATERIALS
-from registry.models import Application, Employer, Person, RegistrationCertificate
-from registry.validators import validate_resident_id
+from registry.models import Application, RegistrationCertificate
 from tests.factories import valid_resident_id, valid_uscc
 from tests.portal_files import pdf_bytes, photo_png, sheet_xlsx
 
@@ -190,7 +191,7 @@ def _sign_up_and_verify() -> User:
     assert response.status_code == 302, response.content[:2000]
     employer = Employer.objects.get(uscc=valid_uscc(515151))
     _as("xiehui").post(
-        reverse("admin:registry_employer_changelist"), {"action": "verify", "_selected_action": [employer.pk]}
+        reverse("admin:people_employer_changelist"), {"action": "verify", "_selected_action": [employer.pk]}
     )
     employer.refresh_from_db()
     assert employer.status == Employer.Status.ACTIVE
@@ -285,7 +286,7 @@ def _reseed() -> None:
     may have flushed it."""
     from django.apps import apps
 
-    from registry.services.calendar import calendar_sync_from_package
+    from workdays.services import calendar_sync_from_package
 
     for name in ("exams.migrations.0002_seed_categories", "exams.migrations.0004_seed_starter_projects"):
         importlib.import_module(name).seed(apps, None)
@@ -343,9 +344,9 @@ def test_a_full_session_leaves_no_full_id_number_in_clear(tmp_path, settings):
 
         association = _as("xiehui")
         person = Person.objects.with_id_number(new_people[0][1]).get()
-        landed = association.post(reverse("admin:registry_person_search"), {"q": new_people[0][1]})
+        landed = association.post(reverse("admin:people_person_search"), {"q": new_people[0][1]})
         assert association.get(landed["Location"]).status_code == 200
-        revealed = association.post(reverse("admin:registry_person_reveal_id", args=[person.pk]))
+        revealed = association.post(reverse("admin:people_person_reveal_id", args=[person.pk]))
         assert new_people[0][1] in revealed.content.decode()  # shown on the page asked for, and only there
         public = Client()
         public.post(reverse("verify:form"), {"number": certificate.number, "name": new_people[0][0]})

@@ -134,7 +134,7 @@ def test_referrer_opener_and_sniffing_policies_hold_everywhere(client):
         (Role.BUREAU, "reports:home"),
         (Role.INSPECTOR, "supervision:home"),
         (Role.ASSOCIATION, "admin:index"),
-        (Role.ASSOCIATION, "admin:registry_person_changelist"),
+        (Role.ASSOCIATION, "admin:people_person_changelist"),
     ],
 )
 def test_pages_for_a_signed_in_user_are_never_stored(client, role, url_name):

@@ -35,7 +35,8 @@ class _Fixture:
         from accounts.models import User
         from exams.models import AssessmentResult, AssessmentSession, MetrologyProject
         from exams.services import certificates_issue
-        from registry.models import Batch, Employer, Person
+        from people.models import Employer, Person
+        from registry.models import Batch
 
         _purge()
         self.user, _ = User.objects.get_or_create(username="bench-clerk")
@@ -100,7 +101,8 @@ class _Fixture:
         return _xlsx(headers, rows)
 
     def clear(self) -> None:
-        from registry.models import Application, AuditEntry, QualificationCertificate
+        from people.models import QualificationCertificate
+        from registry.models import Application, AuditEntry
 
         apps = Application.objects.filter(batch__in=self.batches)
         with synthetic_audit_removal():
@@ -115,7 +117,8 @@ class _Fixture:
 def _purge() -> None:
     """Remove everything this figure makes, also what an interrupted run left behind."""
     from exams.models import AssessmentCertificate, AssessmentResult, AssessmentSession
-    from registry.models import Application, AuditEntry, Batch, Person, QualificationCertificate
+    from people.models import Person, QualificationCertificate
+    from registry.models import Application, AuditEntry, Batch
 
     people = Person.objects.filter(email=EMAIL)
     apps = Application.objects.filter(person__in=people)

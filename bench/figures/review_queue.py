@@ -61,12 +61,12 @@ def run(*, applications: int = 100_000, repeat: int = REPEAT, baseline_repeat: i
     from django.db import connection
     from django.test import Client
 
-    from registry import workdays
+    from workdays import working_days
 
     _ensure_data(applications)
     client = Client()
     client.force_login(_association_user())
-    workdays.add_working_days(timezone.localdate(), 1)  # a running process has its calendar loaded
+    working_days.add_working_days(timezone.localdate(), 1)  # a running process has its calendar loaded
     figures = []
     large_pg = connection.vendor == "postgresql" and applications >= 1_000_000
 

@@ -37,7 +37,7 @@ class _Fixture:
     def __init__(self, rows: int) -> None:
         from accounts.models import User
         from exams.models import AssessmentSession, MetrologyProject
-        from registry.models import Person
+        from people.models import Person
 
         people_count = max(1, rows // PROJECTS_PER_PERSON)
         self.projects = list(MetrologyProject.objects.order_by("code")[:PROJECTS_PER_PERSON])
@@ -86,7 +86,7 @@ class _Fixture:
 
     def drop(self) -> None:
         from exams.models import AssessmentResult, AssessmentSession
-        from registry.models import Person
+        from people.models import Person
 
         AssessmentResult.objects.filter(session__in=self.sessions).delete()
         AssessmentSession.objects.filter(pk__in=[s.pk for s in self.sessions]).delete()
@@ -101,8 +101,8 @@ def _dataset(data: bytes):
 
 def _import_ours(fixture: _Fixture, data: bytes, *, dry_run: bool = False):
     """Read as the admin reads an upload (the guarded format, registry/sheet_formats.py), then import."""
+    from common.sheet_formats import SheetImport
     from exams.resources import ResultResource
-    from registry.sheet_formats import SheetImport
 
     resource = ResultResource(session=fixture.sessions[0], create_people=False)
     result = resource.import_data(SheetImport().create_dataset(data), dry_run=dry_run, user=fixture.user)

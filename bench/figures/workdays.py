@@ -17,7 +17,7 @@ def _starts(n: int) -> list[dt.date]:
 def run(*, calls: int = CALLS) -> Figure:
     import chinese_calendar
 
-    from registry.workdays import add_working_days
+    from workdays.working_days import add_working_days
 
     starts = _starts(calls)
     steps = [5, 10, 5] * (calls // 3 + 1)

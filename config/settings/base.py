@@ -46,8 +46,10 @@ INSTALLED_APPS = [
     "audit",
     "pii",
     "accounts",
-    "registry",
+    "people",
+    "workdays",
     "exams",
+    "registry",
     "training",
     "supervision",
 ]

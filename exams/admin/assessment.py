@@ -13,11 +13,11 @@ from import_export.forms import ConfirmImportForm
 
 from audit.admin_hooks import AuditedAdminMixin, AuditedImportMixin
 from audit.models import Action
+from common.sheet_formats import GuardedImportForm
 from exams.forms import ResultCorrectionForm
 from exams.models import AssessmentResult, AssessmentSession
 from exams.resources import ResultResource, results_template_xlsx
 from exams.services import certificates_issue, result_correct, result_record
-from registry.sheet_formats import GuardedImportForm
 
 from .base import MaskedPersonMixin, SpreadsheetAdminMixin
 
@@ -218,7 +218,7 @@ class AssessmentResultAdmin(
 
     def export_reveals_id_numbers(self, request) -> bool:
         """Full numbers only for a role that may see them (the association); masked for the centre."""
-        return request.user.has_perm("registry.reveal_personal_data")
+        return request.user.has_perm("people.reveal_personal_data")
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"reveal_id_numbers": self.export_reveals_id_numbers(request)}
@@ -226,7 +226,7 @@ class AssessmentResultAdmin(
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
         data = getattr(form, "cleaned_data", None) or {}
-        can_add_people = request.user.has_perm("registry.add_person")
+        can_add_people = request.user.has_perm("people.add_person")
         return {
             "session": data.get("session"),
             "create_people": bool(data.get("create_people")) and can_add_people,

@@ -6,8 +6,8 @@ from import_export.formats.base_formats import BINARY_FORMATS
 
 from audit.models import Action
 from audit.services import audit_log
-from registry.admin.id_search import IdNumberSearchMixin
-from registry.sheet_formats import GuardedImportAdminMixin
+from common.sheet_formats import GuardedImportAdminMixin
+from people.id_search import IdNumberSearchMixin
 
 
 class SpreadsheetAdminMixin(GuardedImportAdminMixin, ImportExportMixin):

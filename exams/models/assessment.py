@@ -6,8 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import text
 from exams.rules import validate_score
-from registry import text
 
 from .catalogue import MetrologyProject
 
@@ -59,7 +59,7 @@ class AssessmentResult(models.Model):
         AssessmentSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="results"
     )
     person = models.ForeignKey(
-        "registry.Person",
+        "people.Person",
         verbose_name=_("person"),
         on_delete=models.PROTECT,
         related_name="assessment_results",

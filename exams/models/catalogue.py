@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry import text
+from common import text
 
 PROJECT_CODE_RE = re.compile(r"^[0-9]{2}\.[0-9]{2,3}$")
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry import text
+from common import text
 
 from .catalogue import MetrologyProject
 
@@ -24,7 +24,7 @@ class CertificateBase(models.Model):
     """What all three sources share: whose, which projects, from when to when, and revocation."""
 
     person = models.ForeignKey(
-        "registry.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="%(class)ss"
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="%(class)ss"
     )
     projects = models.ManyToManyField(
         MetrologyProject, verbose_name=_("metrology projects"), related_name="%(class)ss"

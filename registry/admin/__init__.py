@@ -1,3 +1,3 @@
 """Admin for the registry, one module per model group; importing them registers them."""
 
-from . import application, calendar, certificate, employer, notification, person  # noqa: F401
+from . import application, certificate, notification, person  # noqa: F401

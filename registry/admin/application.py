@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin_hooks import AuditedAdminMixin, audit_recorded_by_service
+from people.id_search import IdNumberSearchMixin
 from registry import forms
 from registry.admin.audit import AuditEntryInlineBase
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
-from registry.admin.id_search import IdNumberSearchMixin
 from registry.admin.person import may_reveal
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Material
@@ -28,8 +28,8 @@ from registry.selectors import application_missing_materials, applications_match
 from registry.services import applications as services
 from registry.services.downloads import material_downloaded
 from registry.services.materials import EDITABLE_STATES, material_attach
-from registry.workdays import working_days_between
 from registry.workflow import Actor, ApplicationState
+from workdays.working_days import working_days_between
 
 # name → (form class, how to call the service with the form's cleaned data)
 TRANSITIONS = {
@@ -291,7 +291,7 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin)
             )
         if obj is not None and may_reveal(request.user):
             # Reviewers compare the number with the ID card's copy: shown on request, and recorded.
-            reveal = reverse("admin:registry_person_reveal_id", args=[obj.person_id])
+            reveal = reverse("admin:people_person_reveal_id", args=[obj.person_id])
             extra_context["reveal_url"] = f"{reveal}?application={obj.pk}"
         if obj is not None and obj.state != ApplicationState.DRAFT:
             # Past the draft every field is read-only: no Save buttons that would do nothing.

@@ -9,8 +9,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_hooks import AuditedAdminMixin
+from people.id_search import IdNumberSearchMixin
 from registry.admin.audit import AuditEntryInlineBase
-from registry.admin.id_search import IdNumberSearchMixin
 from registry.forms import RevokeForm
 from registry.models import Batch, RegistrationCertificate
 from registry.services.batches import batch_submit

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.workdays import add_working_days
+from workdays.working_days import add_working_days
 
 
 class DeadlineStatusFilter(admin.SimpleListFilter):

@@ -1,7 +1,7 @@
 """People in the admin: masked resident ID numbers everywhere, the full number only as a recorded act.
 
 Who sees what (docs/decisions/0041-who-sees-full-id-numbers.md): a role holding
-`registry.reveal_personal_data` (the association; superusers) sees phone numbers and may reveal a person's
+`people.reveal_personal_data` (the association; superusers) sees phone numbers and may reveal a person's
 full resident ID number, one person at a time, by pressing a button; each reveal is an audit event
 (FULL_ID_VIEWED) and the page is never cached. Everyone else (the training centre, the bureau) sees the
 masked number and no phone number, in lists and on the person's page alike.
@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin_hooks import AuditedAdminMixin
 from audit.models import Action
 from audit.services import audit_log
+from people.id_search import IdNumberSearchMixin
+from people.models import Person, QualificationCertificate
+from people.validators import normalize_resident_id, validate_resident_id
 from pii.display import Revealed
-from registry.admin.id_search import IdNumberSearchMixin
-from registry.models import Application, Person, QualificationCertificate
-from registry.validators import normalize_resident_id, validate_resident_id
+from registry.models import Application
 
-REVEAL_PERMISSION = "registry.reveal_personal_data"
+REVEAL_PERMISSION = "people.reveal_personal_data"
 
 
 def may_reveal(user) -> bool:
@@ -70,7 +71,7 @@ class PersonAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin):
     """Lists show the masked resident ID; the full number only through the reveal button."""
 
     form = PersonForm
-    change_form_template = "admin/registry/person/change_form.html"
+    change_form_template = "admin/people/person/change_form.html"
     list_display = ("name", "masked_id", "phone", "created_at")
     search_fields = ("name",)
     search_help_text = _("Name or resident ID number (full, or masked as 2301**********123X).")
@@ -103,14 +104,14 @@ class PersonAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin):
         reveal = path(
             "<int:object_id>/reveal-id/",
             self.admin_site.admin_view(self.reveal_view),
-            name="registry_person_reveal_id",
+            name="people_person_reveal_id",
         )
         return [reveal, *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if may_reveal(request.user):
-            extra_context["reveal_url"] = reverse("admin:registry_person_reveal_id", args=[object_id])
+            extra_context["reveal_url"] = reverse("admin:people_person_reveal_id", args=[object_id])
         return super().change_view(request, object_id, form_url, extra_context)
 
     def reveal_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
@@ -124,7 +125,7 @@ class PersonAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin):
         back = (
             reverse("admin:registry_application_change", args=[application.pk])
             if application is not None
-            else reverse("admin:registry_person_change", args=[person.pk])
+            else reverse("admin:people_person_change", args=[person.pk])
         )
         full_number = None
         if request.method == "POST":
@@ -144,7 +145,7 @@ class PersonAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin):
             "full_number": full_number,
             "back_url": back,
         }
-        response = TemplateResponse(request, "admin/registry/person/reveal_id.html", context)
+        response = TemplateResponse(request, "admin/people/person/reveal_id.html", context)
         add_never_cache_headers(response)
         return response
 

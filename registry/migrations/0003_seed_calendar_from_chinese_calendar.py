@@ -1,7 +1,7 @@
 """Seed the working-day calendar with every year the installed chinese-calendar package knows.
 
 Later package upgrades are brought in by `python manage.py sync_workdays`, which keeps staff edits.
-The package is read through registry.calendar_source, a pure module (no models), so this migration and
+The package is read through workdays.calendar_source, a pure module (no models), so this migration and
 the command agree on the notes.
 """
 
@@ -11,7 +11,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from registry.calendar_source import package_schedule
+    from workdays.calendar_source import package_schedule
 
     CalendarDay = apps.get_model("registry", "CalendarDay")
     CalendarYear = apps.get_model("registry", "CalendarYear")

@@ -5,7 +5,7 @@ PostgreSQL refuses to alter a table that has pending trigger events from updates
 """
 
 import pii.fields
-import registry.validators
+import people.validators
 from django.db import migrations
 
 
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 null=True,
                 purpose="resident-id",
                 source="id_number",
-                transform=registry.validators.normalize_resident_id,
+                transform=people.validators.normalize_resident_id,
                 verbose_name="resident ID number index",
             ),
         ),
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 null=True,
                 purpose="resident-id-masked",
                 source="id_number",
-                transform=registry.validators.resident_id_mask_key,
+                transform=people.validators.resident_id_mask_key,
                 verbose_name="masked resident ID number index",
             ),
         ),
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
             name="id_number",
             field=pii.fields.EncryptedCharField(
                 max_length=18,
-                validators=[registry.validators.validate_resident_id],
+                validators=[people.validators.validate_resident_id],
                 verbose_name="resident ID number",
             ),
         ),

@@ -3,7 +3,7 @@
 from django.db import migrations
 
 from pii.migration_ops import decrypt_columns, encrypt_columns
-from registry.validators import normalize_resident_id, resident_id_mask_key
+from people.validators import normalize_resident_id, resident_id_mask_key
 
 COLUMNS = ["id_number", "phone"]
 DIGESTS = {

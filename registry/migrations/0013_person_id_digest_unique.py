@@ -1,7 +1,7 @@
 """One person per resident ID number, now enforced on the blind index (the number itself is encrypted)."""
 
 import pii.fields
-import registry.validators
+import people.validators
 from django.db import migrations
 
 
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             field=pii.fields.BlindIndexField(
                 purpose="resident-id",
                 source="id_number",
-                transform=registry.validators.normalize_resident_id,
+                transform=people.validators.normalize_resident_id,
                 unique=True,
                 verbose_name="resident ID number index",
             ),

@@ -2,9 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from people.models import Level
 from registry.workflow import ApplicationKind, ApplicationState, ApplicationWorkflow
-
-from .choices import Level
 
 
 class Application(ApplicationWorkflow):
@@ -19,10 +18,10 @@ class Application(ApplicationWorkflow):
 
     kind = models.CharField(_("kind"), max_length=30, choices=ApplicationKind.choices)
     person = models.ForeignKey(
-        "registry.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="applications"
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="applications"
     )
     employer = models.ForeignKey(
-        "registry.Employer", verbose_name=_("employer"), on_delete=models.PROTECT, related_name="applications"
+        "people.Employer", verbose_name=_("employer"), on_delete=models.PROTECT, related_name="applications"
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     projects = models.ManyToManyField(

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry import text
+from common import text
 
 
 class Batch(models.Model):
@@ -13,7 +13,7 @@ class Batch(models.Model):
     """
 
     employer = models.ForeignKey(
-        "registry.Employer", verbose_name=_("employer"), on_delete=models.PROTECT, related_name="batches"
+        "people.Employer", verbose_name=_("employer"), on_delete=models.PROTECT, related_name="batches"
     )
     title = models.CharField(_("title"), max_length=200, validators=[text.single_line])
     created_by = models.ForeignKey(

@@ -3,10 +3,9 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from people.models import Level
 from registry.verification import verification_token_new
 from registry.workflow import CertificateState, CertificateWorkflow
-
-from .choices import Level
 
 VALIDITY_YEARS = 5
 
@@ -43,13 +42,13 @@ class RegistrationCertificate(CertificateWorkflow):
     year = models.PositiveSmallIntegerField(_("year of issue"))
     sequence = models.PositiveIntegerField(_("sequence"))
     person = models.ForeignKey(
-        "registry.Person",
+        "people.Person",
         verbose_name=_("person"),
         on_delete=models.PROTECT,
         related_name="registration_certificates",
     )
     employer = models.ForeignKey(
-        "registry.Employer",
+        "people.Employer",
         verbose_name=_("employer"),
         on_delete=models.PROTECT,
         related_name="registration_certificates",

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.uploads import validate_new_material_file
 from registry.materials import MaterialKind
-from registry.uploads import validate_new_material_file
 
 
 def material_path(instance: "Material", filename: str) -> str:

@@ -5,7 +5,7 @@ import io
 
 from PIL import Image, ImageDraw
 
-from registry.validators import mask_resident_id
+from people.validators import mask_resident_id
 
 from .document import CertificateDocument, PrintedProject, PrintedState
 

@@ -9,7 +9,7 @@
   recorded on the certificate, logged and sent to staff once, and not retried (no retry storm).
 - `certificate_pdf_enqueue(certificate_id)` is the only way to ask a worker for one, after commit; a
   broker that is down is logged, not raised, and costs the request a moment at most
-  (config.celery.enqueue). The periodic sweep (`certificates_pdf_sweep`, `python manage.py
+  (common.queue.enqueue). The periodic sweep (`certificates_pdf_sweep`, `python manage.py
   generate_missing_pdfs`) finds every missing or stale PDF by a query on stored columns and produces it
   later: nothing is lost.
 """
@@ -28,7 +28,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.celery import enqueue
+from common.queue import enqueue
 from registry.materials import MaterialKind
 from registry.models import Material, RegistrationCertificate
 from registry.models.certificate import certificate_pdf_path

@@ -68,3 +68,10 @@ def _recompute_chunk(ids: list[int], state: str) -> int:
     if pending:
         Application.objects.bulk_update(pending, [due_field, "current_due_on"], batch_size=500)
     return len(pending)
+
+
+def recompute_on_calendar_change(
+    sender: object, *, changed_days: Collection[dt.date], **kwargs: object
+) -> int:
+    """The receiver of workdays.signals.working_days_changed: the deadlines the change moved, counted."""
+    return open_deadlines_recompute(changed_days=changed_days)

@@ -26,17 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from people.models import Employer, EmployerNameChange, Person, QualificationCertificate
+from people.models.person import person_id_q, resident_id_digest
 from registry.eligibility import renewal_window_open
-from registry.models import (
-    Application,
-    Batch,
-    Employer,
-    EmployerNameChange,
-    Person,
-    QualificationCertificate,
-    RegistrationCertificate,
-)
-from registry.models.person import person_id_q, resident_id_digest
+from registry.models import Application, Batch, RegistrationCertificate
 from registry.services.applications import application_create
 from registry.services.audit import audit_record_many
 from registry.spreadsheets import (

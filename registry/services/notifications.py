@@ -5,7 +5,7 @@ Two ways in (docs/decisions/0004-notifications-sent-once.md, 0050-notification-o
 - `notification_queue_email` / `notification_queue_sms`, called INSIDE the transaction of the change they
   announce (an application's transition): the message is written to the outbox (a `NotificationLog` row,
   `pending`) and commits or rolls back with the change. After commit one delivery attempt is handed to a
-  worker (`config.celery.enqueue`: never raises, never blocks); whatever that misses (Redis down, a worker
+  worker (`common.queue.enqueue`: never raises, never blocks); whatever that misses (Redis down, a worker
   lost, the mail server refusing) the sweep `notifications_deliver_due`, every minute, delivers later. A
   Redis outage delays the e-mail; it cannot lose it.
 - `notification_send_email_once` / `notification_send_sms_once`, called where no change is being
@@ -31,10 +31,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from config.celery import enqueue
+from common.queue import enqueue
+from people.validators import redact_resident_ids
 from registry.models import NotificationLog
 from registry.sms import get_sms_backend
-from registry.validators import redact_resident_ids
 
 logger = logging.getLogger(__name__)
 

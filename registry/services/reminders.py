@@ -23,8 +23,8 @@ from registry.services.notifications import (
     notification_send_email_once,
     notification_send_sms_once,
 )
-from registry.workdays import add_working_days
 from registry.workflow import OPEN_DEADLINE_FIELD, CertificateState, action_label, state_label
+from workdays.working_days import add_working_days
 
 DIGEST_SOON_WORKING_DAYS = 2
 EXPIRY_THRESHOLDS_DAYS = (90, 30)

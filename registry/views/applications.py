@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from registry import selectors, workdays
+from registry import selectors
 from registry.materials import REQUIRED_MATERIALS, MaterialKind, describe_missing
 from registry.portal_batch_forms import MaterialForm, ReplaceMaterialForm, WithdrawForm
 from registry.services.applications import application_resubmit as resubmit_service
@@ -22,6 +22,7 @@ from registry.services.downloads import material_downloaded
 from registry.services.materials import EDITABLE_STATES, material_attach, material_replace
 from registry.views.portal import _own_employer
 from registry.workflow import ApplicationState, action_label, state_label
+from workdays import working_days
 
 WITHDRAWABLE = {ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.CORRECTIONS_REQUESTED}
 
@@ -65,8 +66,8 @@ def application_detail(request, pk, material_form=None):
     if due is not None:
         deadline = {
             "due": due,
-            "left": workdays.working_days_between(today, due),
-            "provisional": workdays.is_provisional(today, due),
+            "left": working_days.working_days_between(today, due),
+            "provisional": working_days.is_provisional(today, due),
         }
     materials = list(application.materials.order_by("kind", "id"))
     missing = selectors.application_missing_materials(application=application)

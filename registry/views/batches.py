@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
+from common.sheet_files import sheet_upload_throttled, throttled_message
 from exams.models import MetrologyProject
 from registry import selectors, sheet_store, spreadsheets
 from registry.materials import describe_missing
@@ -17,7 +18,6 @@ from registry.portal_batch_forms import ApplicantForm, BatchForm
 from registry.portal_forms import SheetUploadForm
 from registry.services.batches import batch_submit as batch_submit_service
 from registry.services.intake import RowsRejected, batch_add_applicant, batch_create, batch_rows_problems
-from registry.sheet_files import sheet_upload_throttled, throttled_message
 from registry.spreadsheets import COLUMNS
 from registry.views.portal import _own_employer, sheet_upload_refusal
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.permissions import role_required
 from accounts.roles import Role
+from people import selectors as people_selectors
 from registry import selectors
 from registry.models import RegistrationCertificate
 from registry.services.certificate_pdfs import certificate_pdf_current
@@ -32,7 +33,7 @@ def certificate_pdf_response(request: HttpRequest, certificate: RegistrationCert
 
 @role_required(Role.ENTERPRISE)
 def portal_certificate_pdf(request, pk: int):
-    employer = selectors.employer_of(user=request.user)
+    employer = people_selectors.employer_of(user=request.user)
     if employer is None:
         raise Http404
     certificate = get_object_or_404(selectors.certificates_of_employer(employer=employer), pk=pk)

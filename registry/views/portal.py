@@ -11,17 +11,18 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from registry import selectors, spreadsheets
-from registry.models import Employer
+from common.sheet_files import sheet_upload_throttled, throttled_message
+from people import selectors as people_selectors
+from people.models import Employer
+from people.services import EmployerStatusError, employer_user_add
+from registry import spreadsheets
 from registry.portal_forms import ColleagueForm, SheetUploadForm, add_service_error
-from registry.services.employers import EmployerStatusError, employer_user_add
 from registry.services.intake import sheet_check as sheet_check_service
-from registry.sheet_files import sheet_upload_throttled, throttled_message
 
 
 def _own_employer(request):
     """The employer the signed-in enterprise user acts for; 404 for a user not linked to one."""
-    employer = selectors.employer_of(user=request.user)
+    employer = people_selectors.employer_of(user=request.user)
     if employer is None:
         raise Http404
     return employer
@@ -29,14 +30,14 @@ def _own_employer(request):
 
 @role_required(Role.ENTERPRISE)
 def home(request):
-    employer = selectors.employer_of(user=request.user)
+    employer = people_selectors.employer_of(user=request.user)
     return render(request, "registry/portal/home.html", {"employer": employer})
 
 
 @role_required(Role.ENTERPRISE)
 def colleagues(request):
     employer = _own_employer(request)
-    users = selectors.employer_users(employer=employer)
+    users = people_selectors.employer_users(employer=employer)
     return render(request, "registry/portal/colleagues.html", {"employer": employer, "users": users})
 
 

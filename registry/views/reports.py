@@ -4,11 +4,11 @@ from django.shortcuts import render
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from registry import selectors
+from people import selectors as people_selectors
 
 
 @role_required(Role.BUREAU)
 def home(request):
-    rows = selectors.employer_counts_by_prefecture()
+    rows = people_selectors.employer_counts_by_prefecture()
     totals = {key: sum(row[key] for row in rows) for key in ("total", "active", "pending", "suspended")}
     return render(request, "registry/reports/home.html", {"rows": rows, "totals": totals})

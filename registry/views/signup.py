@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django_ratelimit.decorators import ratelimit
 
+from people.services import employer_sign_up
 from registry.portal_forms import EmployerSignUpForm, add_service_error
-from registry.services.employers import employer_sign_up
 from registry.verification import client_ip
 
 # The user's fields the service fills from the sign-up form's contact fields.

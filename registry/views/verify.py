@@ -14,10 +14,10 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from people.validators import mask_resident_id
 from registry import selectors
 from registry.forms import VerifyForm
 from registry.models import RegistrationCertificate
-from registry.validators import mask_resident_id
 from registry.verification import (
     mask_name,
     verification_page_cache_key,

@@ -18,8 +18,8 @@ def test_association_holds_registry_permissions_and_never_edits_audit_rows():
             "content_type__app_label", "codename"
         )
     )
-    assert ("registry", "change_employer") in perms
-    assert ("registry", "view_person") in perms
+    assert ("people", "change_employer") in perms
+    assert ("people", "view_person") in perms
     assert not {tuple(p.split(".")) for p in NEVER_GRANTED} & perms
 
 

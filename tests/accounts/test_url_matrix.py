@@ -47,7 +47,7 @@ from accounts.roles import Role
 from audit.models import Action
 from audit.services import audit_log
 from exams.models import MetrologyCategory
-from registry.models import CalendarChange, CalendarDay, CalendarYear, NotificationLog
+from registry.models import NotificationLog
 from registry.services.materials import material_attach
 from tests.factories import (
     ApplicationFactory,
@@ -64,6 +64,7 @@ from tests.factories import (
     VerifierCertificateFactory,
 )
 from tests.portal_files import pdf_bytes
+from workdays.models import CalendarChange, CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +182,9 @@ PAGES: dict[str, Rule] = {
     "admin:view_on_site": NOBODY,  # no model has a public page of its own
     "admin:app_list[accounts]": ASSOC_SU,
     "admin:app_list[audit]": {AUDITOR, SUPERUSER},
-    "admin:app_list[registry]": ASSOC_SU | {CENTRE},
+    "admin:app_list[people]": ASSOC_SU | {CENTRE},
+    "admin:app_list[workdays]": ASSOC_SU,
+    "admin:app_list[registry]": ASSOC_SU,
     "admin:app_list[exams]": ASSESSMENT_READERS,
     "admin/(?P<url>.*)$": NOBODY,  # the admin's catch-all: unknown pages
     # Custom admin views.
@@ -191,7 +194,7 @@ PAGES: dict[str, Rule] = {
     "admin:registry_application_transition": ASSOC_SU,
     "admin:registry_application_attach": ASSOC_SU,
     "admin:registry_application_material_download": ASSOC_SU,
-    "admin:registry_calendaryear_calendar": ASSOC_SU,
+    "admin:workdays_calendaryear_calendar": ASSOC_SU,
     "admin:registry_registrationcertificate_pdf": ASSOC_SU,
     "admin:registry_registrationcertificate_revoke": ASSOC_SU,
     "admin:exams_assessmentresult_import_template": CENTRE_SU,
@@ -203,11 +206,12 @@ PAGES: dict[str, Rule] = {
     "admin:exams_metrologyproject_export": ASSESSMENT_READERS,
     "admin:audit_auditevent_export": {AUDITOR, SUPERUSER},
     "admin:exams_assessmentresult_correct": CENTRE_SU,
-    "admin:registry_person_reveal_id": ASSOC_SU,  # registry.reveal_personal_data
-    # Searching by a full resident ID number posts it (never in a URL): registry/admin/id_search.py.
+    "admin:people_person_reveal_id": ASSOC_SU,  # people.reveal_personal_data
+    "admin:people_employer_rename": ASSOC_SU,  # people.change_employer
+    # Searching by a full resident ID number posts it (never in a URL): people/id_search.py.
     "admin:registry_application_search": post(ASSOC_SU),
-    "admin:registry_person_search": post(ASSOC_SU | {CENTRE}),
-    "admin:registry_qualificationcertificate_search": post(ASSOC_SU),
+    "admin:people_person_search": post(ASSOC_SU | {CENTRE}),
+    "admin:people_qualificationcertificate_search": post(ASSOC_SU),
     "admin:registry_registrationcertificate_search": post(ASSOC_SU),
     "admin:exams_assessmentresult_search": post(ASSESSMENT_READERS),
     "admin:exams_assessmentcertificate_search": post(ASSESSMENT_READERS),
@@ -239,13 +243,13 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "audit.auditevent": AdminModel(view={AUDITOR, SUPERUSER}, add=NOBODY, delete=NOBODY),
     "registry.application": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),  # withdraw instead
     "registry.batch": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=ASSOC_SU),
-    "registry.calendarday": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=ASSOC_SU),
-    "registry.calendaryear": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
-    "registry.calendarchange": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
-    "registry.employer": AdminModel(view=ASSOC_SU | {CENTRE}, add=ASSOC_SU, delete=ASSOC_SU),
+    "workdays.calendarday": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=ASSOC_SU),
+    "workdays.calendaryear": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
+    "workdays.calendarchange": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "people.employer": AdminModel(view=ASSOC_SU | {CENTRE}, add=ASSOC_SU, delete=ASSOC_SU),
     "registry.notificationlog": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
-    "registry.person": AdminModel(view=ASSOC_SU | {CENTRE}, add=ASSOC_SU | {CENTRE}, delete=ASSOC_SU),
-    "registry.qualificationcertificate": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=ASSOC_SU),
+    "people.person": AdminModel(view=ASSOC_SU | {CENTRE}, add=ASSOC_SU | {CENTRE}, delete=ASSOC_SU),
+    "people.qualificationcertificate": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=ASSOC_SU),
     "registry.registrationcertificate": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
     "exams.assessmentsession": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
     # A recorded result is corrected with a reason, never deleted (exams.services.result_correct).
@@ -265,7 +269,7 @@ AUTOCOMPLETE: dict[str, Roles] = {
     "registry.application.target_certificate": ASSOC_SU,
     "registry.application.batch": ASSOC_SU,
     "registry.batch.employer": ASSOC_SU | {CENTRE},
-    "registry.qualificationcertificate.person": ASSOC_SU | {CENTRE},
+    "people.qualificationcertificate.person": ASSOC_SU | {CENTRE},
     "exams.assessmentresult.person": ASSOC_SU | {CENTRE},
     "exams.recognisedcertificate.person": ASSOC_SU | {CENTRE},
     "exams.recognisedcertificate.projects": ASSESSMENT_READERS,
@@ -338,17 +342,17 @@ def world(db) -> World:
         "audit.auditevent": {"": audit_log(action=Action.EXPORTED, actor=users[SUPERUSER])},
         "registry.application": {"": submitted},
         "registry.batch": {"": mine["batch"]},
-        "registry.calendarday": {"": day},
-        "registry.calendaryear": {"": year},
-        "registry.calendarchange": {"": change},
-        "registry.employer": {"": verified},
+        "workdays.calendarday": {"": day},
+        "workdays.calendaryear": {"": year},
+        "workdays.calendarchange": {"": change},
+        "people.employer": {"": verified},
         "registry.notificationlog": {
             "": NotificationLog.objects.create(
                 channel="email", key="matrix", recipient="a@example.cn", body="x"
             )
         },
-        "registry.person": {"": submitted.person},
-        "registry.qualificationcertificate": {"": QualificationCertificateFactory(person=submitted.person)},
+        "people.person": {"": submitted.person},
+        "people.qualificationcertificate": {"": QualificationCertificateFactory(person=submitted.person)},
         "registry.registrationcertificate": {"": mine["certificate"]},
         "exams.assessmentsession": {"": session},
         "exams.assessmentresult": {"": AssessmentResultFactory(session=session, project=project)},
@@ -419,13 +423,14 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         "admin:registry_application_material_download": lambda: {
             "": {"object_id": draft.pk, "material_id": objects["_material"][""].pk}
         },
-        "admin:registry_calendaryear_calendar": lambda: {"": {"year": 2026}},
+        "admin:workdays_calendaryear_calendar": lambda: {"": {"year": 2026}},
+        "admin:people_employer_rename": lambda: {"": {"object_id": objects["people.employer"][""].pk}},
         "admin:registry_registrationcertificate_pdf": lambda: {"": {"object_id": certificate.pk}},
         "admin:registry_registrationcertificate_revoke": lambda: {"": {"object_id": certificate.pk}},
         "admin:exams_assessmentresult_correct": lambda: {
             "": {"object_id": objects["exams.assessmentresult"][""].pk}
         },
-        "admin:registry_person_reveal_id": lambda: {"": {"object_id": objects["registry.person"][""].pk}},
+        "admin:people_person_reveal_id": lambda: {"": {"object_id": objects["people.person"][""].pk}},
         "two_factor:reset": lambda: {"": {"user_id": world.users[ENTERPRISE_A].pk}},
     }
     return known[name]() if name in known else None

@@ -12,7 +12,7 @@ from accounts.roles import Role
 from audit.admin_hooks import AuditedAdminMixin
 from audit.models import Action, AuditEvent
 from exams.models import MetrologyProject
-from registry.models import Employer, Person, QualificationCertificate
+from people.models import Employer, Person, QualificationCertificate
 from tests.factories import (
     EmployerFactory,
     MetrologyProjectFactory,
@@ -71,7 +71,7 @@ def test_every_registered_admin_records_its_edits():
 
 def test_a_change_names_the_fields_never_their_values(assoc, association_user):
     person = PersonFactory(phone="13800000001")
-    url = reverse("admin:registry_person_change", args=[person.pk])
+    url = reverse("admin:people_person_change", args=[person.pk])
     data = form_data(assoc.get(url)) | {"phone": "13912345678"}
 
     response = assoc.post(url, data)
@@ -80,7 +80,7 @@ def test_a_change_names_the_fields_never_their_values(assoc, association_user):
     event = events(Action.RECORD_CHANGED).get()
     assert (event.actor, event.target_type, event.target_id) == (
         association_user,
-        "registry.person",
+        "people.person",
         str(person.pk),
     )
     assert event.detail == {"operation": "changed", "fields": ["phone"]}
@@ -112,21 +112,21 @@ def test_deleting_records_the_record_and_what_went_with_it(assoc):
     person = PersonFactory()
     QualificationCertificateFactory(person=person)
 
-    response = assoc.post(reverse("admin:registry_person_delete", args=[person.pk]), {"post": "yes"})
+    response = assoc.post(reverse("admin:people_person_delete", args=[person.pk]), {"post": "yes"})
 
     assert response.status_code == 302
     assert not Person.objects.filter(pk=person.pk).exists()
     event = events(Action.DELETED).get()
-    assert (event.target_type, event.target_id) == ("registry.person", str(person.pk))
+    assert (event.target_type, event.target_id) == ("people.person", str(person.pk))
     assert event.target_label == str(person)  # the masked number, as lists show it
-    assert event.detail == {"operation": "deleted", "cascade": {"registry.qualificationcertificate": 1}}
+    assert event.detail == {"operation": "deleted", "cascade": {"people.qualificationcertificate": 1}}
 
 
 def test_delete_selected_records_each_record(assoc):
     first, second = QualificationCertificateFactory.create_batch(2)
 
     assoc.post(
-        reverse("admin:registry_qualificationcertificate_changelist"),
+        reverse("admin:people_qualificationcertificate_changelist"),
         {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
     )
 
@@ -139,7 +139,7 @@ def test_delete_selected_records_each_record(assoc):
 def test_an_inline_row_deleted_on_its_parents_page_is_a_deletion(assoc):
     person = PersonFactory()
     certificate = QualificationCertificateFactory(person=person)
-    url = reverse("admin:registry_person_change", args=[person.pk])
+    url = reverse("admin:people_person_change", args=[person.pk])
     data = form_data(assoc.get(url))
     prefix = next(k for k in data if k.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
     data[f"{prefix}-0-DELETE"] = "on"
@@ -149,13 +149,11 @@ def test_an_inline_row_deleted_on_its_parents_page_is_a_deletion(assoc):
     assert not QualificationCertificate.objects.filter(pk=certificate.pk).exists()
     deletion = events(Action.DELETED).get()
     assert (deletion.target_type, deletion.target_id) == (
-        "registry.qualificationcertificate",
+        "people.qualificationcertificate",
         str(certificate.pk),
     )
     change = events(Action.RECORD_CHANGED).get()
-    assert change.detail["related"] == [
-        {"model": "registry.qualificationcertificate", "operation": "deleted"}
-    ]
+    assert change.detail["related"] == [{"model": "people.qualificationcertificate", "operation": "deleted"}]
 
 
 def test_a_deletion_is_not_kept_when_its_audit_event_cannot_be_written(assoc, monkeypatch):
@@ -166,7 +164,7 @@ def test_a_deletion_is_not_kept_when_its_audit_event_cannot_be_written(assoc, mo
 
     monkeypatch.setattr("audit.admin_hooks.audit_log", broken)
     with pytest.raises(RuntimeError):
-        assoc.post(reverse("admin:registry_person_delete", args=[person.pk]), {"post": "yes"})
+        assoc.post(reverse("admin:people_person_delete", args=[person.pk]), {"post": "yes"})
 
     assert Person.objects.filter(pk=person.pk).exists()
 
@@ -175,11 +173,11 @@ def test_an_admin_action_that_logs_its_change_is_recorded(assoc):
     employer = EmployerFactory(status=Employer.Status.PENDING)
 
     assoc.post(
-        reverse("admin:registry_employer_changelist"), {"action": "verify", "_selected_action": [employer.pk]}
+        reverse("admin:people_employer_changelist"), {"action": "verify", "_selected_action": [employer.pk]}
     )
 
     event = events(Action.RECORD_CHANGED).get()
-    assert (event.target_type, event.target_id) == ("registry.employer", str(employer.pk))
+    assert (event.target_type, event.target_id) == ("people.employer", str(employer.pk))
     assert event.detail["operation"] == "changed"
     assert event.detail["note"]
 
@@ -291,7 +289,7 @@ def test_revoking_through_the_certificate_page_is_recorded_once(client, training
 def test_staff_without_rights_cannot_reach_the_hook(client):
     client.force_login(UserFactory(role=Role.BUREAU))
     person = PersonFactory()
-    response = client.post(reverse("admin:registry_person_delete", args=[person.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:people_person_delete", args=[person.pk]), {"post": "yes"})
     assert response.status_code in (302, 403)
     assert Person.objects.filter(pk=person.pk).exists()
     assert not events().exists()

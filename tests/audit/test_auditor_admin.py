@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from audit.models import Action, AuditEvent
 from audit.services import audit_log
+from people.models import Person
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,8 +101,8 @@ def test_records_link_to_their_page_when_the_reader_may_see_it_and_always_to_the
     audit_log(
         action=Action.RECORD_CHANGED, target=person, detail={"operation": "changed", "fields": ["name"]}
     )
-    person_url = reverse("admin:registry_person_change", args=[person.pk])
-    events_link = f"?record=registry.person:{person.pk}"
+    person_url = reverse("admin:people_person_change", args=[person.pk])
+    events_link = f"?record=people.person:{person.pk}"
 
     client.force_login(UserFactory(role=Role.AUDITOR))
     as_auditor = client.get(LIST).content.decode()
@@ -132,8 +133,8 @@ def test_filters_by_action_date_account_record_type_and_record(auditor):
     assert _shown(auditor, "?to=2026-03-10") == {march.pk}
     assert _shown(auditor, "?account=mallory") == {failed.pk}
     assert _shown(auditor, "?account=bob&from=2026-04-01") == {april.pk}
-    assert _shown(auditor, "?record_type=registry.person") == {march.pk, april.pk}
-    assert _shown(auditor, f"?record=registry.person:{person.pk}") == {march.pk}
+    assert _shown(auditor, "?record_type=people.person") == {march.pk, april.pk}
+    assert _shown(auditor, f"?record=people.person:{person.pk}") == {march.pk}
 
 
 @pytest.mark.parametrize("query", ["?from=2026-13-45", "?to=yesterday"])
@@ -215,3 +216,31 @@ def test_the_list_offers_no_per_choice_counts_over_the_whole_trail(auditor):
     response = auditor.get(LIST + "?_facets=1")
     assert response.status_code == 200
     assert response.context["cl"].add_facets is False
+
+
+def test_events_stored_before_a_model_moved_app_are_still_its_events(auditor):
+    """Person moved from `registry` to `people` keeping its table (docs/decisions/0080-layers.md). Events
+    written before the move name `registry.person` and are chained, so never rewritten: the auditor still
+    finds them under the person, by record and by record type, and reads the record's kind."""
+    from audit.chain import chain_append
+    from audit.describe import target_labels, target_model
+
+    person = PersonFactory()
+    before = chain_append(
+        AuditEvent,
+        action=Action.DOWNLOADED,
+        actor_label="alice",
+        target_type="registry.person",
+        target_id=str(person.pk),
+        target_label=str(person),
+        detail={},
+    )
+    after = audit_log(action=Action.RECORD_CHANGED, actor_label="bob", target=person)
+
+    assert target_model("registry.person") is Person
+    assert target_labels("people.person") == ["people.person", "registry.person"]
+    assert target_labels("registry.application") == ["registry.application"]
+    assert target_model("registry.nosuchmodel") is None
+    assert _shown(auditor, f"?record=people.person:{person.pk}") == {before.pk, after.pk}
+    assert _shown(auditor, "?record_type=people.person") == {before.pk, after.pk}
+    assert "人员" in auditor.get(LIST + f"?record=registry.person:{person.pk}").content.decode()

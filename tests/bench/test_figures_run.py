@@ -79,7 +79,8 @@ def test_review_queue_figure_runs_on_a_tiny_queue():
 
 def test_batch_upload_figure_saves_every_row_and_leaves_nothing_behind():
     from bench.figures import batch_upload
-    from registry.models import Application, Person
+    from people.models import Person
+    from registry.models import Application
 
     figure = batch_upload.run(rows=20, repeat=1)
 

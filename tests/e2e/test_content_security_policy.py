@@ -154,7 +154,7 @@ def test_the_admins_widgets_work_under_the_policy(browser, live_server, visitors
         assert page.locator("#id_projects_from, #id_projects_to").count() == 2  # SelectFilter2 drew itself
 
         watcher.current = "calendar day add form"
-        page.goto("/admin/registry/calendarday/add/", wait_until="networkidle")
+        page.goto("/admin/workdays/calendarday/add/", wait_until="networkidle")
         page.locator(".datetimeshortcuts a").last.click()
         page.locator(".calendarbox").first.wait_for(state="visible")
 

@@ -6,8 +6,8 @@ import pytest
 
 from accounts.models import User
 from accounts.roles import Role
-from registry.models import Employer
-from registry.services.employers import employer_verify
+from people.models import Employer
+from people.services import employer_verify
 from tests.e2e.conftest import login
 from tests.factories import EmployerFactory, UserFactory, valid_uscc
 

@@ -201,8 +201,8 @@ def test_check_action_makes_a_recognised_certificate_count(centre, training_cent
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"])
 def test_export_escapes_formulae(centre, name):
     AssessmentResultFactory(person=PersonFactory(name=name[:50]))
+    from common.sheet_formats import SafeCSV
     from exams.resources import ResultResource
-    from registry.sheet_formats import SafeCSV
 
     dataset = ResultResource().export(AssessmentResult.objects.all())
     exported = SafeCSV().export_data(dataset)

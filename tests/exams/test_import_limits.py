@@ -224,7 +224,7 @@ def test_uploads_past_the_users_rate_are_refused_without_reading_the_file(centre
 
     assert import_catalogue(centre, upload()).status_code == 200
     assert import_catalogue(centre, upload()).status_code == 200
-    with mock.patch("registry.sheet_formats.read_sheet", side_effect=AssertionError("read")) as read:
+    with mock.patch("common.sheet_formats.read_sheet", side_effect=AssertionError("read")) as read:
         refused = import_catalogue(centre, upload())
 
     assert refused.status_code == 302

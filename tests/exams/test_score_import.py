@@ -11,7 +11,7 @@ from django.utils import translation
 
 from exams.models import AssessmentResult
 from exams.resources import ResultResource
-from registry.models import Person
+from people.models import Person
 from tests.factories import (
     AssessmentResultFactory,
     AssessmentSessionFactory,

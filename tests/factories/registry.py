@@ -4,19 +4,11 @@ import random
 import factory
 from django.utils import timezone
 
+from people.models import Employer, Level, Person, Prefecture, QualificationCertificate
+from people.validators import resident_id_check_character, uscc_check_character
 from registry import deadlines
-from registry.models import (
-    Application,
-    Batch,
-    Employer,
-    Level,
-    Person,
-    Prefecture,
-    QualificationCertificate,
-    RegistrationCertificate,
-)
+from registry.models import Application, Batch, RegistrationCertificate
 from registry.models.certificate import certificate_number, validity_end
-from registry.validators import resident_id_check_character, uscc_check_character
 from registry.workflow import ApplicationKind, ApplicationState
 
 _rng = random.Random(20261123)

@@ -9,9 +9,9 @@ from django.core.exceptions import FieldError
 from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
+from people.models import Person
+from people.models.person import resident_id_digest
 from pii import crypto
-from registry.models import Person
-from registry.models.person import resident_id_digest
 from tests.factories import PersonFactory, UserFactory, valid_resident_id
 
 pytestmark = pytest.mark.django_db

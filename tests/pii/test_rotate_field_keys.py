@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from people.models import Person
 from pii import crypto
-from registry.models import Person
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_a_new_encryption_key_re_encrypts_everything_and_the_old_key_can_then_go
         _run("--check")
     report = _run()
 
-    assert "registry.person: 3 rows" in report
+    assert "people.person: 3 rows" in report
     assert "'id_number': 3" in report
     after = _tokens("registry_person", "id_number")
     assert all(a != b for a, b in zip(before, after, strict=True))

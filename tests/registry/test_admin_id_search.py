@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from registry.admin.id_search import ID_DIGEST_VAR
-from registry.models.person import resident_id_digest
+from people.id_search import ID_DIGEST_VAR
+from people.models.person import resident_id_digest
 from tests.factories import (
     ApplicationFactory,
     AssessmentCertificateFactory,
@@ -28,8 +28,8 @@ pytestmark = pytest.mark.django_db
 
 # changelist → how to make a row of it that belongs to `person`
 ROWS = {
-    "registry_person": lambda person: person,
-    "registry_qualificationcertificate": lambda person: QualificationCertificateFactory(person=person),
+    "people_person": lambda person: person,
+    "people_qualificationcertificate": lambda person: QualificationCertificateFactory(person=person),
     "registry_application": lambda person: ApplicationFactory(submitted=True, person=person),
     "registry_registrationcertificate": lambda person: RegistrationCertificateFactory(
         application=ApplicationFactory(issued=True, person=person)
@@ -82,9 +82,9 @@ def test_a_full_number_posted_to_the_search_lands_on_a_url_without_it(staff, cha
 def test_a_name_search_still_goes_by_get_and_a_masked_number_finds_its_person(staff):
     person = PersonFactory(name="欧阳娜娜")
     PersonFactory(name="别人")
-    url = reverse("admin:registry_person_changelist")
+    url = reverse("admin:people_person_changelist")
 
-    landed = staff.post(reverse("admin:registry_person_search"), {"q": "欧阳"})
+    landed = staff.post(reverse("admin:people_person_search"), {"q": "欧阳"})
     by_masked = staff.get(url, {"q": person.masked_id_number})
 
     assert parse_qs(urlsplit(landed["Location"]).query) == {"q": ["欧阳"]}
@@ -94,7 +94,7 @@ def test_a_name_search_still_goes_by_get_and_a_masked_number_finds_its_person(st
 
 def test_a_number_typed_into_the_address_bar_is_moved_out_of_it(staff):
     person = PersonFactory(name="林一")
-    response = staff.get(reverse("admin:registry_person_changelist"), {"q": f"{person.id_number} 林"})
+    response = staff.get(reverse("admin:people_person_changelist"), {"q": f"{person.id_number} 林"})
 
     query = parse_qs(urlsplit(response["Location"]).query)
     assert query == {ID_DIGEST_VAR: [resident_id_digest(person.id_number)], "q": ["林"]}
@@ -104,7 +104,7 @@ def test_a_mistyped_number_is_kept_out_of_the_url_too_and_finds_nothing(staff):
     person = PersonFactory()
     wrong = person.id_number[:16] + ("00" if person.id_number[16:] != "00" else "11")
 
-    landed = staff.post(reverse("admin:registry_person_search"), {"q": wrong})
+    landed = staff.post(reverse("admin:people_person_search"), {"q": wrong})
 
     assert wrong not in landed["Location"]
     assert _found(staff.get(landed["Location"])) == set()
@@ -123,7 +123,7 @@ def test_an_employers_credit_code_is_public_and_stays_in_the_url(staff):
 @pytest.mark.parametrize("value", ["\x00", "x" * 5000, "'; DROP TABLE registry_person; --", "A" * 43])
 def test_hostile_index_values_give_an_empty_list(staff, value):
     PersonFactory()
-    response = staff.get(reverse("admin:registry_person_changelist"), {ID_DIGEST_VAR: value}, follow=True)
+    response = staff.get(reverse("admin:people_person_changelist"), {ID_DIGEST_VAR: value}, follow=True)
     assert response.status_code == 200
     if "\x00" in value:  # dropped by the admin site before the list (config/admin_site.py), and said so
         assert "无效字符" in response.content.decode()
@@ -137,7 +137,7 @@ def test_the_search_refuses_get_and_a_missing_csrf_token(client, django_user_mod
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(user)
-    url = reverse("admin:registry_person_search")
+    url = reverse("admin:people_person_search")
 
     assert strict.get(url).status_code == 405
     assert strict.post(url, {"q": "张"}).status_code == 403
@@ -145,7 +145,7 @@ def test_the_search_refuses_get_and_a_missing_csrf_token(client, django_user_mod
 
 def test_the_search_needs_the_view_permission(client, enterprise_user):
     client.force_login(enterprise_user)
-    response = client.post(reverse("admin:registry_person_search"), {"q": "张"})
+    response = client.post(reverse("admin:people_person_search"), {"q": "张"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
 
@@ -171,8 +171,8 @@ def test_a_number_valid_as_both_id_and_credit_code_is_an_id_and_no_query_carries
     django_assert_num_queries,
 ):
     """Telling them apart must not ask the database: the number would travel to it in clear."""
-    from registry.admin.id_search import split_search_term
-    from registry.validators import uscc_check_character
+    from people.id_search import split_search_term
+    from people.validators import uscc_check_character
 
     both = next(
         n

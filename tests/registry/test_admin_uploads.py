@@ -12,8 +12,9 @@ from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
 
-from registry.models import Material, Person
-from registry.uploads import validate_new_material_file, validate_new_photo
+from common.uploads import validate_new_material_file, validate_new_photo
+from people.models import Person
+from registry.models import Material
 from tests.factories import PersonFactory, UserFactory
 from tests.portal_files import pdf_bytes, photo_png
 from tests.registry.conftest import ready_rename_application
@@ -74,7 +75,7 @@ def test_the_admin_attaches_a_good_file(staff, draft):
 
 
 def person_form_data(client, person, **changes):
-    url = reverse("admin:registry_person_change", args=[person.pk])
+    url = reverse("admin:people_person_change", args=[person.pk])
     form = client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k != "photo"}
     data.update({"qualifications-TOTAL_FORMS": "0", "qualifications-INITIAL_FORMS": "0"})
@@ -138,7 +139,7 @@ def test_a_file_name_with_a_direction_override_is_refused_wherever_the_file_come
     any other way (a service, a script) is refused by them too."""
     from django.core.exceptions import ValidationError
 
-    from registry.uploads import validate_material_file
+    from common.uploads import validate_material_file
 
     with pytest.raises(ValidationError, match="文件名"):
         validate_material_file(ContentFile(pdf_bytes(), name="invoice\u202efdp.exe.pdf"))

@@ -13,11 +13,11 @@ from audit.models import AuditEvent
 from registry.models import Application, AuditEntry, RegistrationCertificate
 from registry.services.audit import audit_record_many
 from registry.services.materials import material_attach
-from registry.workdays import add_working_days
 from registry.workflow import ApplicationState
 from tests.factories import ApplicationFactory, EmployerFactory, RegistrationCertificateFactory
 from tests.portal_files import photo_png
 from tests.registry.conftest import MONDAY, ready_rename_application
+from workdays.working_days import add_working_days
 
 pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:registry_application_changelist")

@@ -9,10 +9,10 @@ from django.test import override_settings
 
 from registry.models import Application, AuditEntry, RegistrationCertificate
 from registry.services import applications as services
-from registry.workdays import add_working_days
 from registry.workflow import ApplicationKind, ApplicationState, CertificateState
 from tests.factories import ApplicationFactory, RegistrationCertificateFactory
 from tests.registry.conftest import MONDAY, at, ready_rename_application
+from workdays.working_days import add_working_days
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from registry.models import Employer
+from people.models import Employer
 from registry.services.certificates import certificate_revoke
 from tests.factories import RegistrationCertificateFactory, UserFactory, valid_uscc
 from tests.redis_server import free_port

@@ -9,8 +9,8 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from accounts.roles import Role
-from registry.models import CalendarChange, CalendarDay, CalendarYear
 from tests.factories import UserFactory
+from workdays.models import CalendarChange, CalendarDay, CalendarYear
 
 D = dt.date
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
@@ -32,11 +32,11 @@ def cell_classes(html: str, day: dt.date) -> set[str]:
 
 def test_the_association_role_holds_the_calendar_permissions(association_user):
     for codename in ("view", "add", "change", "delete"):
-        assert association_user.has_perm(f"registry.{codename}_calendarday")
-    assert association_user.has_perm("registry.change_calendaryear")
-    assert association_user.has_perm("registry.view_calendarchange")
-    assert not association_user.has_perm("registry.change_calendarchange")
-    assert not association_user.has_perm("registry.delete_calendarchange")
+        assert association_user.has_perm(f"workdays.{codename}_calendarday")
+    assert association_user.has_perm("workdays.change_calendaryear")
+    assert association_user.has_perm("workdays.view_calendarchange")
+    assert not association_user.has_perm("workdays.change_calendarchange")
+    assert not association_user.has_perm("workdays.delete_calendarchange")
 
 
 @pytest.mark.parametrize(
@@ -46,12 +46,12 @@ def test_the_day_list_renders_with_filters_and_search(
     admin_client_assoc, workday_calendar, query, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(12):
-        response = admin_client_assoc.get(reverse("admin:registry_calendarday_changelist") + query)
+        response = admin_client_assoc.get(reverse("admin:workdays_calendarday_changelist") + query)
     assert response.status_code == 200
 
 
 def test_the_day_list_filters_by_year_and_searches_the_note(admin_client_assoc):
-    response = admin_client_assoc.get(reverse("admin:registry_calendarday_changelist") + "?year=2025&q=国庆")
+    response = admin_client_assoc.get(reverse("admin:workdays_calendarday_changelist") + "?year=2025&q=国庆")
     days = set(response.context["cl"].queryset.values_list("day", flat=True))
     assert D(2025, 10, 1) in days
     assert D(2025, 9, 28) in days  # 国庆节调休上班
@@ -60,17 +60,17 @@ def test_the_day_list_filters_by_year_and_searches_the_note(admin_client_assoc):
 
 
 def test_the_year_list_and_change_page_link_to_the_year_view(admin_client_assoc):
-    response = admin_client_assoc.get(reverse("admin:registry_calendaryear_changelist"))
-    assert reverse("admin:registry_calendaryear_calendar", args=[2025]) in response.content.decode()
+    response = admin_client_assoc.get(reverse("admin:workdays_calendaryear_changelist"))
+    assert reverse("admin:workdays_calendaryear_calendar", args=[2025]) in response.content.decode()
     year = CalendarYear.objects.get(year=2025)
-    response = admin_client_assoc.get(reverse("admin:registry_calendaryear_change", args=[year.pk]))
-    assert reverse("admin:registry_calendaryear_calendar", args=[2025]) in response.content.decode()
+    response = admin_client_assoc.get(reverse("admin:workdays_calendaryear_change", args=[year.pk]))
+    assert reverse("admin:workdays_calendaryear_calendar", args=[2025]) in response.content.decode()
 
 
 def test_the_year_view_marks_days_off_and_swapped_working_days(
     admin_client_assoc, workday_calendar, django_assert_max_num_queries
 ):
-    url = reverse("admin:registry_calendaryear_calendar", args=[2025])
+    url = reverse("admin:workdays_calendaryear_calendar", args=[2025])
     with django_assert_max_num_queries(12):
         response = admin_client_assoc.get(url)
     assert response.status_code == 200
@@ -87,7 +87,7 @@ def test_the_year_view_marks_days_off_and_swapped_working_days(
 
 
 def test_the_year_view_of_a_provisional_year_shows_the_fixed_date_holidays(admin_client_assoc):
-    response = admin_client_assoc.get(reverse("admin:registry_calendaryear_calendar", args=[2027]))
+    response = admin_client_assoc.get(reverse("admin:workdays_calendaryear_calendar", args=[2027]))
     html = response.content.decode()
     assert 'data-testid="year-status">暂定' in html
     assert {"off", "provisional-rule"} <= cell_classes(html, D(2027, 1, 1))
@@ -97,13 +97,13 @@ def test_the_year_view_of_a_provisional_year_shows_the_fixed_date_holidays(admin
 
 def test_the_year_view_needs_the_view_permission(client):
     client.force_login(UserFactory(role=Role.TRAINING_CENTRE))
-    response = client.get(reverse("admin:registry_calendaryear_calendar", args=[2025]))
+    response = client.get(reverse("admin:workdays_calendaryear_calendar", args=[2025]))
     assert response.status_code == 403
 
 
 def test_staff_add_a_day_by_hand_through_the_service(admin_client_assoc, association_user):
     response = admin_client_assoc.post(
-        reverse("admin:registry_calendarday_add"),
+        reverse("admin:workdays_calendarday_add"),
         {"day": "2027-10-04", "kind": "day_off", "note": "国庆节"},
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -121,14 +121,14 @@ def test_staff_add_a_day_by_hand_through_the_service(admin_client_assoc, associa
 def test_staff_change_and_delete_a_day(admin_client_assoc):
     row = CalendarDay.objects.get(day=D(2025, 10, 8))
     response = admin_client_assoc.post(
-        reverse("admin:registry_calendarday_change", args=[row.pk]),
+        reverse("admin:workdays_calendarday_change", args=[row.pk]),
         {"kind": "working_day", "note": "本省上班"},
     )
     assert response.status_code == 302
     row.refresh_from_db()
     assert (row.day, row.kind, row.edited_by_staff) == (D(2025, 10, 8), "working_day", True)
     response = admin_client_assoc.post(
-        reverse("admin:registry_calendarday_delete", args=[row.pk]), {"post": "yes"}
+        reverse("admin:workdays_calendarday_delete", args=[row.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
     assert not CalendarDay.objects.filter(day=D(2025, 10, 8)).exists()
@@ -141,7 +141,7 @@ def test_staff_change_and_delete_a_day(admin_client_assoc):
 def test_staff_mark_a_year_official_with_the_action(admin_client_assoc):
     year = CalendarYear.objects.get(year=2027)
     response = admin_client_assoc.post(
-        reverse("admin:registry_calendaryear_changelist"),
+        reverse("admin:workdays_calendaryear_changelist"),
         {"action": "mark_official", "_selected_action": [year.pk]},
     )
     assert response.status_code == 302
@@ -151,8 +151,8 @@ def test_staff_mark_a_year_official_with_the_action(admin_client_assoc):
 
 
 def test_the_change_log_is_read_only(admin_client_assoc):
-    assert admin_client_assoc.get(reverse("admin:registry_calendarchange_changelist")).status_code == 200
-    assert admin_client_assoc.get(reverse("admin:registry_calendarchange_add")).status_code == 403
+    assert admin_client_assoc.get(reverse("admin:workdays_calendarchange_changelist")).status_code == 200
+    assert admin_client_assoc.get(reverse("admin:workdays_calendarchange_add")).status_code == 403
 
 
 class TestBanner:
@@ -161,7 +161,7 @@ class TestBanner:
             html = admin_client_assoc.get(reverse("admin:index")).content.decode()
         assert 'data-testid="calendar-banner"' in html
         assert "2027" in html
-        assert reverse("admin:registry_calendaryear_calendar", args=[2027]) in html
+        assert reverse("admin:workdays_calendaryear_calendar", args=[2027]) in html
 
     def test_not_shown_in_october(self, admin_client_assoc):
         with time_machine.travel(dt.datetime(2026, 10, 31, 12, 0, tzinfo=dt.UTC), tick=False):
@@ -177,7 +177,7 @@ class TestBanner:
     def test_shown_in_january_when_the_new_year_is_still_provisional(self, client, association_user):
         with time_machine.travel(dt.datetime(2027, 1, 5, 9, 0, tzinfo=dt.UTC), tick=False):
             client.force_login(association_user)
-            html = client.get(reverse("admin:registry_calendarday_changelist")).content.decode()
+            html = client.get(reverse("admin:workdays_calendarday_changelist")).content.decode()
         assert 'data-testid="calendar-banner"' in html
 
     def test_not_shown_on_the_login_page(self, client):

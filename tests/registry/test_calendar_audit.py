@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from registry.models import CalendarChange, CalendarDay, CalendarYear
-from registry.services.calendar import calendar_day_set, calendar_sync_from_package
+from workdays.models import CalendarChange, CalendarDay, CalendarYear
+from workdays.services import calendar_day_set, calendar_sync_from_package
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def calendar_events():
 
 def test_a_day_added_in_the_admin_is_one_calendar_event_with_the_address(assoc, association_user):
     response = assoc.post(
-        reverse("admin:registry_calendarday_add"), {"day": "2027-10-04", "kind": "day_off", "note": "国庆节"}
+        reverse("admin:workdays_calendarday_add"), {"day": "2027-10-04", "kind": "day_off", "note": "国庆节"}
     )
 
     assert response.status_code == 302
@@ -33,7 +33,7 @@ def test_a_day_added_in_the_admin_is_one_calendar_event_with_the_address(assoc, 
     change = CalendarChange.objects.get()
     assert (event.actor, event.is_system, event.ip) == (association_user, False, "127.0.0.1")
     assert (event.target_type, event.target_id, event.target_label) == (
-        "registry.calendarchange",
+        "workdays.calendarchange",
         str(change.pk),
         "2027-10-04",
     )
@@ -51,7 +51,7 @@ def test_a_day_added_in_the_admin_is_one_calendar_event_with_the_address(assoc, 
 def test_a_day_deleted_in_the_admin_is_a_calendar_event_not_a_second_deletion(assoc):
     row = CalendarDay.objects.get(day=dt.date(2025, 10, 8))
 
-    assoc.post(reverse("admin:registry_calendarday_delete", args=[row.pk]), {"post": "yes"})
+    assoc.post(reverse("admin:workdays_calendarday_delete", args=[row.pk]), {"post": "yes"})
 
     assert [e.detail["change"] for e in AuditEvent.objects.exclude(action=Action.LOGIN)] == ["day_deleted"]
 
@@ -60,7 +60,7 @@ def test_marking_years_official_records_each_years_status_change(assoc):
     years = [CalendarYear.objects.get_or_create(year=y)[0] for y in (2027, 2028)]
 
     assoc.post(
-        reverse("admin:registry_calendaryear_changelist"),
+        reverse("admin:workdays_calendaryear_changelist"),
         {"action": "mark_official", "_selected_action": [y.pk for y in years]},
     )
 

@@ -10,10 +10,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from registry import calendar_source, workdays
-from registry.models import CalendarChange, CalendarDay, CalendarYear
 from registry.services import deadlines as deadline_services
-from registry.services.calendar import (
+from workdays import calendar_source, working_days
+from workdays.models import CalendarChange, CalendarDay, CalendarYear
+from workdays.services import (
     calendar_day_delete,
     calendar_day_set,
     calendar_sync_from_package,
@@ -58,7 +58,7 @@ def test_a_staff_day_is_logged_and_recomputes_after_commit(
     assert change.days == [{"day": "2025-10-09", "old": "working_day", "new": "day_off"}]
     assert change.detail["new"] == {"kind": "day_off", "note": "临时放假"}
     assert change.deadlines_recomputed == 3
-    assert not workdays.is_working_day(D(2025, 10, 9))
+    assert not working_days.is_working_day(D(2025, 10, 9))
 
 
 def test_changing_a_note_alone_is_logged_without_recomputing(
@@ -86,7 +86,7 @@ def test_deleting_a_holiday_makes_the_weekday_working_again(
     with django_capture_on_commit_callbacks(execute=True):
         calendar_day_delete(day=D(2025, 10, 8), by=association_user)
     assert recompute_calls == [{D(2025, 10, 8)}]
-    assert workdays.is_working_day(D(2025, 10, 8))
+    assert working_days.is_working_day(D(2025, 10, 8))
     assert CalendarChange.objects.get().days == [
         {"day": "2025-10-08", "old": "day_off", "new": "working_day"}
     ]
@@ -99,8 +99,8 @@ def test_marking_an_unentered_year_official_drops_the_fixed_date_holidays_on_wee
     with django_capture_on_commit_callbacks(execute=True):
         calendar_year_set_status(year=2027, status=CalendarYear.Status.OFFICIAL, by=association_user)
     assert recompute_calls == [{D(2027, 1, 1), D(2027, 10, 1)}]
-    assert workdays.is_official_year(2027)
-    assert workdays.is_working_day(D(2027, 1, 1))
+    assert working_days.is_official_year(2027)
+    assert working_days.is_working_day(D(2027, 1, 1))
     assert CalendarChange.objects.get().detail == {"year": 2027, "old": "provisional", "new": "official"}
 
 
@@ -123,8 +123,8 @@ def test_staff_enter_next_years_schedule_and_mark_it_official(
         {D(2027, 9, 26)},
     ]
     assert CalendarChange.objects.count() == 10  # every entry is logged, changed or not
-    assert workdays.add_working_days(D(2027, 9, 30), 1) == D(2027, 10, 8)
-    assert not workdays.is_provisional(D(2027, 9, 30), D(2027, 10, 8))
+    assert working_days.add_working_days(D(2027, 9, 30), 1) == D(2027, 10, 8)
+    assert not working_days.is_provisional(D(2027, 9, 30), D(2027, 10, 8))
 
 
 def test_sync_restores_the_package_and_keeps_staff_edits(
@@ -146,11 +146,11 @@ def test_sync_restores_the_package_and_keeps_staff_edits(
     assert result.created == sum(1 for day in package.days if day.year == 2026)
     assert (result.updated, result.deleted, result.kept_staff_edits) == (1, 1, 1)
     assert result.years_marked_official == (2026,)
-    assert workdays.is_official_year(2026)
+    assert working_days.is_official_year(2026)
     staff_row = CalendarDay.objects.get(day=D(2025, 10, 8))
     assert (staff_row.kind, staff_row.note, staff_row.edited_by_staff) == (WORKING_DAY, "本省上班", True)
-    assert not workdays.is_working_day(D(2025, 10, 7))
-    assert workdays.is_working_day(D(2025, 3, 3))
+    assert not working_days.is_working_day(D(2025, 10, 7))
+    assert working_days.is_working_day(D(2025, 3, 3))
 
     change = CalendarChange.objects.get()
     assert change.changed_by is None
@@ -187,10 +187,12 @@ def test_sync_of_a_newly_published_year_keeps_what_staff_entered(
     with django_capture_on_commit_callbacks(execute=True):
         result = calendar_sync_from_package(schedule=upgraded)
     assert (result.created, result.kept_staff_edits, result.years_marked_official) == (2, 1, (2027,))
-    assert workdays.is_working_day(D(2027, 10, 4))  # the staff entry stands
-    assert not workdays.is_working_day(D(2027, 10, 5))
-    assert workdays.is_working_day(D(2027, 9, 26))
-    assert workdays.is_working_day(D(2027, 1, 1)) is True  # official now: 元旦 must come from the schedule
+    assert working_days.is_working_day(D(2027, 10, 4))  # the staff entry stands
+    assert not working_days.is_working_day(D(2027, 10, 5))
+    assert working_days.is_working_day(D(2027, 9, 26))
+    assert (
+        working_days.is_working_day(D(2027, 1, 1)) is True
+    )  # official now: 元旦 must come from the schedule
 
 
 def test_the_sync_workdays_command_reports_what_it_did(recompute_calls):

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from registry import calendar_source
-from registry.models import CalendarChange, CalendarDay
-from registry.services.calendar import calendar_sync_from_package
+from workdays import calendar_source
+from workdays.models import CalendarChange, CalendarDay
+from workdays.services import calendar_sync_from_package
 
 
 @pytest.mark.postgres

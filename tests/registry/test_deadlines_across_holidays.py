@@ -8,11 +8,12 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from registry.models import Application, CalendarDay
+from registry.models import Application
 from registry.services import applications as services
-from registry.services.calendar import calendar_day_set
 from tests.factories import ApplicationFactory
 from tests.registry.conftest import at, ready_rename_application
+from workdays.models import CalendarDay
+from workdays.services import calendar_day_set
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
-from registry.models import Employer
-from registry.services.employers import employer_sign_up
+from people.models import Employer
+from people.services import employer_sign_up
 from tests.factories import EmployerFactory, valid_uscc
 
 pytestmark = pytest.mark.django_db

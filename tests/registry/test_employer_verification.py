@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registry.models import Employer
-from registry.services.employers import EmployerStatusError, employer_suspend, employer_verify
+from people.models import Employer
+from people.services import EmployerStatusError, employer_suspend, employer_verify
 from tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_the_admin_action_verifies_the_selected_and_reports_the_refused(client, 
     already = EmployerFactory()
     client.force_login(association_user)
     response = client.post(
-        reverse("admin:registry_employer_changelist"),
+        reverse("admin:people_employer_changelist"),
         {"action": "verify", "_selected_action": [pending.pk, already.pk]},
         follow=True,
     )
@@ -68,7 +68,7 @@ def test_the_admin_action_suspends(client, association_user):
     employer = EmployerFactory()
     client.force_login(association_user)
     client.post(
-        reverse("admin:registry_employer_changelist"),
+        reverse("admin:people_employer_changelist"),
         {"action": "suspend", "_selected_action": [employer.pk]},
     )
     employer.refresh_from_db()
@@ -78,7 +78,7 @@ def test_the_admin_action_suspends(client, association_user):
 def test_the_admin_change_form_cannot_set_the_status(client, association_user):
     employer = EmployerFactory(pending=True)
     client.force_login(association_user)
-    response = client.get(reverse("admin:registry_employer_change", args=[employer.pk]))
+    response = client.get(reverse("admin:people_employer_change", args=[employer.pk]))
     assert 'name="status"' not in response.content.decode()
 
 
@@ -89,7 +89,7 @@ def test_the_employer_list_runs_a_constant_number_of_queries(client, association
         for _ in range(more):
             employer_verify(employer=EmployerFactory(pending=True), by=association_user)
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("admin:registry_employer_changelist")).status_code == 200
+            assert client.get(reverse("admin:people_employer_changelist")).status_code == 200
         return len(captured.captured_queries)
 
     assert queries(3) == queries(15)

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import Role
+from common.text import FORMULA_MESSAGE, INVISIBLE_MESSAGE, invisible_characters, looks_like_formula
 from exams.models import AssessmentResult
 from exams.resources import ResultResource
-from registry.models import Application, Batch, Employer, Person
+from people.models import Employer, Person
+from registry.models import Application, Batch
 from registry.spreadsheets import parse_sheet
-from registry.text import FORMULA_MESSAGE, INVISIBLE_MESSAGE, invisible_characters, looks_like_formula
 from tests.factories import (
     ApplicationFactory,
     AssessmentSessionFactory,
@@ -167,7 +168,7 @@ def test_sign_up_refuses_an_employer_name_with_a_bidi_override(client):
 def test_the_employer_service_refuses_it_too_whatever_form_calls_it():
     from django.core.exceptions import ValidationError
 
-    from registry.services.employers import employer_sign_up
+    from people.services import employer_sign_up
     from tests.registry.test_employer_sign_up import service_kwargs
 
     with pytest.raises(ValidationError):
@@ -212,7 +213,7 @@ def staff(client, association_user):
 
 def test_the_admin_refuses_a_persons_name_with_a_bidi_override(staff):
     person = PersonFactory(name="张三")
-    url = reverse("admin:registry_person_change", args=[person.pk])
+    url = reverse("admin:people_person_change", args=[person.pk])
     form = staff.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k != "photo"}
     data.update(

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from registry.models import Person
+from people.models import Person
 from tests.factories import ApplicationFactory, PersonFactory, valid_resident_id
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def person(db):
 
 
 def _reveal_url(person, **query):
-    url = reverse("admin:registry_person_reveal_id", args=[person.pk])
+    url = reverse("admin:people_person_reveal_id", args=[person.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
@@ -29,8 +29,8 @@ def test_the_training_centre_sees_masked_numbers_and_no_phones(client, training_
     """It adds and looks up people for its assessments; matching by number needs no display."""
     client.force_login(training_centre_user)
 
-    listing = client.get(reverse("admin:registry_person_changelist")).content.decode()
-    page = client.get(reverse("admin:registry_person_change", args=[person.pk])).content.decode()
+    listing = client.get(reverse("admin:people_person_changelist")).content.decode()
+    page = client.get(reverse("admin:people_person_change", args=[person.pk])).content.decode()
 
     for html in (listing, page):
         assert person.masked_id_number in html
@@ -55,7 +55,7 @@ def test_the_association_sees_the_full_number_only_by_pressing_the_button_and_it
     client, association_user, person
 ):
     client.force_login(association_user)
-    page = client.get(reverse("admin:registry_person_change", args=[person.pk])).content.decode()
+    page = client.get(reverse("admin:people_person_change", args=[person.pk])).content.decode()
     asked = client.get(_reveal_url(person))
 
     assert person.id_number not in page
@@ -72,7 +72,7 @@ def test_the_association_sees_the_full_number_only_by_pressing_the_button_and_it
     assert (event.action, event.actor, event.target_type, event.target_id) == (
         Action.FULL_ID_VIEWED,
         association_user,
-        "registry.person",
+        "people.person",
         str(person.pk),
     )
     recorded = f"{event.target_label} {event.detail}"
@@ -109,7 +109,7 @@ def test_a_number_on_record_is_kept_when_the_field_is_left_empty_and_can_be_corr
     client, association_user, person
 ):
     client.force_login(association_user)
-    url = reverse("admin:registry_person_change", args=[person.pk])
+    url = reverse("admin:people_person_change", args=[person.pk])
     data = {
         "name": person.name,
         "id_number": "",
@@ -140,7 +140,7 @@ def test_a_second_person_with_the_same_number_is_refused_with_a_message(client, 
         "qualifications-INITIAL_FORMS": "0",
     }
 
-    response = client.post(reverse("admin:registry_person_add"), data)
+    response = client.post(reverse("admin:people_person_add"), data)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["id_number"] == ["系统中已有使用该居民身份证号的人员。"]

@@ -15,7 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
-from registry.models import Application, Level, Person
+from people.models import Level, Person
+from registry.models import Application
 from registry.services.intake import batch_add_applicant, batch_import_rows, batch_rows_problems
 from registry.spreadsheets import SheetRow, read_and_check
 from tests.factories import (

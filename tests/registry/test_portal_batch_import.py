@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
-from registry.models import Application, AuditEntry, Person, QualificationCertificate
+from people.models import Person, QualificationCertificate
+from registry.models import Application, AuditEntry
 from registry.services.intake import RowsRejected, batch_import_rows
 from registry.spreadsheets import SheetRow, record_mismatch_message
 from tests.factories import (

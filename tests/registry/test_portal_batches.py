@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import Role
+from people.models import Person
 from registry.materials import REQUIRED_MATERIALS
-from registry.models import Application, Batch, Material, Person
+from registry.models import Application, Batch, Material
 from registry.services.applications import application_request_corrections
 from registry.spreadsheets import record_mismatch_message
 from tests.factories import (
@@ -373,7 +374,7 @@ def test_a_renewal_outside_its_window_is_refused_in_words(client_in, clerk):
 
 
 def test_a_change_after_renaming_needs_the_renaming_on_record(client_in, clerk):
-    from registry.models import EmployerNameChange
+    from people.models import EmployerNameChange
 
     mine = RegistrationCertificateFactory(application__employer=clerk.employer)
     response = client_in.post(

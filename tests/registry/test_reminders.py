@@ -13,9 +13,9 @@ from registry.models import NotificationLog
 from registry.services import applications as services
 from registry.services.reminders import applications_digest, reminders_send_certificate_expiry
 from registry.tasks import send_expiry_reminders, send_staff_digest
-from registry.workdays import add_working_days
 from tests.factories import ApplicationFactory, RegistrationCertificateFactory, UserFactory
 from tests.registry.conftest import MONDAY
+from workdays.working_days import add_working_days
 
 pytestmark = pytest.mark.django_db
 

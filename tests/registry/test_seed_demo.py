@@ -5,15 +5,9 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from people.models import Employer, Person, QualificationCertificate
 from registry.demo import DEMO_PASSWORD
-from registry.models import (
-    Application,
-    AuditEntry,
-    Employer,
-    Person,
-    QualificationCertificate,
-    RegistrationCertificate,
-)
+from registry.models import Application, AuditEntry, RegistrationCertificate
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.test import RequestFactory
 from django.utils import translation
 from openpyxl import Workbook
 
-from registry import sheet_files
-from registry.sheet_files import SheetRefused, read_sheet, sheet_upload_throttled
+from common import sheet_files
+from common.sheet_files import SheetRefused, read_sheet, sheet_upload_throttled
 
 
 @pytest.fixture(autouse=True)

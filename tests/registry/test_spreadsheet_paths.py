@@ -16,8 +16,7 @@ from import_export.admin import ExportMixin, ImportMixin
 from import_export.formats import base_formats
 from openpyxl import load_workbook
 
-from exams.models import AssessmentResult, MetrologyProject
-from registry.sheet_formats import (
+from common.sheet_formats import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
     GuardedImportAdminMixin,
@@ -25,6 +24,7 @@ from registry.sheet_formats import (
     SafeTSV,
     SafeXLSX,
 )
+from exams.models import AssessmentResult, MetrologyProject
 from tests.factories import AssessmentResultFactory, MetrologyProjectFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

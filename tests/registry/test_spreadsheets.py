@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from exams.models import MetrologyCategory, MetrologyProject
-from registry.models import Level, Person
+from people.models import Level, Person
 from registry.spreadsheets import (
     COLUMNS,
     SheetKind,

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from registry.validators import (
+from people.validators import (
     mask_resident_id,
     resident_id_check_character,
     uscc_check_character,

@@ -10,8 +10,8 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from registry import workdays
-from registry.models import CalendarDay, CalendarYear
+from workdays import working_days
+from workdays.models import CalendarDay, CalendarYear
 
 D = dt.date
 
@@ -24,9 +24,9 @@ def days(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def test_the_seeded_calendar_agrees_with_the_package_on_every_day_it_knows():
     known = days(D(2004, 1, 1), D(2026, 12, 31))
-    disagreements = [d for d in known if workdays.is_working_day(d) != chinese_calendar.is_workday(d)]
+    disagreements = [d for d in known if working_days.is_working_day(d) != chinese_calendar.is_workday(d)]
     assert disagreements == []
-    assert all(workdays.is_official_year(year) for year in range(2004, 2027))
+    assert all(working_days.is_official_year(year) for year in range(2004, 2027))
 
 
 @pytest.mark.parametrize(
@@ -42,13 +42,13 @@ def test_the_seeded_calendar_agrees_with_the_package_on_every_day_it_knows():
 )
 def test_holiday_blocks_are_off_and_their_swapped_weekend_days_are_working(block, off, swapped_working):
     first, last = off
-    assert [d for d in days(first, last) if workdays.is_working_day(d)] == [], block
+    assert [d for d in days(first, last) if working_days.is_working_day(d)] == [], block
     for day in swapped_working:
         assert day.weekday() >= 5, f"{day} is a weekend day in the published schedule"
-        assert workdays.is_working_day(day), block
+        assert working_days.is_working_day(day), block
     # The days around the block that are not swapped keep the weekday rule.
     after = last + dt.timedelta(days=1)
-    assert workdays.is_working_day(after) == (after.weekday() < 5 or after in swapped_working)
+    assert working_days.is_working_day(after) == (after.weekday() < 5 or after in swapped_working)
 
 
 def test_swapped_days_carry_their_note():
@@ -74,13 +74,13 @@ def test_swapped_days_carry_their_note():
     ],
 )
 def test_add_working_days(start, n, expected):
-    assert workdays.add_working_days(start, n) == expected
+    assert working_days.add_working_days(start, n) == expected
 
 
 def test_add_working_days_does_not_count_the_start_day_and_needs_n_of_at_least_one():
-    assert workdays.add_working_days(D(2025, 10, 8), 1) == D(2025, 10, 9)
+    assert working_days.add_working_days(D(2025, 10, 8), 1) == D(2025, 10, 9)
     with pytest.raises(ValueError, match="at least 1"):
-        workdays.add_working_days(D(2025, 10, 8), 0)
+        working_days.add_working_days(D(2025, 10, 8), 0)
 
 
 @pytest.mark.parametrize(
@@ -94,19 +94,19 @@ def test_add_working_days_does_not_count_the_start_day_and_needs_n_of_at_least_o
     ],
 )
 def test_working_days_between_counts_the_half_open_interval(start, end, expected):
-    assert workdays.working_days_between(start, end) == expected
+    assert working_days.working_days_between(start, end) == expected
 
 
 def test_working_days_between_is_the_inverse_of_add_working_days():
     start = D(2024, 12, 20)
     for n in range(1, 400):
-        assert workdays.working_days_between(start, workdays.add_working_days(start, n)) == n
+        assert working_days.working_days_between(start, working_days.add_working_days(start, n)) == n
 
 
 def test_a_year_that_matches_the_package_count_of_working_days():
     for year in (2024, 2025, 2026):
         expected = len(chinese_calendar.get_workdays(D(year, 1, 1), D(year, 12, 31)))
-        assert workdays.working_days_between(D(year - 1, 12, 31), D(year, 12, 31)) == expected
+        assert working_days.working_days_between(D(year - 1, 12, 31), D(year, 12, 31)) == expected
 
 
 class TestProvisionalYear:
@@ -114,45 +114,45 @@ class TestProvisionalYear:
 
     def test_2027_is_provisional(self):
         assert CalendarYear.objects.get(year=2027).status == CalendarYear.Status.PROVISIONAL
-        assert not workdays.is_official_year(2027)
+        assert not working_days.is_official_year(2027)
 
     @pytest.mark.parametrize(
         "day", [D(2027, 1, 1), D(2027, 5, 1), D(2027, 5, 2), D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3)]
     )
     def test_fixed_date_holidays_are_days_off(self, day):
-        assert not workdays.is_working_day(day)
+        assert not working_days.is_working_day(day)
 
     def test_other_days_follow_the_weekday_rule(self):
-        assert workdays.is_working_day(D(2027, 10, 4))  # Monday
-        assert workdays.is_working_day(D(2027, 2, 5))  # 春节 2027 is not guessed
-        assert not workdays.is_working_day(D(2027, 10, 9))  # Saturday
+        assert working_days.is_working_day(D(2027, 10, 4))  # Monday
+        assert working_days.is_working_day(D(2027, 2, 5))  # 春节 2027 is not guessed
+        assert not working_days.is_working_day(D(2027, 10, 9))  # Saturday
 
     def test_an_answer_reaching_into_it_is_marked_provisional(self):
-        due = workdays.add_working_days(D(2026, 12, 31), 1)
+        due = working_days.add_working_days(D(2026, 12, 31), 1)
         assert due == D(2027, 1, 4)  # Fri 1/1 元旦, then the weekend
-        assert workdays.is_provisional(D(2026, 12, 31), due)
-        assert not workdays.is_provisional(D(2026, 12, 30), D(2026, 12, 31))
-        assert not workdays.is_provisional(D(2025, 9, 30), D(2025, 10, 14))
-        assert workdays.is_provisional(D(2027, 3, 1), D(2026, 12, 1))  # either order
+        assert working_days.is_provisional(D(2026, 12, 31), due)
+        assert not working_days.is_provisional(D(2026, 12, 30), D(2026, 12, 31))
+        assert not working_days.is_provisional(D(2025, 9, 30), D(2025, 10, 14))
+        assert working_days.is_provisional(D(2027, 3, 1), D(2026, 12, 1))  # either order
 
     def test_a_year_far_ahead_still_answers(self):
         # Fri 2151-01-01 is 元旦 (fixed date), then the weekend.
-        assert workdays.add_working_days(D(2150, 12, 31), 1) == D(2151, 1, 4)
-        assert not workdays.is_working_day(D(2150, 10, 1))
-        assert workdays.working_days_between(D(2150, 1, 1), D(2150, 1, 8)) == 5
+        assert working_days.add_working_days(D(2150, 12, 31), 1) == D(2151, 1, 4)
+        assert not working_days.is_working_day(D(2150, 10, 1))
+        assert working_days.working_days_between(D(2150, 1, 1), D(2150, 1, 8)) == 5
 
     def test_a_staff_row_overrides_the_fixed_date_rule(self):
         CalendarDay.objects.create(day=D(2027, 10, 4), kind=CalendarDay.Kind.DAY_OFF, note="国庆节")
         CalendarDay.objects.create(day=D(2027, 9, 26), kind=CalendarDay.Kind.WORKING_DAY, note="调休上班")
-        workdays.invalidate()
-        assert not workdays.is_working_day(D(2027, 10, 4))
-        assert workdays.is_working_day(D(2027, 9, 26))
+        working_days.invalidate()
+        assert not working_days.is_working_day(D(2027, 10, 4))
+        assert working_days.is_working_day(D(2027, 9, 26))
 
 
 def test_the_pure_calendar_answers_outside_its_arrays_like_inside():
     overrides = {D(2025, 10, 6): False, D(2025, 10, 11): True}
-    small = workdays.Calendar(overrides=overrides, official_years={2025}, first_year=2025, last_year=2025)
-    full = workdays.Calendar(overrides=overrides, official_years={2025})
+    small = working_days.Calendar(overrides=overrides, official_years={2025}, first_year=2025, last_year=2025)
+    full = working_days.Calendar(overrides=overrides, official_years={2025})
     for start in days(D(2024, 12, 1), D(2026, 1, 31)):
         assert small.add_working_days(start, 7) == full.add_working_days(start, 7), start
         assert small.is_working_day(start) == full.is_working_day(start), start
