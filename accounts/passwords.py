@@ -15,8 +15,6 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-CLASSES = ("upper", "lower", "digit", "symbol")
-
 
 def character_classes(password: str) -> set[str]:
     """The classes `password` uses, by Unicode category (full-width letters count as letters)."""

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 _RESIDENT_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # [0-9], not \d: \d also matches full-width digits
@@ -51,7 +52,7 @@ def validate_resident_id(value: str) -> None:
             code="resident_id_format",
         )
     birth = resident_id_birth_date(number)
-    if birth is None or birth.year < 1900 or birth > dt.date.today():
+    if birth is None or birth.year < 1900 or birth > timezone.localdate():
         raise ValidationError(
             _("The birth date in this resident ID number is not a real date."), code="resident_id_birth_date"
         )

@@ -5,13 +5,13 @@
 - issuance of the certificate (颁发证书): 5 working days after approval.
 
 Counting starts the day after the event; the deadline is the end of the Nth working day.
-A due date that counts through a year whose schedule is not yet published is provisional: store
-`due_is_provisional(event_on, due)` beside it and show it, and it is recomputed when the calendar changes.
+A due date that counts through a year whose schedule is not yet published is provisional
+(`workdays.working_days.is_provisional`, shown beside it); it is recomputed when the calendar changes.
 """
 
 import datetime as dt
 
-from workdays.working_days import add_working_days, is_provisional
+from workdays.working_days import add_working_days
 
 ACCEPTANCE_WORKING_DAYS = 5
 APPROVAL_WORKING_DAYS = 10
@@ -28,8 +28,3 @@ def approval_due(complete_on: dt.date) -> dt.date:
 
 def issuance_due(approved_on: dt.date) -> dt.date:
     return add_working_days(approved_on, ISSUANCE_WORKING_DAYS)
-
-
-def due_is_provisional(event_on: dt.date, due: dt.date) -> bool:
-    """Whether `due`, counted from `event_on`, may still move when a year's schedule is published."""
-    return is_provisional(event_on, due)

@@ -10,13 +10,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role, sync_roles
+from exams.models import AssessmentSession, MetrologyProject
+from exams.services import certificates_issue, result_record
 from people.models import Employer, Level, Person, Prefecture, QualificationCertificate
 from people.models.person import resident_id_digest
 from people.validators import resident_id_check_character, uscc_check_character
+from registry.materials import REQUIRED_MATERIALS
+from registry.models import Application, Batch
+from registry.services import applications as svc
+from registry.services.batches import batch_submit
+from registry.services.materials import material_attach
 
 from .services.certificate_pdfs import certificates_pdf_ensure
 
@@ -202,17 +210,6 @@ def _demo_photo() -> bytes:
 
 def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
     """Applications in every state, each taken there by the real services (audit rows, deadlines)."""
-    from django.core.files.base import ContentFile
-
-    from exams.models import AssessmentSession, MetrologyProject
-    from exams.services import certificates_issue, result_record
-    from registry.models import Application, Batch
-
-    from .materials import REQUIRED_MATERIALS
-    from .services import applications as svc
-    from .services.batches import batch_submit
-    from .services.materials import material_attach
-
     users = {u.username: u for u in User.objects.filter(username__in=["qiye", "xiehui", "xiehui2", "peixun"])}
     clerk, accepter, approver, centre = users["qiye"], users["xiehui"], users["xiehui2"], users["peixun"]
     projects = list(MetrologyProject.objects.filter(code__in=DEMO_PROJECT_CODES).order_by("code"))

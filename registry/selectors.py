@@ -7,10 +7,12 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 
+from exams.models import MetrologyProject
 from people.models import Employer, Person
 from people.models.person import resident_id_digest
 from people.validators import resident_id_check_character, uscc_check_character
-from registry.models import Application, Material, RegistrationCertificate
+from registry.models import Application, AuditEntry, Batch, Material, RegistrationCertificate
+from registry.verification import holder_name_matches, verification_token_is_well_formed
 
 from .materials import missing_materials
 
@@ -63,8 +65,6 @@ def review_queue() -> QuerySet[Application]:
 
 def employer_batches(*, employer: Employer) -> QuerySet:
     """The employer's batches, newest first, each with its applications counted by stage (one query)."""
-    from registry.models import Batch
-
     return (
         Batch.objects.filter(employer=employer)
         .annotate(
@@ -115,15 +115,11 @@ def employer_valid_certificates(*, employer: Employer, on: dt.date) -> QuerySet[
 
 
 def application_history(*, application: Application) -> QuerySet:
-    from registry.models import AuditEntry
-
     return AuditEntry.objects.filter(application=application).select_related("by").order_by("at", "id")
 
 
 def active_projects_by_category() -> list[tuple[str, list]]:
     """[(category label, [project, ...]), ...] of the active metrology projects, in code order."""
-    from exams.models import MetrologyProject
-
     groups: dict[str, list] = {}
     for project in (
         MetrologyProject.objects.filter(is_active=True)
@@ -196,8 +192,6 @@ def _verifiable_certificates() -> QuerySet[RegistrationCertificate]:
 
 def certificate_by_token(*, token: str) -> RegistrationCertificate | None:
     """The certificate a QR code names, or None. Junk tokens are refused before any query."""
-    from .verification import verification_token_is_well_formed
-
     if not verification_token_is_well_formed(token):
         return None
     return _verifiable_certificates().filter(verification_token=token).first()
@@ -206,8 +200,6 @@ def certificate_by_token(*, token: str) -> RegistrationCertificate | None:
 def certificate_by_number_and_name(*, number: str, name: str) -> RegistrationCertificate | None:
     """The certificate with this number *if* `name` is its holder's; None otherwise, the same None as for
     an unknown number, and compared in constant time, so neither answer nor timing reveals valid numbers."""
-    from .verification import holder_name_matches
-
     number = (number or "").strip().upper()
     certificate = _verifiable_certificates().filter(number=number).first() if number else None
     actual = certificate.person.name if certificate is not None else "\u0000" * 8

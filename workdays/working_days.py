@@ -28,6 +28,8 @@ from itertools import accumulate
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from workdays.models import CalendarChange, CalendarDay, CalendarYear
+
 ONE_DAY = dt.timedelta(days=1)
 
 # The statutory holidays whose dates do not move (the lunar ones and 清明 do, so they are not guessed).
@@ -153,14 +155,10 @@ _loaded: _Loaded | None = None
 
 
 def _version_stamp() -> int:
-    from workdays.models import CalendarChange
-
     return CalendarChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def _load() -> Calendar:
-    from workdays.models import CalendarDay, CalendarYear
-
     overrides = {
         day: kind == CalendarDay.Kind.WORKING_DAY
         for day, kind in CalendarDay.objects.order_by().values_list("day", "kind")

@@ -28,6 +28,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from common.queue import enqueue
 from registry.materials import MaterialKind
 from registry.models import Material, RegistrationCertificate
@@ -170,8 +171,6 @@ def _record_permanent_failure(certificate: RegistrationCertificate, error: Missi
 
 def staff_emails() -> list[str]:
     """The e-mail addresses of active association staff (group `association`), deduplicated, sorted."""
-    from accounts.roles import Role
-
     User = get_user_model()
     emails = (
         User.objects.filter(groups__name=str(Role.ASSOCIATION), is_active=True)

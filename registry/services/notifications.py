@@ -2,7 +2,7 @@
 
 Two ways in (docs/decisions/0004-notifications-sent-once.md, 0050-notification-outbox.md):
 
-- `notification_queue_email` / `notification_queue_sms`, called INSIDE the transaction of the change they
+- `notification_queue_email`, called INSIDE the transaction of the change they
   announce (an application's transition): the message is written to the outbox (a `NotificationLog` row,
   `pending`) and commits or rolls back with the change. After commit one delivery attempt is handed to a
   worker (`common.queue.enqueue`: never raises, never blocks); whatever that misses (Redis down, a worker
@@ -73,13 +73,6 @@ def notification_queue_email(*, key: str, to: str | list[str], subject: str, bod
         channel=NotificationLog.Channel.EMAIL,
         key=key,
         stored=_stored(recipient=_recipients(to), subject=subject, body=body),
-    )
-
-
-def notification_queue_sms(*, key: str, to: str, body: str) -> NotificationLog:
-    """Put the SMS in the outbox within the current transaction; it is delivered after commit."""
-    return _queue(
-        channel=NotificationLog.Channel.SMS, key=key, stored=_stored(recipient=to, subject="", body=body)
     )
 
 

@@ -17,7 +17,13 @@ from registry.materials import describe_missing
 from registry.portal_batch_forms import ApplicantForm, BatchForm
 from registry.portal_forms import SheetUploadForm
 from registry.services.batches import batch_submit as batch_submit_service
-from registry.services.intake import RowsRejected, batch_add_applicant, batch_create, batch_rows_problems
+from registry.services.intake import (
+    RowsRejected,
+    batch_add_applicant,
+    batch_create,
+    batch_import_rows,
+    batch_rows_problems,
+)
 from registry.spreadsheets import COLUMNS
 from registry.views.portal import _own_employer, sheet_upload_refusal
 
@@ -170,8 +176,6 @@ def sheet_upload(request, pk):
 @role_required(Role.ENTERPRISE)
 def sheet_confirm(request, pk):
     """Step 2: read the kept file again, check it again, and save every row or none."""
-    from registry.services.intake import batch_import_rows
-
     employer, batch = _batch(request, pk)
     if (refused := _refuse_unverified(request, employer, batch)) is not None:
         return refused

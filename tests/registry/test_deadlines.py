@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from registry import deadlines
+from workdays.working_days import is_provisional
 
 D = dt.date
 
@@ -28,7 +29,7 @@ def test_issuance_is_due_five_working_days_after_approval_across_new_year_2026()
 
 def test_a_due_date_in_a_published_year_is_not_provisional():
     due = deadlines.acceptance_due(D(2025, 9, 30))
-    assert not deadlines.due_is_provisional(D(2025, 9, 30), due)
+    assert not is_provisional(D(2025, 9, 30), due)
 
 
 def test_a_due_date_counted_into_an_unpublished_year_is_provisional():
@@ -36,4 +37,4 @@ def test_a_due_date_counted_into_an_unpublished_year_is_provisional():
     due = deadlines.approval_due(received)
     # 12/29-12/31, Fri 2027-01-01 is 元旦 (fixed date), then 1/4-1/8 and 1/11-1/12.
     assert due == D(2027, 1, 12)
-    assert deadlines.due_is_provisional(received, due)
+    assert is_provisional(received, due)
