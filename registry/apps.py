@@ -1,14 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from workdays.signals import working_days_changed
+
 
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from workdays.signals import working_days_changed
-
         from . import audit_details, checks  # noqa: F401  (registers the audit describers, the system checks)
         from .services.deadlines import recompute_on_calendar_change
 
