@@ -17,7 +17,7 @@ TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.
          exams/selectors.py registry/verification.py registry/sms.py registry/pdf \
          audit/chain.py audit/services.py audit/retention.py common/sheet_files.py common/text.py people/services.py workdays/services.py
 
-.PHONY: typecheck run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg worker clean
+.PHONY: typecheck deadcode run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg worker clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, migrations, deploy checks, the dependency audit, translations and the whole test suite
-test: install lint typecheck audit-deps
+test: install lint typecheck deadcode audit-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory check-deploy
 	$(BIN)/pytest
@@ -43,6 +43,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+
+## deadcode: functions, classes, properties and imports nothing uses (vulture; scripts/dead_code.py)
+deadcode: install
+	$(PY) scripts/dead_code.py
 
 ## typecheck: mypy with django-stubs on the layers that carry the rules (services, selectors, rules)
 typecheck: install

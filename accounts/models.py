@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pii.fields import EncryptedCharField
 
-from .roles import STAFF_ROLES, Role
+from .roles import Role
 
 
 class User(AbstractUser):
@@ -43,7 +43,3 @@ class User(AbstractUser):
             if role.value in self.role_names:
                 return role
         return None
-
-    @property
-    def works_in_admin(self) -> bool:
-        return self.is_superuser or bool(self.role_names & {str(r) for r in STAFF_ROLES})

@@ -51,10 +51,6 @@ class CertificateBase(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
 
 class CertificateNumberCounter(models.Model):
     """The last number issued in a year. Locked (select_for_update) while a number is taken, so that
@@ -116,10 +112,6 @@ class CheckedCertificate(CertificateBase):
 
     class Meta:
         abstract = True
-
-    @property
-    def is_checked(self) -> bool:
-        return self.checked_at is not None
 
 
 class RecognisedCertificate(CheckedCertificate):

@@ -1,4 +1,3 @@
-import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -11,7 +10,6 @@ from common.uploads import validate_new_photo
 from people.validators import (
     mask_resident_id,
     normalize_resident_id,
-    resident_id_birth_date,
     resident_id_mask_key,
     validate_resident_id,
 )
@@ -135,10 +133,6 @@ class Person(models.Model):
     @property
     def masked_id_number(self) -> str:
         return mask_resident_id(self.id_number)
-
-    @property
-    def birth_date(self) -> dt.date | None:
-        return resident_id_birth_date(self.id_number) if self.id_number else None
 
 
 class QualificationCertificate(models.Model):
