@@ -118,12 +118,15 @@ def _at(day: dt.date, minute: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 9, minute, tzinfo=_SHANGHAI)
 
 
-def _application(app, state: str, rng: random.Random, on: dt.date, reviewer) -> None:
-    """Fill the dates and deadlines `state` implies, as the transitions would have (registry/workflow.py)."""
+def _application(app, rng: random.Random, on: dt.date, reviewer) -> None:
+    """Fill the dates and deadlines `app`'s state implies, as its transitions would (registry/workflow.py).
+
+    The state itself is given when the row is constructed: it is protected, so never assigned.
+    """
     from registry import deadlines
     from registry.workflow import ApplicationState as S
 
-    app.state = state
+    state = app.state
     if state == S.DRAFT:
         return
     closed = state in (S.NOT_ACCEPTED, S.DENIED, S.ISSUED, S.WITHDRAWN)
@@ -286,14 +289,16 @@ def generate(
             )
             apps = []
             for i, person in enumerate(people):
+                kind = rng.choices(kinds, kind_weights)[0]  # drawn before the state: same data per seed
                 app = Application(
-                    kind=rng.choices(kinds, kind_weights)[0],
+                    state=rng.choices(states, state_weights)[0],
+                    kind=kind,
                     person=person,
                     employer_id=batch_employers[i // BATCH_SIZE],
                     level=levels[i],
                     batch=batches[i // BATCH_SIZE],
                 )
-                _application(app, rng.choices(states, state_weights)[0], rng, on, reviewer)
+                _application(app, rng, on, reviewer)
                 done.by_state[app.state] = done.by_state.get(app.state, 0) + 1
                 apps.append(app)
             write(Application, apps, batch_size=2000)
