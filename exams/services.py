@@ -221,13 +221,15 @@ def certificates_issue(
 
 
 @transaction.atomic
-def certificate_revoke(
+def assessment_certificate_revoke(
     *,
     certificate: AssessmentCertificate | RecognisedCertificate | VerifierCertificate,
     reason: str,
     by: User,
 ) -> None:
-    """Revoke a certificate of any source: from now on it no longer counts for registration."""
+    """Revoke a certificate that counts as an assessment certificate, of any source (issued here,
+    recognised from a partner region, an old verifier certificate): from now on it no longer counts
+    for registration. (A registration certificate is revoked by registry's `certificate_revoke`.)"""
     certificate = type(certificate).objects.select_for_update().get(pk=certificate.pk)
     if certificate.revoked_at is not None:
         return
