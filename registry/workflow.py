@@ -138,7 +138,8 @@ class ProtectedStateMixin(ConcurrentTransitionMixin, models.Model):
             errors = error.update_error_dict(errors)
         if "state" not in exclude:
             try:
-                self._meta.get_field("state").clean(self.state, self)
+                state: Any = self._meta.get_field("state")
+                state.clean(state.value_from_object(self), self)
             except ValidationError as error:
                 errors.setdefault("state", []).extend(error.error_list)
         if errors:
