@@ -73,7 +73,8 @@ def test_valid_file_records_scores_and_pass_by_the_rule(session, project, traini
 def test_bad_file_saves_nothing_and_lists_every_bad_row_with_its_reason(session, project):
     known = PersonFactory(name="李明")
     inactive_elsewhere = MetrologyProjectFactory(code="12.299")
-    bad_check = valid_resident_id(serial=7)[:17] + ("0" if valid_resident_id(serial=7)[17] != "0" else "1")
+    valid = valid_resident_id(serial=7)  # once: each call draws a random birth date
+    bad_check = valid[:17] + ("0" if valid[17] != "0" else "1")
     rows = [
         [known.name, known.id_number, project.code, "88", "77"],  # 1: fine
         ["王五", "23010219900101123", project.code, "80", "70"],  # 2: 17 characters
