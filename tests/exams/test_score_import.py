@@ -223,10 +223,11 @@ def test_query_count_of_an_import_does_not_grow_with_its_rows(project):
     def reads(queries):
         return [q for q in queries if q.lstrip().upper().startswith("SELECT")]
 
-    # Reads are fixed: people, projects, the session's projects, its existing results.
-    assert len(reads(large)) == len(reads(small)) <= 5
+    # Reads are fixed: people, projects, the session's projects, its existing results, the audit chain's
+    # lock and last hash for the import's one event (on SQLite the lock is no query), the sequence reset.
+    assert len(reads(large)) == len(reads(small)) <= 7
     if connection.vendor == "postgresql":
-        assert len(large) == len(small) <= 16  # 5 reads, 3 writes, the rest savepoints
+        assert len(large) == len(small) <= 20  # 7 reads, 3 inserts, the rest savepoints
     else:
         # SQLite's bulk inserts are split by Django at 999 parameters; that is the only growth.
         inserts = [q for q in large if q.lstrip().upper().startswith("INSERT")]
