@@ -100,8 +100,8 @@ def chain_append_many(model: type[ChainedRecord], rows: Iterable[dict[str, Any]]
 def chain_seal(model: type[ChainedRecord], objects: list[ChainedRecord]) -> list[ChainedRecord]:
     """Set the chain columns of unsaved `objects`, to be inserted in this order in this transaction.
 
-    For writers that insert in bulk themselves (the benchmark's data generator); everything else calls
-    `chain_append` or `chain_append_many`.
+    The first half of `chain_append_many`, which every writer calls (through the audit services; a test,
+    tests/audit/test_audit_write_paths.py, fails if audit rows are written anywhere else).
     """
     chain_lock(model)
     prev = _last_hash(model)

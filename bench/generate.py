@@ -118,12 +118,15 @@ def _at(day: dt.date, minute: int) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 9, minute, tzinfo=_SHANGHAI)
 
 
-def _application(app, state: str, rng: random.Random, on: dt.date, reviewer) -> None:
-    """Fill the dates and deadlines `state` implies, as the transitions would have (registry/workflow.py)."""
+def _application(app, rng: random.Random, on: dt.date, reviewer) -> None:
+    """Fill the dates and deadlines `app`'s state implies, as its transitions would (registry/workflow.py).
+
+    The state itself is given when the row is constructed: it is protected, so never assigned.
+    """
     from registry import deadlines
     from registry.workflow import ApplicationState as S
 
-    app.state = state
+    state = app.state
     if state == S.DRAFT:
         return
     closed = state in (S.NOT_ACCEPTED, S.DENIED, S.ISSUED, S.WITHDRAWN)
@@ -188,11 +191,11 @@ def generate(
     write = _save_each if one_by_one else _bulk
     atomic = contextlib.nullcontext if one_by_one else transaction.atomic
     from accounts.models import User
-    from audit.chain import chain_seal
     from exams.models import MetrologyProject
     from people.models import Employer, Person, Prefecture, QualificationCertificate
-    from registry.models import Application, AuditEntry, Batch, CertificateCounter, RegistrationCertificate
+    from registry.models import Application, Batch, CertificateCounter, RegistrationCertificate
     from registry.models.certificate import certificate_number, validity_end
+    from registry.services.audit import audit_record_many
     from registry.workflow import ApplicationState as S
     from registry.workflow import CertificateState
 
@@ -277,14 +280,16 @@ def generate(
             )
             apps = []
             for i, person in enumerate(people):
+                kind = rng.choices(kinds, kind_weights)[0]  # drawn before the state: same data per seed
                 app = Application(
-                    kind=rng.choices(kinds, kind_weights)[0],
+                    state=rng.choices(states, state_weights)[0],
+                    kind=kind,
                     person=person,
                     employer_id=batch_employers[i // BATCH_SIZE],
                     level=levels[i],
                     batch=batches[i // BATCH_SIZE],
                 )
-                _application(app, rng.choices(states, state_weights)[0], rng, on, reviewer)
+                _application(app, rng, on, reviewer)
                 done.by_state[app.state] = done.by_state.get(app.state, 0) + 1
                 apps.append(app)
             write(Application, apps, batch_size=2000)
@@ -338,19 +343,21 @@ def generate(
                         or day
                     )
                     entries.append(
-                        AuditEntry(
-                            application_id=app.pk,
-                            transition=name,
-                            from_state=source,
-                            to_state=target,
-                            at=_at(when, step),
-                            by=None if name == "submit" else reviewer,
-                            is_system=name == "submit",
-                            comment=app.decision_reason if name in ("deny", "not_accept") else "",
-                        )
+                        {
+                            "application_id": app.pk,
+                            "transition": name,
+                            "from_state": source,
+                            "to_state": target,
+                            "at": _at(when, step),
+                            "by": None if name == "submit" else reviewer,  # None: the system's act
+                            "comment": app.decision_reason if name in ("deny", "not_accept") else "",
+                        }
                     )
-            chain_seal(AuditEntry, entries)
-            write(AuditEntry, entries, batch_size=5000)
+            # Through the one writer of audit rows (sealed into the chain): 5,000 a statement, or one
+            # at a time for the baseline, as a script calling the service per transition would.
+            per_statement = 1 if one_by_one else 5000
+            for first in range(0, len(entries), per_statement):
+                audit_record_many(entries[first : first + per_statement])
 
         done.people += len(people)
         done.qualifications += len(people)

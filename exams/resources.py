@@ -5,26 +5,23 @@ file costs a constant handful of queries however many rows it has; rows are writ
 operations, and the admin rolls the whole file back if any row is invalid. Rows are matched on their
 natural key (project code; person + project within the chosen session), never on `id`. A file missing
 a column is refused whole with one reason, and its rows are not read. The admin reads files through the
-upload guard and writes exports with formula escaping (registry/sheet_formats.py).
+upload guard and writes exports with formula escaping (registry/sheet_formats.py). The score import's
+rules and writes are the exams service's (`results_import`); the resource only reads and reports.
 """
 
 import copy
 import logging
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import BooleanWidget
 
-from common.text import text_problem
-from people.models import Person
-from people.validators import mask_resident_id, normalize_resident_id, validate_resident_id
+from people.validators import mask_resident_id
 
-from . import rules
 from .models import AssessmentResult, AssessmentSession, MetrologyCategory, MetrologyProject
-from .services import already_recorded_message
+from .services import ScoreRow, ScoreRowsInvalid, results_import
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +33,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
-def same_name(a: str, b: str) -> bool:
-    """Names compare without spaces of any width (全角 spaces included)."""
-    return "".join(a.split()) == "".join(b.split())
 
 
 class ChineseBooleanWidget(BooleanWidget):
@@ -174,12 +166,11 @@ class ProjectResource(SafeExportResource):
 class ResultResource(SafeExportResource):
     """Scores of one session. A row names a person (name + resident ID) and a project (code).
 
-    The session is chosen in the import form, never read from the file, and rows match existing
-    results only within it (person + project). A result already recorded is left as it is when the row
-    repeats its scores and refused when it does not: a recorded score changes only by a correction with
-    its reason (exams.services.result_correct). With `create_people`, a valid resident ID number not
-    yet in the registry adds the person (the training centre assesses people before they register),
-    all in one insert; without it such a row is refused.
+    The session is chosen in the import form, never read from the file. The rules and the writes are
+    exams.services.results_import's: it checks every row, then records the results (and, with
+    `create_people`, adds people not yet in the registry) or nothing, and records the import. This
+    resource reads the file into rows, calls it once per file (on the preview too, which is rolled back)
+    and reports its outcome row by row.
 
     An export shows resident ID numbers masked unless the resource is made with `reveal_id_numbers`
     (the admin passes it only for a role allowed to see full numbers, and records the export).
@@ -187,6 +178,15 @@ class ResultResource(SafeExportResource):
 
     NAME, ID_NUMBER, PROJECT, SKILL, KNOWLEDGE = "姓名", "身份证号", "项目代码", "操作技能成绩", "知识成绩"
     TEMPLATE_HEADERS = (NAME, ID_NUMBER, PROJECT, SKILL, KNOWLEDGE)
+    # The service's field → this sheet's column, for the per-row messages.
+    COLUMNS = {
+        "name": NAME,
+        "id_number": ID_NUMBER,
+        "project": PROJECT,
+        "skill": SKILL,
+        "knowledge": KNOWLEDGE,
+        NON_FIELD_ERRORS: NON_FIELD_ERRORS,
+    }
 
     name = Field(attribute="person__name", column_name=NAME, readonly=True)
     id_number = Field(attribute="person__id_number", column_name=ID_NUMBER, readonly=True)
@@ -208,8 +208,8 @@ class ResultResource(SafeExportResource):
             "passed",
         )
         import_id_fields = ("id_number", "project_code")
-        use_bulk = True
-        batch_size = None  # one bulk write per file (the database backend still splits huge ones)
+        use_bulk = True  # no per-row savepoints; nothing is saved row by row (see save_instance)
+        batch_size = None
 
     def __init__(
         self,
@@ -223,7 +223,6 @@ class ResultResource(SafeExportResource):
         self.session = session
         self.create_people = create_people
         self.reveal_id_numbers = reveal_id_numbers
-        self.people_created = 0
 
     def dehydrate_id_number(self, result: AssessmentResult) -> str:
         number = result.person.id_number
@@ -232,142 +231,58 @@ class ResultResource(SafeExportResource):
     REQUIRED_HEADERS = TEMPLATE_HEADERS
 
     def prepare_import(self, dataset, **kwargs):
+        """The whole file through the service, in the import's transaction (rolled back if anything fails)."""
         if self.session is None:
             raise ValidationError(_("Choose the assessment session the scores belong to."))
         rows = [
-            (normalize_resident_id(cell_text(i)), cell_text(n))
-            for i, n in zip(dataset[self.ID_NUMBER], dataset[self.NAME], strict=True)
+            ScoreRow(
+                number=number,
+                name=cell_text(row.get(self.NAME)),
+                id_number=cell_text(row.get(self.ID_NUMBER)),
+                project_code=cell_text(row.get(self.PROJECT)),
+                skill=row.get(self.SKILL),
+                knowledge=row.get(self.KNOWLEDGE),
+            )
+            for number, row in enumerate(dataset.dict, 1)
         ]
-        valid_ids = {number for number, _name in rows if self._id_error(number) is None}
-        self.people = {p.id_number: p for p in Person.objects.with_id_numbers(valid_ids)}
-        if self.create_people:
-            self._create_missing_people(rows)
-        projects = list(MetrologyProject.objects.all())
-        self.projects = {p.code: p for p in projects}
-        self.session_project_ids = set(self.session.projects.values_list("pk", flat=True))
-        people_by_pk = {p.pk: p for p in self.people.values()}
-        projects_by_pk = {p.pk: p for p in projects}
-        self.existing = {}
-        for result in AssessmentResult.objects.filter(session=self.session, person_id__in=people_by_pk):
-            result.person, result.project = people_by_pk[result.person_id], projects_by_pk[result.project_id]
-            self.existing[(result.person_id, result.project_id)] = result
-        self.seen: dict[tuple[int, int], int] = {}
-        self.now = timezone.now()
-
-    def _create_missing_people(self, rows: list[tuple[str, str]]) -> None:
-        """One insert for every valid, unknown resident ID whose rows agree on a name."""
-        names: dict[str, set[str]] = {}
-        for number, name in rows:
-            if number and name and number not in self.people and self._id_error(number) is None:
-                names.setdefault(number, set()).add("".join(name.split()))
-        new = []
-        for number, candidates in names.items():
-            person = Person(id_number=number, name=next(iter(candidates)))
-            if len(candidates) == 1 and len(person.name) <= Person._meta.get_field("name").max_length:
-                new.append(person)
-        Person.objects.bulk_create(new)
-        self.people.update({p.id_number: p for p in new})
-        self.people_created = len(new)
-
-    @staticmethod
-    def _id_error(number: str) -> list[str] | None:
+        user = kwargs.get("user")
+        by = user if user is not None and user.is_authenticated else None
         try:
-            validate_resident_id(number)
-        except ValidationError as e:
-            return e.messages
-        return None
+            self.outcome = results_import(
+                rows=rows, session=self.session, by=by, create_people=self.create_people
+            )
+        except ScoreRowsInvalid as invalid:
+            self.outcome = invalid.outcome
 
-    def _key(self, row) -> tuple[Person | None, MetrologyProject | None]:
-        number = normalize_resident_id(cell_text(row.get(self.ID_NUMBER)))
-        return self.people.get(number), self.projects.get(cell_text(row.get(self.PROJECT)))
+    def before_import_row(self, row, **kwargs):
+        self.row_outcome = self.outcome.rows[kwargs["row_number"]]
 
     def get_instance(self, instance_loader, row):
-        person, project = self._key(row)
-        if person is None or project is None:
-            return None
-        return self.existing.get((person.pk, project.pk))
+        return self.row_outcome.result if self.row_outcome.unchanged else None
 
     def init_instance(self, row=None):
         return AssessmentResult(session=self.session)
 
-    def get_bulk_update_fields(self):
-        return ["skill_score", "knowledge_score", "passed", "recorded_by", "recorded_at"]
-
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        """A recorded result reaches here only with its recorded scores (others are refused): unchanged."""
-        return instance.pk is not None and not import_validation_errors
+        return self.row_outcome.unchanged and not import_validation_errors
 
     def import_instance(self, instance, row, **kwargs):
-        """Check the row against what before_import() fetched; every problem of the row is reported."""
-        errors: dict[str, list[str]] = {}
-        name = cell_text(row.get(self.NAME))
-        number = normalize_resident_id(cell_text(row.get(self.ID_NUMBER)))
-        code = cell_text(row.get(self.PROJECT))
-        person, project = self._key(row)
-        if not name:
-            self._add(errors, self.NAME, _("Enter the name."))
-        elif (problem := text_problem(name)) is not None:
-            self._add(errors, self.NAME, problem)
-        if not number:
-            self._add(errors, self.ID_NUMBER, _("Enter the resident ID number."))
-        elif (id_errors := self._id_error(number)) is not None:
-            self._add(errors, self.ID_NUMBER, *id_errors)
-        elif person is None:
-            self._add(
-                errors, self.ID_NUMBER, _("Unknown resident ID number: no person in the registry has it.")
-            )
-        elif name and not same_name(name, person.name):
-            self._add(
-                errors,
-                self.NAME,
-                _("The name does not match the resident ID number (the registry has “%(name)s”).")
-                % {"name": person.name},
-            )
-        if not code:
-            self._add(errors, self.PROJECT, _("Enter the project code."))
-        elif project is None:
-            self._add(errors, self.PROJECT, _("Unknown metrology project code “%(code)s”.") % {"code": code})
-        elif project.pk not in self.session_project_ids:
-            self._add(
-                errors,
-                self.PROJECT,
-                _("Project %(project)s is not assessed in this session.") % {"project": project},
-            )
-        scores = {}
-        for column in (self.SKILL, self.KNOWLEDGE):
-            try:
-                scores[column] = rules.parse_score(row.get(column))
-            except ValidationError as e:
-                self._add(errors, column, *e.messages)
-        if person is not None and project is not None:
-            key = (person.pk, project.pk)
-            if key in self.seen:
-                self._add(
-                    errors,
-                    NON_FIELD_ERRORS,
-                    _("Duplicate row: this person and project already appear in row %(row)d.")
-                    % {"row": self.seen[key]},
-                )
-            else:
-                self.seen[key] = kwargs.get("row_number", 0)
-            recorded = (instance.skill_score, instance.knowledge_score)
-            if (
-                instance.pk is not None
-                and len(scores) == 2
-                and recorded != (scores[self.SKILL], scores[self.KNOWLEDGE])
-            ):
-                # A recorded score changes only by a correction with its reason (services.result_correct).
-                self._add(errors, NON_FIELD_ERRORS, already_recorded_message())
-        if errors:
-            raise ValidationError(errors)
-        if instance.pk is not None:
-            return  # the same scores again: nothing to write (skip_row)
-        instance.person, instance.project = person, project
-        instance.skill_score, instance.knowledge_score = scores[self.SKILL], scores[self.KNOWLEDGE]
-        instance.passed = rules.passed(instance.skill_score, instance.knowledge_score)
-        user = kwargs.get("user")
-        instance.recorded_by_id = user.pk if user is not None and user.is_authenticated else None
-        instance.recorded_at = self.now
+        """The row's outcome: its problems, or the result the service recorded (shown in the preview)."""
+        outcome = self.row_outcome
+        if outcome.errors:
+            raise ValidationError({self.COLUMNS[key]: messages for key, messages in outcome.errors.items()})
+        if outcome.unchanged or outcome.result is None:
+            return
+        done = outcome.result
+        instance.person, instance.project = done.person, done.project
+        instance.skill_score, instance.knowledge_score, instance.passed = (
+            done.skill_score,
+            done.knowledge_score,
+            done.passed,
+        )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Nothing to save: exams.services.results_import wrote the file's results in prepare_import."""
 
 
 def results_template_xlsx() -> bytes:

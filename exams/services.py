@@ -1,11 +1,12 @@
 """Writes of the assessments. Every result, certificate and check goes through one of these."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,7 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action
 from audit.services import audit_log
+from common.text import text_problem
 from people.models import Person
+from people.validators import normalize_resident_id, validate_resident_id
 
 from . import rules
 from .models import (
@@ -221,13 +224,15 @@ def certificates_issue(
 
 
 @transaction.atomic
-def certificate_revoke(
+def assessment_certificate_revoke(
     *,
     certificate: AssessmentCertificate | RecognisedCertificate | VerifierCertificate,
     reason: str,
     by: User,
 ) -> None:
-    """Revoke a certificate of any source: from now on it no longer counts for registration."""
+    """Revoke a certificate that counts as an assessment certificate, of any source (issued here,
+    recognised from a partner region, an old verifier certificate): from now on it no longer counts
+    for registration. (A registration certificate is revoked by registry's `certificate_revoke`.)"""
     certificate = type(certificate).objects.select_for_update().get(pk=certificate.pk)
     if certificate.revoked_at is not None:
         return
@@ -270,3 +275,224 @@ def certificates_check(*, certificates: QuerySet, by: User) -> int:
         detail={"operation": "checked", "certificates": [str(c) for c in unchecked]},
     )
     return count
+
+
+# --- score sheets ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScoreRow:
+    """One row of a session's score sheet: its number in the file and its cells (scores as given)."""
+
+    number: int
+    name: str
+    id_number: str
+    project_code: str
+    skill: object
+    knowledge: object
+
+
+@dataclass
+class ScoreRowOutcome:
+    """What became of one row: its result (new, or already recorded with the same scores), or its problems
+    by field (`name`, `id_number`, `project`, `skill`, `knowledge`; NON_FIELD_ERRORS for the row)."""
+
+    result: AssessmentResult | None = None
+    unchanged: bool = False
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class ResultsImport:
+    rows: dict[int, ScoreRowOutcome]  # by row number
+    people_added: int = 0
+
+    @property
+    def problems(self) -> dict[int, dict[str, list[str]]]:
+        return {number: row.errors for number, row in self.rows.items() if row.errors}
+
+    @property
+    def added(self) -> int:
+        return sum(1 for row in self.rows.values() if row.result is not None and not row.unchanged)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for row in self.rows.values() if row.unchanged)
+
+
+class ScoreRowsInvalid(ValidationError):
+    """Some rows of a score sheet are invalid, so nothing was written; `outcome` has every row's problems."""
+
+    def __init__(self, outcome: ResultsImport) -> None:
+        self.outcome = outcome
+        super().__init__(
+            [
+                _("Row %(row)d: %(problems)s")
+                % {"row": number, "problems": "；".join(m for ms in errors.values() for m in ms)}
+                for number, errors in outcome.problems.items()
+            ],
+            code="rows_invalid",
+        )
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names compare without spaces of any width (全角 spaces included)."""
+    return "".join(a.split()) == "".join(b.split())
+
+
+def _add(errors: dict[str, list[str]], key: str, *messages: str) -> None:
+    errors.setdefault(key, []).extend(messages)
+
+
+def _resident_id_problems(number: str) -> list[str] | None:
+    try:
+        validate_resident_id(number)
+    except ValidationError as e:
+        return e.messages
+    return None
+
+
+@transaction.atomic
+def results_import(
+    *,
+    rows: Sequence[ScoreRow],
+    session: AssessmentSession,
+    by: User | None,
+    create_people: bool = False,
+) -> ResultsImport:
+    """Record a session's scores from a sheet: every row is checked first, then all are written or none.
+
+    A row names a person (name + resident ID number) and a project (code) assessed in `session`; rows
+    match recorded results only within the session. A result already recorded is left as it is when the
+    row repeats its scores and refused when it does not: a recorded score changes only by a correction
+    with its reason (`result_correct`). With `create_people`, a valid resident ID number not yet in the
+    registry adds the person (the training centre assesses people before they register) when its rows
+    agree on the name; without it such a row is refused. Pass or fail comes from exams.rules.
+
+    Any invalid row: ScoreRowsInvalid, listing every problem of every row, and nothing written. Else the
+    new people and results are inserted (one insert each) and one audit event names the session with the
+    counts. A constant number of queries, however many rows.
+    """
+    outcome, new_people = _results_check(rows=rows, session=session, create_people=create_people)
+    if outcome.problems:
+        raise ScoreRowsInvalid(outcome)
+    Person.objects.bulk_create(new_people)
+    outcome.people_added = len(new_people)
+    now = timezone.now()
+    new_results = []
+    for row in outcome.rows.values():
+        if row.result is not None and not row.unchanged:
+            row.result.recorded_by, row.result.recorded_at = by, now
+            new_results.append(row.result)
+    AssessmentResult.objects.bulk_create(new_results)  # person_id is taken from the people just inserted
+    if new_results:
+        audit_log(
+            action=Action.RECORD_CHANGED,
+            actor=by,
+            target=session,
+            detail={
+                "operation": "imported",
+                "new_rows": len(new_results),
+                "updated_rows": 0,
+                "unchanged_rows": outcome.unchanged,
+                "people_added": outcome.people_added,
+            },
+        )
+    return outcome
+
+
+def _results_check(
+    *, rows: Sequence[ScoreRow], session: AssessmentSession, create_people: bool
+) -> tuple[ResultsImport, list[Person]]:
+    """Every row's outcome, from data read once for the whole sheet; the people to add (unsaved)."""
+    numbers = {row.number: normalize_resident_id(row.id_number) for row in rows}
+    id_problems = {number: _resident_id_problems(number) for number in set(numbers.values()) if number}
+    valid_ids = {number for number, problems in id_problems.items() if problems is None}
+    people = {p.id_number: p for p in Person.objects.with_id_numbers(valid_ids)}
+    new_people: list[Person] = []
+    if create_people:
+        names: dict[str, set[str]] = {}
+        for row in rows:
+            number = numbers[row.number]
+            if number in valid_ids and number not in people and row.name:
+                names.setdefault(number, set()).add("".join(row.name.split()))
+        max_length = Person._meta.get_field("name").max_length or 0
+        for number, candidates in names.items():
+            if len(candidates) == 1 and len(name := next(iter(candidates))) <= max_length:
+                new_people.append(Person(id_number=number, name=name))
+        people.update({p.id_number: p for p in new_people})
+    projects = {p.code: p for p in MetrologyProject.objects.all()}
+    projects_by_pk = {p.pk: p for p in projects.values()}
+    session_project_ids = set(session.projects.values_list("pk", flat=True))
+    people_by_pk = {p.pk: p for p in people.values() if p.pk is not None}
+    recorded: dict[tuple[str, int], AssessmentResult] = {}
+    for result in AssessmentResult.objects.filter(session=session, person_id__in=people_by_pk):
+        result.person, result.project = people_by_pk[result.person_id], projects_by_pk[result.project_id]
+        recorded[(result.person.id_number, result.project_id)] = result
+
+    outcome = ResultsImport(rows={})
+    seen: dict[tuple[str, int], int] = {}
+    for row in rows:
+        errors: dict[str, list[str]] = {}
+        add = partial(_add, errors)
+        number = numbers[row.number]
+        person, project = people.get(number), projects.get(row.project_code)
+        if not row.name:
+            add("name", _("Enter the name."))
+        elif (problem := text_problem(row.name)) is not None:
+            add("name", problem)
+        if not number:
+            add("id_number", _("Enter the resident ID number."))
+        elif (problems := id_problems[number]) is not None:
+            add("id_number", *problems)
+        elif person is None:
+            add("id_number", _("Unknown resident ID number: no person in the registry has it."))
+        elif row.name and not same_name(row.name, person.name):
+            add(
+                "name",
+                _("The name does not match the resident ID number (the registry has “%(name)s”).")
+                % {"name": person.name},
+            )
+        if not row.project_code:
+            add("project", _("Enter the project code."))
+        elif project is None:
+            add("project", _("Unknown metrology project code “%(code)s”.") % {"code": row.project_code})
+        elif project.pk not in session_project_ids:
+            add("project", _("Project %(project)s is not assessed in this session.") % {"project": project})
+        scores: dict[str, Decimal] = {}
+        for key, value in (("skill", row.skill), ("knowledge", row.knowledge)):
+            try:
+                scores[key] = rules.parse_score(value)
+            except ValidationError as e:
+                add(key, *e.messages)
+        existing = None
+        if person is not None and project is not None:
+            pair = (person.id_number, project.pk)
+            if pair in seen:
+                add(
+                    NON_FIELD_ERRORS,
+                    _("Duplicate row: this person and project already appear in row %(row)d.")
+                    % {"row": seen[pair]},
+                )
+            else:
+                seen[pair] = row.number
+            existing = recorded.get(pair)
+            if (
+                existing is not None
+                and len(scores) == 2
+                and (existing.skill_score, existing.knowledge_score) != (scores["skill"], scores["knowledge"])
+            ):
+                add(NON_FIELD_ERRORS, already_recorded_message())
+        if errors:
+            outcome.rows[row.number] = ScoreRowOutcome(errors=errors)
+        elif existing is not None:
+            outcome.rows[row.number] = ScoreRowOutcome(result=existing, unchanged=True)
+        else:
+            result = AssessmentResult(
+                session=session,
+                person=person,
+                project=project,
+                skill_score=scores["skill"],
+                knowledge_score=scores["knowledge"],
+                passed=rules.passed(scores["skill"], scores["knowledge"]),
+            )
+            outcome.rows[row.number] = ScoreRowOutcome(result=result)
+    return outcome, new_people

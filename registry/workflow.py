@@ -22,6 +22,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -54,7 +55,13 @@ FINAL_STATES = frozenset({S.NOT_ACCEPTED, S.DENIED, S.ISSUED, S.WITHDRAWN})
 
 
 class Actor(models.TextChoices):
-    """Who performs a transition: drives which buttons the admin shows and who the audit names."""
+    """Who performs a transition (`custom["actor"]`).
+
+    Every transition not the system's is started by a person with a button on the admin's change page
+    (registry/admin/transitions.py), whose label is `custom["label"]` and whose confirmation form is the
+    class in registry/forms.py named by `custom["form"]`. The system's transitions (deadline sweeps, and a
+    certificate's end as part of issuing an application) have no button.
+    """
 
     EMPLOYER = "employer", _("Employer")
     ASSOCIATION = "association", _("Association")
@@ -108,14 +115,44 @@ def _not_the_acceptor(application: Any, user: Any) -> bool:
     return application.accepted_by_id is None or application.accepted_by_id != user.pk
 
 
-class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
-    """The state machine of an application. Each method is one arrow of the graph.
+class ProtectedStateMixin(ConcurrentTransitionMixin, models.Model):
+    """The state field is protected (`protected=True`): only a transition moves it.
+
+    Assigning `obj.state = ...` raises AttributeError; a row may still be constructed in a state
+    (`Model(state=...)`, `objects.create`, `bulk_create`), and `refresh_from_db` reloads it
+    (django-fsm's FSMModelMixin, via ConcurrentTransitionMixin). `full_clean` validates the state
+    without assigning it back, which Django's `clean_fields` would otherwise try and fail.
 
     ConcurrentTransitionMixin makes a save fail if the stored state changed since the row was read:
     a second line of defence behind the services' `select_for_update`.
     """
 
-    state = FSMField(_("state"), max_length=30, choices=ApplicationState.choices, default=S.DRAFT)
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        exclude = set(exclude or ())
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude | {"state"})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "state" not in exclude:
+            try:
+                state: Any = self._meta.get_field("state")
+                state.clean(state.value_from_object(self), self)
+            except ValidationError as error:
+                errors.setdefault("state", []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+
+class ApplicationWorkflow(ProtectedStateMixin):
+    """The state machine of an application. Each method is one arrow of the graph."""
+
+    state = FSMField(
+        _("state"), max_length=30, choices=ApplicationState.choices, default=S.DRAFT, protected=True
+    )
     received_on = models.DateField(_("materials received on"), null=True, blank=True)
     acceptance_due_on = models.DateField(_("acceptance due on"), null=True, blank=True)
     corrections_requested_on = models.DateField(_("corrections requested on"), null=True, blank=True)
@@ -147,7 +184,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.DRAFT,
         target=S.SUBMITTED,
-        custom={"label": _("Submit"), "actor": Actor.EMPLOYER, "form": "none"},
+        custom={"label": _("Submit"), "actor": Actor.EMPLOYER, "form": "ConfirmForm"},
     )
     def submit(self, *, on: dt.date) -> None:
         self._receive(on)
@@ -156,7 +193,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.CORRECTIONS_REQUESTED,
         target=S.SUBMITTED,
-        custom={"label": _("Resubmit"), "actor": Actor.EMPLOYER, "form": "none"},
+        custom={"label": _("Resubmit"), "actor": Actor.EMPLOYER, "form": "ConfirmForm"},
     )
     def resubmit(self, *, on: dt.date) -> None:
         """Resubmitted materials restart the receipt date, and with it the acceptance clock."""
@@ -166,7 +203,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[S.DRAFT, S.SUBMITTED, S.CORRECTIONS_REQUESTED],
         target=S.WITHDRAWN,
-        custom={"label": _("Withdraw"), "actor": Actor.EMPLOYER, "form": "reason"},
+        custom={"label": _("Withdraw"), "actor": Actor.EMPLOYER, "form": "OptionalReasonForm"},
     )
     def withdraw(self, *, on: dt.date, reason: str = "") -> None:
         self._close(on, reason)
@@ -176,7 +213,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SUBMITTED,
         target=S.ACCEPTED,
-        custom={"label": _("Accept"), "actor": Actor.ASSOCIATION, "form": "none"},
+        custom={"label": _("Accept"), "actor": Actor.ASSOCIATION, "form": "ConfirmForm"},
     )
     def accept(self, *, on: dt.date, user) -> None:
         self._accept(on)
@@ -187,7 +224,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.SUBMITTED,
         target=S.ACCEPTED,
         conditions=[_acceptance_deadline_passed],
-        custom={"label": _("Deem accepted"), "actor": Actor.SYSTEM, "form": "none"},
+        custom={"label": _("Deem accepted"), "actor": Actor.SYSTEM},
     )
     def deem_accept(self, *, on: dt.date) -> None:
         """No decision or notice in time: accepted by law (never rejected), from the receipt date.
@@ -201,7 +238,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.SUBMITTED,
         target=S.NOT_ACCEPTED,
-        custom={"label": _("Do not accept"), "actor": Actor.ASSOCIATION, "form": "reason"},
+        custom={"label": _("Do not accept"), "actor": Actor.ASSOCIATION, "form": "ReasonForm"},
     )
     def not_accept(self, *, on: dt.date, reason: str) -> None:
         self._close(on, reason)
@@ -211,7 +248,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.SUBMITTED,
         target=S.CORRECTIONS_REQUESTED,
         conditions=[_corrections_not_yet_requested],
-        custom={"label": _("Request corrections"), "actor": Actor.ASSOCIATION, "form": "corrections"},
+        custom={"label": _("Request corrections"), "actor": Actor.ASSOCIATION, "form": "CorrectionsForm"},
     )
     def request_corrections(self, *, on: dt.date, items: list[str], note: str) -> None:
         self.corrections_requested_on = on
@@ -226,7 +263,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.ACCEPTED,
         target=S.APPROVED,
         permission=_not_the_acceptor,
-        custom={"label": _("Approve"), "actor": Actor.ASSOCIATION, "form": "none"},
+        custom={"label": _("Approve"), "actor": Actor.ASSOCIATION, "form": "ConfirmForm"},
     )
     def approve(self, *, on: dt.date) -> None:
         self.approved_on = on
@@ -239,7 +276,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         source=S.ACCEPTED,
         target=S.DENIED,
         permission=_not_the_acceptor,
-        custom={"label": _("Deny"), "actor": Actor.ASSOCIATION, "form": "reason"},
+        custom={"label": _("Deny"), "actor": Actor.ASSOCIATION, "form": "ReasonForm"},
     )
     def deny(self, *, on: dt.date, reason: str) -> None:
         self.approval_due_on = None
@@ -249,7 +286,7 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=S.APPROVED,
         target=S.ISSUED,
-        custom={"label": _("Issue"), "actor": Actor.ASSOCIATION, "form": "none"},
+        custom={"label": _("Issue"), "actor": Actor.ASSOCIATION, "form": "ConfirmForm"},
     )
     def issue(self, *, on: dt.date) -> None:
         self.issued_on = on
@@ -281,11 +318,15 @@ class ApplicationWorkflow(ConcurrentTransitionMixin, models.Model):
         self.closed_on = on
 
 
-class CertificateWorkflow(ConcurrentTransitionMixin, models.Model):
+class CertificateWorkflow(ProtectedStateMixin):
     """The state machine of a registration certificate: valid until one of four ends."""
 
     state = FSMField(
-        _("state"), max_length=20, choices=CertificateState.choices, default=CertificateState.VALID
+        _("state"),
+        max_length=20,
+        choices=CertificateState.choices,
+        default=CertificateState.VALID,
+        protected=True,
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.TextField(_("reason"), blank=True)
@@ -297,7 +338,7 @@ class CertificateWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=CertificateState.VALID,
         target=CertificateState.SUPERSEDED,
-        custom={"label": _("Supersede")},
+        custom={"label": _("Supersede"), "actor": Actor.SYSTEM},
     )
     def supersede(self, *, on: dt.date) -> None:
         """A change or renewal produced a new certificate for this registration."""
@@ -307,7 +348,7 @@ class CertificateWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=CertificateState.VALID,
         target=CertificateState.CANCELLED,
-        custom={"label": _("Cancel")},
+        custom={"label": _("Cancel"), "actor": Actor.SYSTEM},
     )
     def cancel(self, *, on: dt.date) -> None:
         self.ended_on = on
@@ -316,7 +357,7 @@ class CertificateWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=CertificateState.VALID,
         target=CertificateState.REVOKED,
-        custom={"label": _("Revoke")},
+        custom={"label": _("Revoke"), "actor": Actor.ASSOCIATION, "form": "RevokeForm"},
     )
     def revoke(self, *, on: dt.date, reason: str) -> None:
         self.ended_on = on
@@ -326,17 +367,10 @@ class CertificateWorkflow(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=CertificateState.VALID,
         target=CertificateState.EXPIRED,
-        custom={"label": _("Expire")},
+        custom={"label": _("Expire"), "actor": Actor.SYSTEM},
     )
     def expire(self, *, on: dt.date) -> None:
         self.ended_on = on
-
-
-def transitions_for(actor: Actor) -> list[str]:
-    """Names of the transitions `actor` performs, in the order of the graph."""
-    from registry.models import Application
-
-    return [t.name for t in _unique(Application) if t.custom.get("actor") == actor]
 
 
 def _unique(model) -> list:

@@ -11,6 +11,7 @@ Both import into fresh sessions of their own, and what they saved is deleted (un
 every run inserts the same rows. The fixture (people, sessions) is removed at the end.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
@@ -51,7 +52,7 @@ class _Fixture:
         self.sessions = []
         for label in ("ours", "baseline"):
             session = AssessmentSession.objects.create(
-                name=f"bench score import ({label})", held_on="2026-05-20", place="bench"
+                name=f"bench score import ({label})", held_on=dt.date(2026, 5, 20), place="bench"
             )
             session.projects.set(self.projects)
             self.sessions.append(session)

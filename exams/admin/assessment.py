@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.forms import ConfirmImportForm
 
-from audit.admin_hooks import AuditedAdminMixin, AuditedImportMixin
+from audit.admin_hooks import AuditedAdminMixin
 from audit.models import Action
 from common.sheet_formats import GuardedImportForm
 from exams.forms import ResultCorrectionForm
@@ -73,13 +73,12 @@ class ResultConfirmImportForm(ConfirmImportForm):
 
 
 @admin.register(AssessmentResult)
-class AssessmentResultAdmin(
-    AuditedAdminMixin, AuditedImportMixin, MaskedPersonMixin, SpreadsheetAdminMixin, admin.ModelAdmin
-):
+class AssessmentResultAdmin(AuditedAdminMixin, MaskedPersonMixin, SpreadsheetAdminMixin, admin.ModelAdmin):
     """Scores: entered one by one, or imported per session; certificates issued from the list.
 
     A recorded result is never edited or deleted here: its page offers a correction of the scores with a
-    mandatory reason (exams.services.result_correct, audited).
+    mandatory reason (exams.services.result_correct, audited). An import is recorded by the service that
+    writes it (exams.services.results_import), so this admin does not record it again.
     """
 
     change_form_template = "admin/exams/assessmentresult/change_form.html"
@@ -172,9 +171,6 @@ class AssessmentResultAdmin(
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/exams/assessmentresult/correct.html", context)
-
-    def audit_import_target(self, request, form):
-        return form.cleaned_data.get("session")
 
     def save_model(self, request, obj, form, change):
         result = result_record(

@@ -4,7 +4,7 @@ from django.utils.translation import ngettext
 
 from audit.admin_hooks import AuditedAdminMixin, audit_recorded_by_service
 from exams.models import AssessmentCertificate, RecognisedCertificate, VerifierCertificate
-from exams.services import certificate_revoke, certificates_check
+from exams.services import assessment_certificate_revoke, certificates_check
 
 from .base import MaskedPersonMixin
 
@@ -45,7 +45,9 @@ class CertificateAdminBase(AuditedAdminMixin, MaskedPersonMixin, admin.ModelAdmi
         if change and obj.revoked_at is None and reason:
             obj.revocation_reason = ""
             super().save_model(request, obj, form, change)
-            certificate_revoke(certificate=obj, reason=reason, by=request.user)  # records the revocation
+            assessment_certificate_revoke(
+                certificate=obj, reason=reason, by=request.user
+            )  # records the revocation
             if form.changed_data == ["revocation_reason"]:
                 audit_recorded_by_service(request)
             obj.refresh_from_db()

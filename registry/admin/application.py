@@ -22,41 +22,15 @@ from registry import forms
 from registry.admin.audit import AuditEntryInlineBase
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
 from registry.admin.person import may_reveal
+from registry.admin.transitions import TransitionButtonsMixin
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Material
 from registry.selectors import application_missing_materials, applications_matching, review_queue
 from registry.services import applications as services
 from registry.services.downloads import material_downloaded
 from registry.services.materials import EDITABLE_STATES, material_attach
-from registry.workflow import Actor, ApplicationState
+from registry.workflow import ApplicationState
 from workdays.working_days import working_days_between
-
-# name → (form class, how to call the service with the form's cleaned data)
-TRANSITIONS = {
-    "submit": (forms.ConfirmForm, lambda a, by, d: services.application_submit(application=a, by=by)),
-    "resubmit": (forms.ConfirmForm, lambda a, by, d: services.application_resubmit(application=a, by=by)),
-    "withdraw": (
-        forms.OptionalReasonForm,
-        lambda a, by, d: services.application_withdraw(application=a, by=by, reason=d["reason"]),
-    ),
-    "accept": (forms.ConfirmForm, lambda a, by, d: services.application_accept(application=a, by=by)),
-    "not_accept": (
-        forms.ReasonForm,
-        lambda a, by, d: services.application_not_accept(application=a, by=by, reason=d["reason"]),
-    ),
-    "request_corrections": (
-        forms.CorrectionsForm,
-        lambda a, by, d: services.application_request_corrections(
-            application=a, by=by, items=d["items"], note=d["note"]
-        ),
-    ),
-    "approve": (forms.ConfirmForm, lambda a, by, d: services.application_approve(application=a, by=by)),
-    "deny": (
-        forms.ReasonForm,
-        lambda a, by, d: services.application_deny(application=a, by=by, reason=d["reason"]),
-    ),
-    "issue": (forms.ConfirmForm, lambda a, by, d: services.application_issue(application=a, by=by)),
-}
 
 
 class MaterialInline(admin.TabularInline):
@@ -94,7 +68,7 @@ class AuditEntryInline(AuditEntryInlineBase):
 
 
 @admin.register(Application)
-class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin):
+class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtonsMixin, admin.ModelAdmin):
     change_form_template = "admin/registry/application/change_form.html"
     # Urgency first: what a reviewer scans for is the state and how long is left, then who and what.
     list_display = (
@@ -268,22 +242,25 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin)
             *super().get_urls(),
         ]
 
-    def staff_transitions(self, obj: Application) -> list[tuple[str, str]]:
-        """(name, label) of what staff may do now: legal from this state, conditions met, not the system's."""
-        return [
-            (t.name, t.custom["label"])
-            for t in obj.get_available_state_transitions()
-            if t.custom.get("actor") != Actor.SYSTEM and t.name in TRANSITIONS
-        ]
+    # Buttons: one per transition a person starts, from registry/workflow.py (registry/admin/transitions.py).
+    transition_services = services
+    transition_service_prefix = "application_"
+    transition_object_kwarg = "application"
+
+    def transition_url(self, obj: Application, name: str) -> str:
+        return reverse("admin:registry_application_transition", args=[obj.pk, name])
+
+    def transition_done_message(self, obj: Application) -> str:
+        return _("Done: the application is now “%(state)s”.") % {"state": obj.get_state_display()}
+
+    def transition_extra_context(self, obj: Application) -> dict:
+        return {"missing_materials": describe_missing(application_missing_materials(application=obj))}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if obj is not None and self.has_change_permission(request, obj):
-            extra_context["transitions"] = [
-                (label, reverse("admin:registry_application_transition", args=[obj.pk, name]))
-                for name, label in self.staff_transitions(obj)
-            ]
+            extra_context["transitions"] = self.transition_buttons(request, obj)
             if obj.state in EDITABLE_STATES:
                 extra_context["attach_url"] = reverse("admin:registry_application_attach", args=[obj.pk])
             extra_context["missing_materials"] = describe_missing(
@@ -305,37 +282,6 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         return obj
-
-    def transition_view(self, request: HttpRequest, object_id: int, name: str) -> HttpResponse:
-        obj = self._object_or_403(request, object_id)
-        if name not in TRANSITIONS:
-            raise Http404
-        form_class, call = TRANSITIONS[name]
-        form = form_class(request.POST if request.method == "POST" else None)
-        change_url = reverse("admin:registry_application_change", args=[obj.pk])
-        if request.method == "POST" and form.is_valid():
-            try:
-                call(obj, request.user, form.cleaned_data)
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-                return HttpResponseRedirect(change_url)
-            obj.refresh_from_db()
-            messages.success(
-                request, _("Done: the application is now “%(state)s”.") % {"state": obj.get_state_display()}
-            )
-            return HttpResponseRedirect(change_url)
-        label = dict(self.staff_transitions(obj)).get(name) or name
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "title": f"{label}: {obj}",
-            "form": form,
-            "change_url": change_url,
-            "missing_materials": describe_missing(application_missing_materials(application=obj)),
-        }
-        return TemplateResponse(request, "admin/registry/application/transition_form.html", context)
 
     def attach_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         obj = self._object_or_403(request, object_id)

@@ -1,23 +1,21 @@
 """Registration certificates (read-only: only issuance creates them) and batches."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_hooks import AuditedAdminMixin
 from people.id_search import IdNumberSearchMixin
 from registry.admin.audit import AuditEntryInlineBase
-from registry.forms import RevokeForm
+from registry.admin.transitions import TransitionButtonsMixin, person_transitions
 from registry.models import Batch, RegistrationCertificate
+from registry.services import certificates as certificate_services
 from registry.services.batches import batch_submit
 from registry.services.certificate_pdfs import certificate_pdf_generate
-from registry.services.certificates import certificate_revoke
 from registry.views.certificates import certificate_pdf_response
-from registry.workflow import CertificateState
 
 
 class CertificateAuditInline(AuditEntryInlineBase):
@@ -25,7 +23,9 @@ class CertificateAuditInline(AuditEntryInlineBase):
 
 
 @admin.register(RegistrationCertificate)
-class RegistrationCertificateAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin):
+class RegistrationCertificateAdmin(
+    AuditedAdminMixin, IdNumberSearchMixin, TransitionButtonsMixin, admin.ModelAdmin
+):
     change_form_template = "admin/registry/registrationcertificate/change_form.html"
     list_display = (
         "number",
@@ -75,17 +75,33 @@ class RegistrationCertificateAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    # Buttons: one per transition a person starts, from registry/workflow.py (registry/admin/transitions.py),
+    # each at <id>/<transition>/ (so revoking stays at <id>/revoke/).
+    transition_services = certificate_services
+    transition_service_prefix = "certificate_"
+    transition_object_kwarg = "certificate"
+
+    def transition_url(self, obj: RegistrationCertificate, name: str) -> str:
+        return reverse(f"admin:registry_registrationcertificate_{name}", args=[obj.pk])
+
+    def transition_title(self, obj: RegistrationCertificate, label: str) -> str:
+        return f"{label} {obj.number}"
+
+    def transition_done_message(self, obj: RegistrationCertificate) -> str:
+        return _("Done: the certificate is now “%(state)s”.") % {"state": obj.get_state_display()}
+
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path(
-                "<int:object_id>/pdf/",
-                self.admin_site.admin_view(self.pdf_view),
-                name="registry_registrationcertificate_pdf",
-            ),
-            path(
-                "<int:object_id>/revoke/",
-                self.admin_site.admin_view(self.revoke_view),
-                name="registry_registrationcertificate_revoke",
+            path("<int:object_id>/pdf/", view(self.pdf_view), name="registry_registrationcertificate_pdf"),
+            *(
+                path(
+                    f"<int:object_id>/{t.name}/",
+                    view(self.transition_view),
+                    {"name": t.name},
+                    name=f"registry_registrationcertificate_{t.name}",
+                )
+                for t in person_transitions(RegistrationCertificate)
             ),
             *super().get_urls(),
         ]
@@ -95,14 +111,7 @@ class RegistrationCertificateAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["pdf_url"] = reverse("admin:registry_registrationcertificate_pdf", args=[obj.pk])
-        if (
-            obj is not None
-            and obj.state == CertificateState.VALID
-            and self.has_change_permission(request, obj)
-        ):
-            extra_context["revoke_url"] = reverse(
-                "admin:registry_registrationcertificate_revoke", args=[obj.pk]
-            )
+            extra_context["transitions"] = self.transition_buttons(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def pdf_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
@@ -125,33 +134,6 @@ class RegistrationCertificateAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin
             self.message_user(request, _("%(n)d PDF(s) regenerated.") % {"n": done}, messages.SUCCESS)
         for message in failed:
             self.message_user(request, message, messages.ERROR)
-
-    def revoke_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        certificate = get_object_or_404(RegistrationCertificate, pk=object_id)
-        if not self.has_change_permission(request, certificate):
-            raise PermissionDenied
-        change_url = reverse("admin:registry_registrationcertificate_change", args=[certificate.pk])
-        form = RevokeForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                certificate_revoke(
-                    certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("The certificate was revoked."))
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": certificate,
-            "title": _("Revoke %(number)s") % {"number": certificate.number},
-            "form": form,
-            "change_url": change_url,
-        }
-        return TemplateResponse(request, "admin/registry/application/transition_form.html", context)
 
 
 @admin.register(Batch)

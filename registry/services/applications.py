@@ -50,13 +50,15 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _not_allowed(application: Application, name: str) -> ValidationError:
+def _not_allowed(application: Application, name: str, state: str | None = None) -> ValidationError:
+    """The refusal, naming `state` (by default the application's own) and the action refused."""
+    state = application.state if state is None else state
     return ValidationError(
         _(
             "This application is now “%(state)s”, so “%(action)s” is not possible. "
             "Someone may have acted on it at the same time: reload the page to see the current state."
         )
-        % {"state": application.get_state_display(), "action": transition_label(name)},
+        % {"state": ApplicationState(state).label, "action": transition_label(name)},
         code="transition_not_allowed",
     )
 
@@ -81,8 +83,8 @@ def _move(
         method(**kwargs)
         locked.save()
     except (TransitionNotAllowed, ConcurrentTransition):
-        locked.state = from_state  # for the message: the state we found, not a half-moved one
-        raise _not_allowed(locked, name) from None
+        # The message names the state we found, not a half-moved one (the state is not assignable).
+        raise _not_allowed(locked, name, from_state) from None
     entry = audit_record(
         application=locked,
         transition=name,

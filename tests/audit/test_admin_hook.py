@@ -247,13 +247,13 @@ def test_the_score_import_is_recorded_against_its_session(client, training_centr
 
 def test_issuing_checking_and_revoking_assessment_certificates_are_recorded(training_centre_user):
     from exams.models import RecognisedCertificate
-    from exams.services import certificate_revoke, certificates_check, certificates_issue
+    from exams.services import assessment_certificate_revoke, certificates_check, certificates_issue
     from tests.factories import AssessmentResultFactory, RecognisedCertificateFactory
 
     issued = certificates_issue(results=[AssessmentResultFactory()], by=training_centre_user).certificates[0]
     recognised = RecognisedCertificateFactory()
     certificates_check(certificates=RecognisedCertificate.objects.all(), by=training_centre_user)
-    certificate_revoke(certificate=issued, reason="证书信息有误", by=training_centre_user)
+    assessment_certificate_revoke(certificate=issued, reason="证书信息有误", by=training_centre_user)
 
     operations = [(e.detail["operation"], e.target_type, e.target_id) for e in events(Action.RECORD_CHANGED)]
     assert operations == [

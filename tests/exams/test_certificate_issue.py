@@ -11,7 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from exams.models import AssessmentCertificate, AssessmentResult
 from exams.selectors import projects_with_valid_assessment
-from exams.services import certificate_numbers_take, certificate_revoke, certificates_issue, result_record
+from exams.services import (
+    assessment_certificate_revoke,
+    certificate_numbers_take,
+    certificates_issue,
+    result_record,
+)
 from tests.factories import (
     AssessmentResultFactory,
     AssessmentSessionFactory,
@@ -87,7 +92,7 @@ def test_revoked_certificate_stops_counting(training_centre_user):
         results=[result], by=training_centre_user, issued_on=ISSUED_ON
     ).certificates[0]
 
-    certificate_revoke(certificate=certificate, reason="证书信息有误", by=training_centre_user)
+    assessment_certificate_revoke(certificate=certificate, reason="证书信息有误", by=training_centre_user)
 
     assert projects_with_valid_assessment(person_id=result.person_id, on=ISSUED_ON) == frozenset()
 

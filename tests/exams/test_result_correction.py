@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from audit.models import Action, AuditEvent
 from exams.models import AssessmentResult
-from exams.services import certificate_revoke, certificates_issue, result_correct, result_record
+from exams.services import assessment_certificate_revoke, certificates_issue, result_correct, result_record
 from tests.factories import AssessmentResultFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,9 @@ def test_a_correction_that_would_fail_a_certified_result_is_refused_until_the_ce
     result.refresh_from_db()
     assert (result.skill_score, result.passed) == (Decimal("85.0"), True)
 
-    certificate_revoke(certificate=certificate, reason="成绩误录，证书作废", by=training_centre_user)
+    assessment_certificate_revoke(
+        certificate=certificate, reason="成绩误录，证书作废", by=training_centre_user
+    )
     result_correct(
         result=result, skill=Decimal("50"), knowledge=Decimal("75.5"), reason="误录", by=training_centre_user
     )

@@ -73,7 +73,8 @@ def test_valid_file_records_scores_and_pass_by_the_rule(session, project, traini
 def test_bad_file_saves_nothing_and_lists_every_bad_row_with_its_reason(session, project):
     known = PersonFactory(name="李明")
     inactive_elsewhere = MetrologyProjectFactory(code="12.299")
-    bad_check = valid_resident_id(serial=7)[:17] + ("0" if valid_resident_id(serial=7)[17] != "0" else "1")
+    valid = valid_resident_id(serial=7)  # once: each call draws a random birth date
+    bad_check = valid[:17] + ("0" if valid[17] != "0" else "1")
     rows = [
         [known.name, known.id_number, project.code, "88", "77"],  # 1: fine
         ["王五", "23010219900101123", project.code, "80", "70"],  # 2: 17 characters
@@ -222,10 +223,11 @@ def test_query_count_of_an_import_does_not_grow_with_its_rows(project):
     def reads(queries):
         return [q for q in queries if q.lstrip().upper().startswith("SELECT")]
 
-    # Reads are fixed: people, projects, the session's projects, its existing results.
-    assert len(reads(large)) == len(reads(small)) <= 5
+    # Reads are fixed: people, projects, the session's projects, its existing results, the audit chain's
+    # lock and last hash for the import's one event (on SQLite the lock is no query), the sequence reset.
+    assert len(reads(large)) == len(reads(small)) <= 7
     if connection.vendor == "postgresql":
-        assert len(large) == len(small) <= 16  # 5 reads, 3 writes, the rest savepoints
+        assert len(large) == len(small) <= 20  # 7 reads, 3 inserts, the rest savepoints
     else:
         # SQLite's bulk inserts are split by Django at 999 parameters; that is the only growth.
         inserts = [q for q in large if q.lstrip().upper().startswith("INSERT")]
