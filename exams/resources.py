@@ -20,7 +20,7 @@ from import_export.widgets import BooleanWidget
 
 from registry.models import Person
 from registry.text import text_problem
-from registry.validators import mask_resident_id, normalize_resident_id, validate_resident_id
+from registry.validators import mask_resident_id, normalize_name, normalize_resident_id, validate_resident_id
 
 from . import rules
 from .models import AssessmentResult, AssessmentSession, MetrologyCategory, MetrologyProject
@@ -36,11 +36,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
-def same_name(a: str, b: str) -> bool:
-    """Names compare without spaces of any width (全角 spaces included)."""
-    return "".join(a.split()) == "".join(b.split())
 
 
 class ChineseBooleanWidget(BooleanWidget):
@@ -259,7 +254,7 @@ class ResultResource(SafeExportResource):
         names: dict[str, set[str]] = {}
         for number, name in rows:
             if number and name and number not in self.people and self._id_error(number) is None:
-                names.setdefault(number, set()).add("".join(name.split()))
+                names.setdefault(number, set()).add(normalize_name(name))
         new = []
         for number, candidates in names.items():
             person = Person(id_number=number, name=next(iter(candidates)))
@@ -316,7 +311,7 @@ class ResultResource(SafeExportResource):
             self._add(
                 errors, self.ID_NUMBER, _("Unknown resident ID number: no person in the registry has it.")
             )
-        elif name and not same_name(name, person.name):
+        elif name and normalize_name(name) != normalize_name(person.name):
             self._add(
                 errors,
                 self.NAME,
