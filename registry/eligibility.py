@@ -321,9 +321,8 @@ def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say) -> No
     on_record = facts.people.get(c.id_number) if c.person_id is None else None
     if on_record is not None and normalize_name(on_record["name"]) != normalize_name(c.name):
         say("name", "name_mismatch", _("The name differs from the name on record for this ID number."))
-    others = [
-        pk for pk in facts.in_progress.get((person_id, c.employer.pk, c.level), ()) if pk != c.application_id
-    ]
+    in_progress = facts.in_progress.get((person_id, c.employer.pk, c.level), []) if person_id else []
+    others = [pk for pk in in_progress if pk != c.application_id]
     if others:
         say(
             "id_number",
