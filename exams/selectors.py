@@ -8,17 +8,6 @@ from django.db.models import Q, QuerySet
 from .models import AssessmentCertificate, RecognisedCertificate, VerifierCertificate
 
 
-def projects_with_valid_assessment(*, person_id: int, on: dt.date) -> frozenset[int]:
-    """Ids of the metrology projects `person_id` holds a valid assessment certificate for on day `on`.
-
-    Counts all three sources: assessment certificates the training centre issued, certificates
-    recognised from other regions, and old verifier certificates, the last two only once checked by staff.
-    """
-    return projects_with_valid_assessment_for_people(person_ids=[person_id], on=on).get(
-        person_id, frozenset()
-    )
-
-
 def _valid_project_rows(model, *, person_ids: list[int], on: dt.date, checked: bool) -> QuerySet:
     """(person id, project id) for certificates of `model` valid on `on`: issued by then, not expired,
     not revoked and, for certificates from elsewhere, checked by staff."""

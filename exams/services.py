@@ -17,7 +17,7 @@ from audit.models import Action
 from audit.services import audit_log
 from common.text import text_problem
 from people.models import Person
-from people.validators import normalize_resident_id, validate_resident_id
+from people.validators import normalize_name, normalize_resident_id, validate_resident_id
 
 from . import rules
 from .models import (
@@ -334,8 +334,8 @@ class ScoreRowsInvalid(ValidationError):
 
 
 def same_name(a: str, b: str) -> bool:
-    """Names compare without spaces of any width (全角 spaces included)."""
-    return "".join(a.split()) == "".join(b.split())
+    """The one comparison of people's names (people.validators.normalize_name)."""
+    return normalize_name(a) == normalize_name(b)
 
 
 def _add(errors: dict[str, list[str]], key: str, *messages: str) -> None:

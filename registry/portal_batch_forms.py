@@ -117,12 +117,8 @@ class ApplicantForm(forms.Form):
             ):
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, message)
-        if kind in (ApplicationKind.INITIAL, ApplicationKind.CHANGE_SPECIALTY) and not cleaned.get(
-            "projects"
-        ):
-            self.add_error("projects", _("Tick at least one metrology project."))
-        if kind and kind != ApplicationKind.INITIAL and not cleaned.get("target_certificate"):
-            self.add_error("target_certificate", _("Choose the registration certificate concerned."))
+        # Projects and the certificate concerned are rules of the kind: the eligibility rules check them
+        # (registry/eligibility.py), and the intake service puts the answer next to these fields.
         return cleaned
 
 

@@ -17,25 +17,6 @@ from registry.verification import holder_name_matches, verification_token_is_wel
 from .materials import missing_materials
 
 
-def valid_certificate_levels_for_people(
-    *, person_ids: Iterable[int], on: dt.date
-) -> dict[int, frozenset[int]]:
-    """{person id: levels of the registration certificates valid on `on`}, in one query for all people.
-
-    People holding none are absent from the answer (the batch checks use `.get(pid, frozenset())`).
-    """
-    levels: dict[int, set[int]] = defaultdict(set)
-    rows = RegistrationCertificate.objects.filter(
-        person_id__in=list(person_ids),
-        state=RegistrationCertificate.State.VALID,
-        valid_from__lte=on,
-        valid_until__gte=on,
-    ).values_list("person_id", "level")
-    for person_id, level in rows:
-        levels[person_id].add(level)
-    return {person_id: frozenset(found) for person_id, found in levels.items()}
-
-
 def applications_missing_materials(*, applications: Iterable[Application]) -> dict[int, dict[str, int]]:
     """{application id: {material kind: how many more needed}} for many applications, in one query."""
     applications = list(applications)

@@ -5,47 +5,33 @@ Two steps, so that nothing is saved from a file with a single problem:
 1. `parse_sheet(file)` reads an .xlsx or .csv (UTF-8 with or without BOM, or GBK: Excel in China saves CSV
    as GBK) into typed `SheetRow`s, or per-row `SheetError`s (row number, column, reason). It needs no
    database. Hostile files are refused whole: too large, too many rows, a zip or XML bomb, formulas.
-2. `check_rows_against_registry(rows, on=...)` adds the problems only the database can tell (unknown
-   project, no passed assessment, already registered at that level, a certificate number that belongs to
-   someone else) for all rows at once, in a constant number of queries however long the file is.
+2. The intake service (registry/services/intake.py) checks the rows that parsed against the registry with
+   the one set of eligibility rules (registry/eligibility.py), for all rows at once.
 
 The column headers and the drop-down values are a fixed file format in Chinese (the template is Chinese
-whatever the page language), so a file filled in by anyone parses the same. Only the columns below are
-read: a sheet cannot set state, employer or anything else.
+whatever the page language), so a file filled in by anyone parses the same; the kinds are
+`ApplicationKind.sheet_label`. Only the columns below are read: a sheet cannot set state, employer or
+anything else. The registration certificate number is optional, also as a column, so files made from
+the template before it existed still parse.
 """
 
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 
 from common.sheet_files import SheetRefused, read_sheet
 from common.text import text_problem
 from people.models import Level
 from people.validators import mask_resident_id, normalize_resident_id, validate_resident_id
+from registry.workflow import ApplicationKind
 
-
-class SheetKind(models.TextChoices):
-    """The application kinds a sheet may ask for; values are the workflow's ApplicationKind values."""
-
-    INITIAL = "initial", "初始注册"
-    CHANGE_SPECIALTY = "change_specialty", "变更注册（变更专业）"
-    CHANGE_EMPLOYER_NAME = "change_employer_name", "变更注册（单位更名）"
-    RENEWAL = "renewal", "延续注册"
-    CANCELLATION = "cancellation", "注销注册"
-
-
-KINDS_NEEDING_PROJECTS = frozenset({SheetKind.INITIAL, SheetKind.CHANGE_SPECIALTY})
-KINDS_NEEDING_QUALIFICATION = frozenset({SheetKind.INITIAL})
-KINDS_NEEDING_CERTIFICATE = frozenset(
-    {SheetKind.CHANGE_SPECIALTY, SheetKind.CHANGE_EMPLOYER_NAME, SheetKind.RENEWAL, SheetKind.CANCELLATION}
-)
+KIND_LABELS = [kind.sheet_label for kind in ApplicationKind]
 LEVEL_LABELS = {Level.ONE: "一级", Level.TWO: "二级"}
 
 
@@ -55,6 +41,7 @@ class Column:
     header: str
     example: str
     help: str
+    optional: bool = False  # a file without this column still parses
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -81,6 +68,13 @@ COLUMNS: tuple[Column, ...] = (
         "初始注册和变更专业必填。计量专业项目代码，多个用顿号（、）或逗号分隔；每个项目都须有考核合格证。",
     ),
     Column("kind", "申请类型", "初始注册", "必填。从下拉列表选择。"),
+    Column(
+        "target_certificate_number",
+        "注册证书编号",
+        "HLJ-ZC2-2026-00001",
+        "变更、延续、注销注册选填：所涉企业注册计量师注册证的编号。不填时，按此人通过本单位取得的该级别有效注册证办理。",
+        optional=True,
+    ),
 )
 HEADERS = {c.header: c for c in COLUMNS}
 MAX_PROJECTS_PER_ROW = 20
@@ -90,11 +84,14 @@ _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 @dataclass(frozen=True)
 class SheetError:
-    """One problem: `row` is the spreadsheet's own row number (None: the whole file), `column` its header."""
+    """One problem: `row` is the spreadsheet's own row number (None: the whole file), `column` its header,
+    `codes` the eligibility codes it answers (registry/eligibility.py; several when one answer stands for
+    all of them, none for a problem of the file's shape)."""
 
     row: int | None
     column: str | None
     message: str
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,10 +105,11 @@ class SheetRow:
     qualification_date: dt.date | None
     project_codes: tuple[str, ...]
     kind: str
+    target_certificate_number: str = ""
 
     @property
     def kind_label(self) -> str:
-        return SheetKind(self.kind).label if self.kind else ""
+        return ApplicationKind(self.kind).sheet_label if self.kind else ""
 
     @property
     def masked_id_number(self) -> str:
@@ -157,6 +155,7 @@ def build_template() -> bytes:
         "qualification_date": 16,
         "project_codes": 24,
         "kind": 22,
+        "target_certificate_number": 22,
     }
     last_row = settings.REGISTRY_MAX_SHEET_ROWS + 1
     for index, column in enumerate(COLUMNS, start=1):
@@ -168,12 +167,13 @@ def build_template() -> bytes:
             "qualification_number",
             "qualification_date",
             "project_codes",
+            "target_certificate_number",
         }:
             # Text, so Excel keeps all 18 digits of an ID number and the leading zeros of a code.
             for row in range(2, last_row + 1):
                 sheet.cell(row=row, column=index).number_format = "@"
         if column.key in {"level", "kind"}:
-            values = LEVEL_LABELS.values() if column.key == "level" else SheetKind.labels
+            values = LEVEL_LABELS.values() if column.key == "level" else KIND_LABELS
             validation = DataValidation(
                 type="list",
                 formula1='"' + ",".join(values) + '"',
@@ -203,7 +203,7 @@ def build_template() -> bytes:
     for column in COLUMNS:
         guide.append([column.header, f"{column.help} 例：{column.example}"])
     guide.append([])
-    guide.append(["申请类型", "、".join(SheetKind.labels)])
+    guide.append(["申请类型", "、".join(KIND_LABELS)])
     guide.append(["申请级别", "、".join(LEVEL_LABELS.values())])
     guide["A1"].font = Font(bold=True)
 
@@ -254,8 +254,8 @@ def _parse_level(text: str) -> int | None:
 
 def _parse_kind(text: str) -> str | None:
     text = text.replace("(", "（").replace(")", "）").replace(" ", "")
-    for kind in SheetKind:
-        if text == kind.label:
+    for kind in ApplicationKind:
+        if text == kind.sheet_label:
             return kind.value
     return None
 
@@ -282,7 +282,7 @@ def _header_map(header: Sequence) -> dict[int, Column]:
             unknown.append(text)
         else:
             positions[index] = column
-    missing = [c.header for c in COLUMNS if c not in positions.values()]
+    missing = [c.header for c in COLUMNS if c not in positions.values() and not c.optional]
     if missing or unknown:
         parts = []
         if missing:
@@ -310,7 +310,9 @@ def _read_rows(rows: Iterator[tuple[int, list]]) -> SheetResult:
                 continue
             positions = _header_map(values)
             continue
-        cells = {column.key: values[i] if i < len(values) else None for i, column in positions.items()}
+        cells = {column.key: None for column in COLUMNS} | {
+            column.key: values[i] if i < len(values) else None for i, column in positions.items()
+        }
         if not any(_cell_text(v) for v in cells.values()):
             continue
         data_rows += 1  # the guard stops the reading past REGISTRY_MAX_SHEET_ROWS
@@ -357,7 +359,7 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
         problem(
             "kind",
             _("“%(value)s” is not an application kind; choose one of: %(choices)s.")
-            % {"value": text["kind"], "choices": "、".join(SheetKind.labels)},
+            % {"value": text["kind"], "choices": "、".join(KIND_LABELS)},
         )
 
     if not text["name"]:
@@ -385,7 +387,7 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
     phone = text["phone"].replace(" ", "").replace("-", "").removeprefix("+86")
     if phone and not _MOBILE.fullmatch(phone):
         problem("phone", _("Enter an 11-digit mainland mobile number, e.g. 13904510000."))
-    elif not phone and kind in KINDS_NEEDING_QUALIFICATION:
+    elif not phone and kind == ApplicationKind.INITIAL:
         problem("phone", _("Required for an initial registration: the applicant's mobile number."))
 
     level = _parse_level(text["level"])
@@ -397,7 +399,7 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
     qualification_number = text["qualification_number"]
     if len(qualification_number) > 50:
         problem("qualification_number", _("A certificate number has at most 50 characters."))
-    elif not qualification_number and kind in KINDS_NEEDING_QUALIFICATION:
+    elif not qualification_number and kind == ApplicationKind.INITIAL:
         problem(
             "qualification_number",
             _(
@@ -415,7 +417,7 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
             problem(
                 "qualification_date", _("The date %(date)s cannot be right.") % {"date": qualification_date}
             )
-    elif kind in KINDS_NEEDING_QUALIFICATION:
+    elif kind == ApplicationKind.INITIAL:
         problem(
             "qualification_date",
             _(
@@ -425,14 +427,14 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
         )
 
     codes = tuple(dict.fromkeys(c.upper() for c in _PROJECT_SPLIT.split(text["project_codes"]) if c))
-    if not codes and kind in KINDS_NEEDING_PROJECTS:
-        problem(
-            "project_codes", _("Required for this application kind: at least one metrology project code.")
-        )
-    elif len(codes) > MAX_PROJECTS_PER_ROW:
+    if len(codes) > MAX_PROJECTS_PER_ROW:
         problem("project_codes", _("At most %(max)s projects per applicant.") % {"max": MAX_PROJECTS_PER_ROW})
     elif any(len(c) > 20 for c in codes):
         problem("project_codes", _("A project code has at most 20 characters; separate codes with 、."))
+
+    certificate_number = text["target_certificate_number"].upper()
+    if len(certificate_number) > 30:
+        problem("target_certificate_number", _("A certificate number has at most 30 characters."))
 
     if errors or level is None or kind is None:  # no errors means both were read; mypy cannot tell
         return (
@@ -450,12 +452,13 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
             qualification_date=qualification_date,
             project_codes=codes,
             kind=kind,
+            target_certificate_number=certificate_number,
         ),
         errors,
     )
 
 
-# --- checks against the registry ---------------------------------------------------------------------
+# --- the one answer the intake gives for a row off the record ------------------------------------------
 def record_mismatch_message() -> str:
     """The one answer for a row that does not match the registry's records, whichever part does not.
 
@@ -471,80 +474,3 @@ def record_mismatch_message() -> str:
         "registration. To protect personal information the registry does not say which detail differs; if "
         "all of them are right, contact the Heilongjiang Metrology Association."
     )
-
-
-def check_rows_against_registry(rows: Iterable[SheetRow], *, on: dt.date) -> list[SheetError]:
-    """The problems only the database can tell, for every row at once in a constant number of queries.
-
-    - every project code is a known, active metrology project (the catalogue is public: said as such);
-    - and the row matches the record (one answer, `record_mismatch_message`, whichever part does not):
-      the name matches the person on record under that ID number; the person holds a passed assessment for
-      every project (exams' selector); an initial registration: the person holds no valid registration
-      certificate of that level, any other kind: the person holds one; a qualification certificate number
-      on record belongs to this person and this level. An ID number not on record matches nothing.
-    """
-    from exams.models import MetrologyProject
-    from exams.selectors import projects_with_valid_assessment_for_people
-    from people.models import Person, QualificationCertificate
-    from registry.selectors import valid_certificate_levels_for_people
-
-    rows = list(rows)
-    if not rows:
-        return []
-    errors: list[SheetError] = []
-    codes = {code for row in rows for code in row.project_codes}
-    projects = dict(MetrologyProject.objects.filter(code__in=codes, is_active=True).values_list("code", "pk"))
-    people = {
-        p["id_number"]: p
-        for p in Person.objects.with_id_numbers(r.id_number for r in rows).values("pk", "id_number", "name")
-    }
-    numbers = {r.qualification_number for r in rows if r.qualification_number}
-    qualifications = {
-        q["number"]: q
-        for q in QualificationCertificate.objects.filter(number__in=numbers).values(
-            "number", "level", "person__id_number"
-        )
-    }
-    person_ids = [p["pk"] for p in people.values()]
-    assessed = projects_with_valid_assessment_for_people(person_ids=person_ids, on=on)
-    certified = valid_certificate_levels_for_people(person_ids=person_ids, on=on)
-
-    for row in rows:
-        person = people.get(row.id_number)
-        person_id = person["pk"] if person else None
-        mismatch = person is not None and person["name"] != row.name
-        unknown = [code for code in row.project_codes if code not in projects]
-        if unknown:
-            errors.append(
-                SheetError(
-                    row.row,
-                    "申请项目代码",
-                    _("Unknown project code: %(codes)s. Use the codes of the metrology project list.")
-                    % {"codes": "、".join(unknown)},
-                )
-            )
-        if row.kind in KINDS_NEEDING_PROJECTS:
-            held = assessed.get(person_id, frozenset()) if person_id else frozenset()
-            mismatch |= any(c in projects and projects[c] not in held for c in row.project_codes)
-        levels = certified.get(person_id, frozenset()) if person_id else frozenset()
-        if row.kind == SheetKind.INITIAL:
-            mismatch |= row.level in levels
-        elif row.kind in KINDS_NEEDING_CERTIFICATE:
-            mismatch |= row.level not in levels
-        qualification = qualifications.get(row.qualification_number)
-        mismatch |= qualification is not None and (
-            qualification["person__id_number"] != row.id_number or qualification["level"] != row.level
-        )
-        if mismatch:
-            errors.append(SheetError(row.row, None, record_mismatch_message()))
-    return errors
-
-
-def read_and_check(file, *, on: dt.date) -> SheetResult:
-    """Both steps: parse, then check the rows that parsed against the registry. Saves nothing."""
-    result = parse_sheet(file)
-    result.errors.extend(check_rows_against_registry(result.rows, on=on))
-    failed = {e.row for e in result.errors}
-    result.rows = [r for r in result.rows if r.row not in failed]
-    result.errors.sort(key=lambda e: e.row or 0)
-    return result

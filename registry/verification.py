@@ -14,7 +14,6 @@
 import ipaddress
 import re
 import secrets
-import unicodedata
 from typing import Literal
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from audit.request import request_address
+from people.validators import normalize_name
 
 TOKEN_BYTES = 18  # 144 bits; secrets.token_urlsafe gives 24 URL-safe characters
 TOKEN_LENGTH = 24
@@ -51,16 +51,9 @@ def verification_url(token: str) -> str:
     return f"{settings.SITE_URL}{VERIFY_PATH}{token}/"
 
 
-def normalise_holder_name(name: str) -> str:
-    """Compare names as people type them: NFKC (full-width → half-width), no spaces, `·` unified."""
-    name = unicodedata.normalize("NFKC", name or "")
-    name = re.sub(r"\s+", "", name)
-    return name.replace("•", "·").replace("．", "·").replace(".", "·")
-
-
 def holder_name_matches(given: str, actual: str) -> bool:
     """True when `given` is the holder's name; constant-time, so timing tells nothing about near misses."""
-    a, b = normalise_holder_name(given), normalise_holder_name(actual)
+    a, b = normalize_name(given), normalize_name(actual)
     return bool(a) and secrets.compare_digest(a.encode(), b.encode())
 
 

@@ -69,22 +69,48 @@ class Actor(models.TextChoices):
 
 
 class ApplicationKind(models.TextChoices):
+    """The kinds of application, and what each needs: the one definition (issue 12).
+
+    The rules that use these properties are in registry/eligibility.py; `sheet_label` is the fixed Chinese
+    of the spreadsheet format (the same whatever the page language), which users type or pick.
+    """
+
     INITIAL = "initial", _("Initial registration")
     CHANGE_SPECIALTY = "change_specialty", _("Change of metrology specialty")
     CHANGE_EMPLOYER_NAME = "change_employer_name", _("Change of employer name")
     RENEWAL = "renewal", _("Renewal")
     CANCELLATION = "cancellation", _("Cancellation")
 
+    @property
+    def needs_target_certificate(self) -> bool:
+        """Acts on a registration certificate the person holds (the application's target_certificate)."""
+        return self is not ApplicationKind.INITIAL
 
-# Kinds that act on an existing registration certificate (the application's target_certificate).
-KINDS_WITH_TARGET = frozenset(
-    {
-        ApplicationKind.CHANGE_SPECIALTY,
-        ApplicationKind.CHANGE_EMPLOYER_NAME,
-        ApplicationKind.RENEWAL,
-        ApplicationKind.CANCELLATION,
-    }
-)
+    @property
+    def needs_projects(self) -> bool:
+        """Names metrology projects, each needing a valid assessment certificate."""
+        return self in (ApplicationKind.INITIAL, ApplicationKind.CHANGE_SPECIALTY)
+
+    @property
+    def needs_qualification(self) -> bool:
+        """Needs the registered metrologist qualification certificate of the level (pilot plan: initial)."""
+        return self is ApplicationKind.INITIAL
+
+    @property
+    def needs_eligible_employer(self) -> bool:
+        """Open only within the pilot window, to staff of an active, eligible employer: all but a
+        cancellation, which ends a registration whatever the employer has become."""
+        return self is not ApplicationKind.CANCELLATION
+
+    @property
+    def sheet_label(self) -> str:
+        return {
+            "initial": "初始注册",
+            "change_specialty": "变更注册（变更专业）",
+            "change_employer_name": "变更注册（单位更名）",
+            "renewal": "延续注册",
+            "cancellation": "注销注册",
+        }[self.value]
 
 
 class CertificateState(models.TextChoices):

@@ -101,6 +101,7 @@ FRAMEWORK_NAMES = [
     "before_*",
     "after_*",
     "import_instance",
+    "save_instance",
     "init_instance",
     "import_row",
     "skip_row",

@@ -8,11 +8,12 @@ _ = object()
 
 # Arguments whose names the caller fixes: Django's system-check framework (app_configs), django-axes'
 # lockout callable (original_response), Field.from_db_value (expression), import-export's resource
-# hooks (instance_loader).
+# hooks (instance_loader, is_create).
 _.app_configs
 _.original_response
 _.expression
 _.instance_loader
+_.is_create
 
 # Called by the data migrations of pii (migrations are not scanned).
 _.encrypt_columns

@@ -1,6 +1,6 @@
 """Figure 3: a batch sheet of 1,000 applicants, from upload to saved drafts, beside a default ModelResource.
 
-Ours is what the portal's confirm step does: `registry.spreadsheets.read_and_check` on the .xlsx bytes (parse,
+Ours is what the portal's confirm step does: `registry.services.intake.sheet_check` on the .xlsx bytes (parse,
 then every registry check for the whole file at once) and `registry.services.intake.batch_import_rows`
 (people, qualifications, applications and their projects in bulk, in one transaction). The baseline is a
 django-import-export `ModelResource` with default settings for `Application`, importing the same applications
@@ -138,10 +138,9 @@ def _purge() -> None:
 
 
 def _upload_ours(fixture: _Fixture, data: bytes) -> int:
-    from registry.services.intake import batch_import_rows
-    from registry.spreadsheets import read_and_check
+    from registry.services.intake import batch_import_rows, sheet_check
 
-    checked = read_and_check(io.BytesIO(data), on=dt.date.today())
+    checked = sheet_check(employer=fixture.employer, file=io.BytesIO(data), on=dt.date.today())
     if checked.errors:
         raise RuntimeError(f"the benchmark sheet did not check cleanly: {checked.errors[:3]}")
     with transaction.atomic():

@@ -113,7 +113,7 @@ def _require_ready(application: Application, method) -> None:
     _require_legal(application, method)
     problems = describe_missing(application_missing_materials(application=application))
     problems = [_("Missing material: %(item)s") % {"item": item} for item in problems]
-    problems += application_eligibility_problems(application, on=_today())
+    problems += [p.message for p in application_eligibility_problems(application, on=_today())]
     if problems:
         raise ValidationError([ValidationError(p, code="not_ready") for p in problems])
 
@@ -217,7 +217,7 @@ def application_approve(*, application: Application, by) -> Application:
         _require_other_reviewer(by)(locked, method)
         problems = application_eligibility_problems(locked, on=_today())
         if problems:
-            raise ValidationError([ValidationError(p, code="not_eligible") for p in problems])
+            raise ValidationError([ValidationError(p.message, code="not_eligible") for p in problems])
 
     return _move(application, "approve", by=by, check=check, on=_today())
 

@@ -1,7 +1,9 @@
 """Putting applicants into a batch: one by one from the portal's form, or many from a spreadsheet.
 
-Both paths run the same checks (`batch_rows_problems`): the spreadsheet module's registry checks plus
-what only the employer's own records can tell. Both write only what the application needs:
+Every path (the form, a certificate holder's page, the spreadsheet check page, the spreadsheet upload) runs
+the one set of eligibility rules (registry/eligibility.py) through `batch_rows_problems` / `_rows_problems`,
+and answers the codes that would tell about a person's record (`RECORD_CODES`) with one message
+(issue 11). Every path writes only what the application needs:
 
 - a person already on record (another employer may have registered them) is reused and never changed:
   the name must match the record, and their phone stays what it was;
@@ -16,7 +18,6 @@ any problem saves nothing.
 """
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,23 +27,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from people.models import Employer, EmployerNameChange, Person, QualificationCertificate
+from exams.models import MetrologyProject
+from people.models import Employer, Person, QualificationCertificate
 from people.models.person import person_id_q, resident_id_digest
-from registry.eligibility import renewal_window_open
+from registry.eligibility import (
+    EMPLOYER_CODES,
+    RECORD_CODES,
+    Candidate,
+    Problem,
+    eligibility_problems,
+    target_certificate_ids,
+)
 from registry.models import Application, Batch, RegistrationCertificate
 from registry.services.applications import application_create
 from registry.services.audit import audit_record_many
 from registry.spreadsheets import (
+    COLUMNS,
     SheetError,
-    SheetKind,
     SheetResult,
     SheetRow,
-    check_rows_against_registry,
-    read_and_check,
+    parse_sheet,
+    record_mismatch_message,
 )
-from registry.workflow import FINAL_STATES, KINDS_WITH_TARGET, ApplicationKind, CertificateState
+from registry.workflow import ApplicationKind
 
-COLUMN_OF = {"name": "姓名", "id_number": "身份证号", "kind": "申请类型", "level": "申请级别"}
+# The spreadsheet column each eligibility field is read from (registry.eligibility.Problem.field).
+_HEADER_OF = {c.key: c.header for c in COLUMNS}
+COLUMN_OF = _HEADER_OF | {
+    "projects": _HEADER_OF["project_codes"],
+    "target_certificate": _HEADER_OF["target_certificate_number"],
+}
 
 
 class RowsRejected(ValidationError):
@@ -101,138 +115,81 @@ def batch_create(*, employer: Employer, title: str, by: User) -> Batch:
 
 
 def sheet_check(*, employer: Employer, file: Any, on: dt.date) -> SheetResult:
-    """The portal's "check a spreadsheet" page: every problem of a file, saving nothing. Refused, like
-    adding applicants, to an employer that may not add them (its answers say as much about the rows)."""
+    """Every problem of a spreadsheet for `employer`, saving nothing: the portal's "check a spreadsheet"
+    page and both steps of the batch upload. Parses, then checks the rows that parsed against the registry;
+    `rows` keeps only the rows without problems. Refused, like adding applicants, to an employer that may
+    not add them (its answers say as much about the rows)."""
     _require_may_add_applicants(employer)
-    return read_and_check(file, on=on)
+    result = parse_sheet(file)
+    result.errors.extend(_rows_problems(employer=employer, rows=result.rows, on=on))
+    failed = {e.row for e in result.errors}
+    result.rows = [r for r in result.rows if r.row not in failed]
+    result.errors.sort(key=lambda e: e.row or 0)
+    return result
 
 
-def _renamed_since(employer_id: int, day: dt.date) -> bool:
-    return EmployerNameChange.objects.filter(employer_id=employer_id, changed_on__gte=day).exists()
+def _candidate(
+    row: SheetRow,
+    employer: Employer,
+    *,
+    target: RegistrationCertificate | None = None,
+    from_holder: bool = True,
+) -> Candidate:
+    """`row` as an eligibility candidate. A spreadsheet row that names no certificate acts on the one the
+    person holds through the employer (`from_holder`); the form names it (`target`)."""
+    return Candidate(
+        row=row.row,
+        kind=row.kind,
+        level=row.level,
+        employer=employer,
+        id_number=row.id_number,
+        name=row.name,
+        project_codes=row.project_codes,
+        qualification_number=row.qualification_number,
+        target_certificate_id=target.pk if target is not None else None,
+        target_certificate_number=row.target_certificate_number,
+        target_from_holder=from_holder,
+    )
 
 
-def batch_rows_problems(*, batch: Batch, rows: Sequence[SheetRow], on: dt.date) -> list[SheetError]:
-    """Every problem of `rows` for `batch`, in a constant number of queries however many rows.
+def _as_sheet_errors(problems: Iterable[Problem], *, tell_record: bool = False) -> list[SheetError]:
+    """The eligibility problems as the intake tells them: what is about the employer or the day once, and
+    (unless `tell_record`) everything in RECORD_CODES as one answer per row that does not say which."""
+    errors: list[SheetError] = []
+    record: dict[int, list[str]] = {}
+    told: set[str] = set()
+    for p in problems:
+        if p.code in EMPLOYER_CODES:
+            if p.code not in told:
+                told.add(p.code)
+                errors.append(SheetError(None, None, p.message, codes=(p.code,)))
+        elif p.code in RECORD_CODES and not tell_record:
+            record.setdefault(p.row, []).append(p.code)
+        else:
+            errors.append(SheetError(p.row, COLUMN_OF.get(p.field or ""), p.message, codes=(p.code,)))
+    for row, codes in record.items():
+        errors.append(SheetError(row, None, record_mismatch_message(), codes=tuple(dict.fromkeys(codes))))
+    errors.sort(key=lambda e: e.row or 0)
+    return errors
 
-    The spreadsheet module's registry checks, and: a person twice in the rows, a person who already has
-    an open application of this employer at that level, a change/renewal/cancellation whose valid
-    certificate is not held through this employer, a renewal outside its window, a change after renaming
-    when no renaming is on record since the certificate was issued.
-    """
+
+def _rows_problems(*, employer: Employer, rows: Sequence[SheetRow], on: dt.date) -> list[SheetError]:
+    """Every problem of `rows` for `employer`, in a constant number of queries however many rows."""
     rows = list(rows)
     if not rows:
         return []
-    if (refused := _adding_refused(batch.employer)) is not None:  # before anything is looked up
+    if (refused := _adding_refused(employer)) is not None:  # before anything is looked up
         return [SheetError(None, None, refused.messages[0])]
-    problems = list(check_rows_against_registry(rows, on=on))
-    seen: dict[str, int] = {}
-    for row in rows:
-        if row.id_number in seen:
-            problems.append(
-                SheetError(
-                    row.row,
-                    COLUMN_OF["id_number"],
-                    _("The same person is already in row %(row)s of this file.")
-                    % {"row": seen[row.id_number]},
-                )
-            )
-        seen.setdefault(row.id_number, row.row)
-    ids = {row.id_number for row in rows}
-    open_applications: dict[tuple[str, int], int] = {}
-    for id_number, level, pk in (
-        Application.objects.filter(person_id_q(ids), employer_id=batch.employer_id)
-        .exclude(state__in=FINAL_STATES)
-        .values_list("person__id_number", "level", "pk")
-    ):
-        open_applications.setdefault((id_number, level), pk)
-    certificates: dict[tuple[str, int], dict[str, Any]] = {}
-    for certificate in RegistrationCertificate.objects.filter(
-        person_id_q(ids),
-        employer_id=batch.employer_id,
-        state=CertificateState.VALID,
-        valid_from__lte=on,
-        valid_until__gte=on,
-    ).values("pk", "person__id_number", "level", "valid_until", "issued_on"):
-        certificates[(certificate["person__id_number"], certificate["level"])] = certificate
-    last_rename = (
-        EmployerNameChange.objects.filter(employer_id=batch.employer_id)
-        .order_by("-changed_on")
-        .values_list("changed_on", flat=True)
-        .first()
-    )
-    for row in rows:
-        pk = open_applications.get((row.id_number, row.level))
-        if pk is not None:
-            problems.append(
-                SheetError(
-                    row.row,
-                    COLUMN_OF["id_number"],
-                    _(
-                        "This person already has an application of this level in progress "
-                        "(%(number)s). Finish or withdraw it first."
-                    )
-                    % {"number": f"SQ{pk:08d}"},
-                )
-            )
-        if row.kind not in KINDS_WITH_TARGET:
-            continue
-        certificate = certificates.get((row.id_number, row.level))
-        if certificate is None:
-            problems.append(
-                SheetError(
-                    row.row,
-                    COLUMN_OF["kind"],
-                    _(
-                        "Your employer holds no valid registration certificate of this level for this "
-                        "person. Only the employer the certificate names can change, renew or cancel it."
-                    ),
-                )
-            )
-            continue
-        window_open = renewal_window_open(RegistrationCertificate(valid_until=certificate["valid_until"]), on)
-        if row.kind == SheetKind.RENEWAL and not window_open:
-            problems.append(
-                SheetError(
-                    row.row,
-                    COLUMN_OF["kind"],
-                    _(
-                        "A renewal can be applied for only in the 30 working days before the certificate "
-                        "expires (it expires on %(date)s)."
-                    )
-                    % {"date": certificate["valid_until"]},
-                )
-            )
-        if row.kind == SheetKind.CHANGE_EMPLOYER_NAME and (
-            last_rename is None or last_rename < certificate["issued_on"]
-        ):
-            problems.append(
-                SheetError(
-                    row.row,
-                    COLUMN_OF["kind"],
-                    _(
-                        "No renaming of your employer is on record since this certificate was issued. "
-                        "Ask the association to record the new name first."
-                    ),
-                )
-            )
-    problems.sort(key=lambda p: p.row or 0)
-    return problems
+    candidates = [_candidate(row, employer) for row in rows]
+    return _as_sheet_errors(eligibility_problems(candidates, on=on))
 
 
-def _target_certificates(batch: Batch, rows: Sequence[SheetRow], on: dt.date) -> dict[tuple[str, int], int]:
-    wanted = {row.id_number for row in rows if row.kind in KINDS_WITH_TARGET}
-    if not wanted:
-        return {}
-    return {
-        (id_number, level): pk
-        for pk, id_number, level in RegistrationCertificate.objects.filter(
-            person_id_q(wanted),
-            employer_id=batch.employer_id,
-            state=CertificateState.VALID,
-            valid_from__lte=on,
-            valid_until__gte=on,
-        ).values_list("pk", "person__id_number", "level")
-    }
+def batch_rows_problems(*, batch: Batch, rows: Sequence[SheetRow], on: dt.date) -> list[SheetError]:
+    """Every problem of `rows` for `batch`, in a constant number of queries however many rows: the
+    eligibility rules (registry/eligibility.py) with the employer of the batch, told as the intake tells
+    them. A change, renewal or cancellation row acts on the certificate whose number it gives, or else on
+    the person's valid certificate of that level held through the employer."""
+    return _rows_problems(employer=batch.employer, rows=rows, on=on)
 
 
 @transaction.atomic
@@ -244,8 +201,6 @@ def batch_import_rows(
     Checks again first (the file may have been checked minutes ago, and the registry moved since):
     any problem raises RowsRejected and nothing is saved. Queries: constant in the number of rows.
     """
-    from exams.models import MetrologyProject
-
     on = on or timezone.localdate()
     rows = list(rows)
     batch = Batch.objects.select_for_update().select_related("employer").get(pk=batch.pk)
@@ -288,7 +243,7 @@ def batch_import_rows(
         ]
     )
 
-    targets = _target_certificates(batch, rows, on)
+    targets = target_certificate_ids([_candidate(row, batch.employer) for row in rows], on=on)
     applications = Application.objects.bulk_create(
         [
             Application(
@@ -296,11 +251,11 @@ def batch_import_rows(
                 person=people[row.id_number],
                 employer_id=batch.employer_id,
                 level=row.level,
-                target_certificate_id=targets.get((row.id_number, row.level)),
+                target_certificate_id=target,
                 batch=batch,
                 created_by=by,
             )
-            for row in rows
+            for row, target in zip(rows, targets, strict=True)
         ]
     )
     if any(a.pk is None for a in applications):  # a backend that cannot return ids from a bulk insert
@@ -363,28 +318,10 @@ def batch_add_applicant(
     batch = Batch.objects.select_for_update().select_related("employer").get(pk=batch.pk)
     _require_may_add_applicants(batch.employer)
     row = _form_row(data)
-    problems = batch_rows_problems(batch=batch, rows=[row], on=on)
-    target = data.get("target_certificate")
-    if (
-        row.kind in KINDS_WITH_TARGET
-        and target is not None
-        and (
-            target.employer_id != batch.employer_id
-            or target.person.id_number != row.id_number
-            or target.level != row.level
-        )
-    ):
-        problems.append(
-            SheetError(
-                0,
-                "target_certificate",
-                _("This certificate is not this person's certificate of the level chosen."),
-            )
-        )
-    if row.kind in KINDS_WITH_TARGET and target is None:
-        problems.append(
-            SheetError(0, "target_certificate", _("Choose the registration certificate concerned."))
-        )
+    needs_target = ApplicationKind(row.kind).needs_target_certificate
+    target = data.get("target_certificate") if needs_target else None
+    candidate = _candidate(row, batch.employer, target=target, from_holder=False)
+    problems = _as_sheet_errors(eligibility_problems([candidate], on=on))
     if problems:
         raise RowsRejected(problems)
     person, _created = Person.objects.get_or_create(
@@ -403,7 +340,7 @@ def batch_add_applicant(
         level=row.level,
         by=by,
         projects=data.get("projects") or (),
-        target_certificate=target if row.kind in KINDS_WITH_TARGET else None,
+        target_certificate=target,
         batch=batch,
     )
 
@@ -423,7 +360,7 @@ def holder_application_start(
     batch, a new one is made for it. Refusals say in the user's language why (renewal window, no
     renaming on record, projects without assessment, an application already in progress).
     """
-    if kind not in KINDS_WITH_TARGET:
+    if kind not in ApplicationKind.values or not ApplicationKind(kind).needs_target_certificate:
         raise ValidationError(_("Choose a change, a renewal or a cancellation."), code="kind")
     employer = certificate.employer
     on = timezone.localdate()
@@ -437,20 +374,17 @@ def holder_application_start(
     elif batch.employer_id != employer.pk:
         raise ValidationError(_("Choose one of your own batches."), code="batch")
     projects = list(projects)
-    row = SheetRow(
+    candidate = Candidate(
         row=0,
-        name=certificate.person.name,
-        id_number=certificate.person.id_number,
-        phone="",
-        level=certificate.level,
-        qualification_number="",
-        qualification_date=None,
-        project_codes=tuple(p.code for p in projects),
         kind=kind,
+        level=certificate.level,
+        employer=employer,
+        person_id=certificate.person_id,
+        project_codes=tuple(p.code for p in projects),
+        target_certificate_id=certificate.pk,
     )
-    if kind == ApplicationKind.CHANGE_SPECIALTY and not projects:
-        raise ValidationError(_("Choose at least one metrology project to add."), code="projects")
-    problems = batch_rows_problems(batch=batch, rows=[row], on=on)
+    # The holder is the employer's own registrant: the answer may say which rule refuses.
+    problems = _as_sheet_errors(eligibility_problems([candidate], on=on), tell_record=True)
     if problems:
         raise ValidationError([p.message for p in problems], code="not_eligible")
     return application_create(
@@ -463,10 +397,3 @@ def holder_application_start(
         target_certificate=certificate,
         batch=batch,
     )
-
-
-def problems_by_row(problems: Iterable[SheetError]) -> dict[int | None, list[SheetError]]:
-    grouped: dict[int | None, list[SheetError]] = defaultdict(list)
-    for problem in problems:
-        grouped[problem.row].append(problem)
-    return dict(grouped)

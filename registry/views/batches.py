@@ -22,12 +22,15 @@ from registry.services.intake import (
     batch_add_applicant,
     batch_create,
     batch_import_rows,
-    batch_rows_problems,
+    sheet_check,
 )
 from registry.spreadsheets import COLUMNS
 from registry.views.portal import _own_employer, sheet_upload_refusal
 
-FIELD_OF_COLUMN = {c.header: c.key for c in COLUMNS} | {"申请项目代码": "projects"}
+FIELD_OF_COLUMN = {c.header: c.key for c in COLUMNS} | {
+    "申请项目代码": "projects",
+    "注册证书编号": "target_certificate",
+}
 
 
 def _batch(request, pk):
@@ -138,12 +141,7 @@ def _refuse_unverified(request, employer, batch):
 
 
 def _read(batch, file):
-    result = spreadsheets.parse_sheet(file)
-    result.errors.extend(batch_rows_problems(batch=batch, rows=result.rows, on=timezone.localdate()))
-    failed = {e.row for e in result.errors}
-    result.rows = [r for r in result.rows if r.row not in failed]
-    result.errors.sort(key=lambda e: e.row or 0)
-    return result
+    return sheet_check(employer=batch.employer, file=file, on=timezone.localdate())
 
 
 @require_POST
@@ -163,6 +161,8 @@ def sheet_upload(request, pk):
         result = _read(batch, upload)
     except spreadsheets.SheetRefused as refused:
         return _preview(request, batch, None, refused=str(refused))
+    except ValidationError as error:  # the employer was suspended since the page checked
+        return _preview(request, batch, None, refused=" ".join(error.messages))
     token = None
     if result.ok:
         upload.seek(0)

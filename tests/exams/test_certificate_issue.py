@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exams.models import AssessmentCertificate, AssessmentResult
-from exams.selectors import projects_with_valid_assessment
+from exams.selectors import projects_with_valid_assessment_for_people
 from exams.services import (
     assessment_certificate_revoke,
     certificate_numbers_take,
@@ -26,6 +26,13 @@ from tests.factories import (
 )
 
 ISSUED_ON = dt.date(2026, 6, 10)
+
+
+def _held(person_id, on):
+    """The projects one person holds a valid assessment for (the set-based selector, for one person)."""
+    return projects_with_valid_assessment_for_people(person_ids=[person_id], on=on).get(
+        person_id, frozenset()
+    )
 
 
 @pytest.mark.django_db
@@ -56,7 +63,7 @@ def test_one_certificate_per_person_covering_their_selected_passed_projects(trai
     assert {p.pk for p in by_person[b.pk].projects.all()} == {p1.pk}
     assert by_person[a.pk].issued_by == training_centre_user
     assert AssessmentResult.objects.get(pk=b2_failed.pk).certificate_id is None
-    assert projects_with_valid_assessment(person_id=a.pk, on=ISSUED_ON) == {p1.pk, p2.pk}
+    assert _held(a.pk, ISSUED_ON) == {p1.pk, p2.pk}
 
 
 @pytest.mark.django_db
@@ -94,7 +101,7 @@ def test_revoked_certificate_stops_counting(training_centre_user):
 
     assessment_certificate_revoke(certificate=certificate, reason="证书信息有误", by=training_centre_user)
 
-    assert projects_with_valid_assessment(person_id=result.person_id, on=ISSUED_ON) == frozenset()
+    assert _held(result.person_id, ISSUED_ON) == frozenset()
 
 
 @pytest.mark.django_db

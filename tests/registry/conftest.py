@@ -6,6 +6,7 @@ import time_machine
 from django.core.files.base import ContentFile
 
 from accounts.roles import Role
+from people.models import EmployerNameChange
 from registry.materials import REQUIRED_MATERIALS
 from registry.services.materials import material_attach
 from registry.workflow import ApplicationKind
@@ -47,10 +48,17 @@ def attach_required(application, *, by=None) -> None:
 
 def ready_rename_application(*, submitted: bool = False, **kwargs):
     """A draft change-of-employer-name application that may be submitted: a valid certificate, the
-    qualification of its level, every material (needs no assessment certificate). With submitted=True,
-    submitted through the service by an enterprise clerk."""
+    qualification of its level, the employer's renaming on record since the certificate was issued, every
+    material (needs no assessment certificate). With submitted=True, submitted through the service by an
+    enterprise clerk."""
     certificate = RegistrationCertificateFactory()
     QualificationCertificateFactory(person=certificate.person, level=certificate.level)
+    EmployerNameChange.objects.create(
+        employer=certificate.employer,
+        old_name=f"{certificate.employer.name}（旧名）",
+        new_name=certificate.employer.name,
+        changed_on=certificate.issued_on,
+    )
     application = ApplicationFactory(
         kind=ApplicationKind.CHANGE_EMPLOYER_NAME,
         person=certificate.person,

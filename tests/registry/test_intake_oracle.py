@@ -17,8 +17,8 @@ from django.urls import reverse
 from accounts.roles import Role
 from people.models import Level, Person
 from registry.models import Application
-from registry.services.intake import batch_add_applicant, batch_import_rows, batch_rows_problems
-from registry.spreadsheets import SheetRow, read_and_check
+from registry.services.intake import batch_add_applicant, batch_import_rows, batch_rows_problems, sheet_check
+from registry.spreadsheets import SheetRow
 from tests.factories import (
     BatchFactory,
     EmployerFactory,
@@ -183,9 +183,9 @@ def test_the_spreadsheet_paths_answer_the_same_way(client, someone_elses, projec
         ["王芳", another.id_number, *tail, "ZJ-S-2", "2020-06-01", second.code, "初始注册"],
         ["李雷", unknown, *tail, "ZJ-S-3", "2020-06-01", first.code, "初始注册"],
     ]
-    checked = read_and_check(sheet_xlsx(rows[:1]), on=TODAY).errors
-    checked += read_and_check(sheet_xlsx(rows[1:2]), on=TODAY).errors
-    checked += read_and_check(sheet_xlsx(rows[2:]), on=TODAY).errors
+    checked = []
+    for part in (rows[:1], rows[1:2], rows[2:]):
+        checked += sheet_check(employer=clerk.employer, file=sheet_xlsx(part), on=TODAY).errors
     client.force_login(clerk)
     uploaded = client.post(reverse("portal:sheet_upload", args=[batch.pk]), {"file": sheet_xlsx(rows)})
 

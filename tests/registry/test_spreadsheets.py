@@ -11,16 +11,16 @@ from openpyxl import load_workbook
 
 from exams.models import MetrologyCategory, MetrologyProject
 from people.models import Level, Person
+from registry.services.intake import batch_rows_problems
 from registry.spreadsheets import (
     COLUMNS,
-    SheetKind,
     SheetRefused,
     build_template,
-    check_rows_against_registry,
     parse_sheet,
     record_mismatch_message,
 )
-from tests.factories import PersonFactory, QualificationCertificateFactory, valid_resident_id
+from registry.workflow import ApplicationKind
+from tests.factories import BatchFactory, PersonFactory, QualificationCertificateFactory, valid_resident_id
 
 HEADER = [c.header for c in COLUMNS]
 ID_A = valid_resident_id(birth=dt.date(1985, 3, 4), serial=11)
@@ -37,6 +37,7 @@ def row(**overrides) -> list:
         "资格证书取得日期": "2020-06-01",
         "申请项目代码": "P01、P02",
         "申请类型": "初始注册",
+        "注册证书编号": "",
     }
     values.update(overrides)
     return [values[h] for h in HEADER]
@@ -122,7 +123,26 @@ def test_csv_is_read_in_utf8_with_or_without_bom_and_in_gbk(encoding):
     )
     assert result.ok, result.errors
     assert [r.name for r in result.rows] == ["张伟", "李娜"]
-    assert result.rows[1].kind == SheetKind.CANCELLATION
+    assert result.rows[1].kind == ApplicationKind.CANCELLATION
+
+
+def test_a_file_from_the_template_before_the_certificate_number_column_still_parses():
+    """The certificate number column is optional: files made from the older template keep working."""
+    old_header = [h for h in HEADER if h != "注册证书编号"]
+    result = parse_sheet(csv_file([row()[: len(old_header)]], header=old_header))
+    assert result.ok, result.errors
+    assert result.rows[0].target_certificate_number == ""
+
+
+def test_the_certificate_number_is_read_when_given():
+    result = parse_sheet(
+        xlsx([row(申请类型="延续注册", 申请项目代码="", 注册证书编号=" hlj-zc2-2021-00007 ")])
+    )
+    assert result.ok, result.errors
+    assert (result.rows[0].kind, result.rows[0].target_certificate_number) == (
+        "renewal",
+        "HLJ-ZC2-2021-00007",
+    )
 
 
 # --- per-row problems ----------
@@ -138,7 +158,7 @@ def test_each_bad_cell_is_reported_with_its_row_and_column():
                 row(),  # row 6: ID_A again, first seen in row 2? no: row 2 failed its ID check
                 row(姓名="张伟"),  # row 7: ID_A a second time
                 row(身份证号=valid_resident_id(serial=55), 资格证书取得日期="去年"),  # row 8
-                row(身份证号=valid_resident_id(serial=66), 申请项目代码=""),  # row 9
+                row(身份证号=valid_resident_id(serial=66), 申请项目代码="p" * 21),  # row 9
                 row(身份证号=valid_resident_id(serial=77), 手机号="12345"),  # row 10
             ]
         )
@@ -192,8 +212,9 @@ def test_columns_outside_the_template_refuse_the_file_so_no_sheet_can_set_state_
 
 
 def test_a_missing_column_refuses_the_file_and_names_it():
+    kind = HEADER.index("申请类型")
     with pytest.raises(SheetRefused, match="申请类型"):
-        parse_sheet(csv_file([row()[:-1]], header=HEADER[:-1]))
+        parse_sheet(csv_file([row()[:kind] + row()[kind + 1 :]], header=HEADER[:kind] + HEADER[kind + 1 :]))
 
 
 def test_a_file_over_the_size_limit_is_refused_without_reading_it_all():
@@ -279,14 +300,25 @@ def test_the_registry_checks_report_unknown_projects_and_one_answer_for_a_row_of
         )
     )
     assert result.ok
-    errors = check_rows_against_registry(result.rows, on=dt.date(2026, 3, 2))
+    errors = batch_rows_problems(batch=BatchFactory(), rows=result.rows, on=dt.date(2026, 3, 2))
     messages = {(e.row, e.column, e.message) for e in errors}
     off_record = record_mismatch_message()
     assert any(r == 2 and "P99" in m and "未知" in m for r, _c, m in messages)
-    assert {(r, c) for r, c, m in messages if m == off_record} == {(2, None), (3, None), (4, None)}
+    assert {(r, c) for r, c, m in messages if m == off_record} == {(2, None), (3, None)}
+    # Row 4 renews a registration the employer does not hold: said as such, about its own registrants only.
+    assert {(r, c) for r, c, m in messages if r == 4} == {(4, "申请类型")}
+    assert [e.codes for e in errors if e.row == 4] == [("no_certificate",)]
     assert len(errors) == 4
     assert "王芳" not in off_record
     assert "P01" not in off_record
+
+
+@pytest.mark.django_db
+def test_a_row_without_the_projects_its_kind_needs_is_named_with_its_column(projects):
+    result = parse_sheet(xlsx([row(申请项目代码="")]))
+    assert result.ok  # the shape is right: the eligibility rules say what the kind needs
+    errors = batch_rows_problems(batch=BatchFactory(), rows=result.rows, on=dt.date(2026, 3, 2))
+    assert [(e.row, e.column, e.codes) for e in errors] == [(2, "申请项目代码", ("no_projects",))]
 
 
 @pytest.mark.django_db
@@ -301,8 +333,9 @@ def test_the_registry_checks_run_in_a_constant_number_of_queries(
     ]
     result = parse_sheet(xlsx(rows))
     assert len(result.rows) == count
+    batch = BatchFactory()
     with django_assert_max_num_queries(6):
-        check_rows_against_registry(result.rows, on=dt.date(2026, 3, 2))
+        batch_rows_problems(batch=batch, rows=result.rows, on=dt.date(2026, 3, 2))
 
 
 # --- the check page ----------
