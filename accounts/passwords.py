@@ -39,7 +39,7 @@ class ComplexityValidator:
         self.min_length = min_length or settings.REGISTRY_PASSWORD_MIN_LENGTH
         self.min_classes = min_classes
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: object = None) -> None:
         errors = []
         if len(password) < self.min_length:
             errors.append(

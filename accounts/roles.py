@@ -7,6 +7,7 @@ views, not here.
 """
 
 from fnmatch import fnmatchcase
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +90,7 @@ def permission_patterns_match(patterns: list[str], app_label: str, codename: str
     return any(fnmatchcase(full, pattern) for pattern in patterns)
 
 
-def sync_roles(*, apps=None) -> None:
+def sync_roles(*, apps: Any = None) -> None:
     """Create the role groups and set each one's permissions to exactly what ROLE_PERMISSIONS says."""
     if apps is None:
         from django.apps import apps as global_apps
@@ -108,7 +109,7 @@ def sync_roles(*, apps=None) -> None:
         group.permissions.set(wanted)
 
 
-def sync_roles_after_migrate(sender, **kwargs) -> None:
+def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
     """post_migrate handler: once per migrate, after the last app's permissions exist."""
     from django.apps import apps as global_apps
 

@@ -30,8 +30,10 @@ import logging
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -86,7 +88,7 @@ def _too_many_rows(limits: SheetLimits) -> SheetRefused:
     )
 
 
-def check_sheet_size(file, limits: SheetLimits | None = None) -> None:
+def check_sheet_size(file: IO[bytes], limits: SheetLimits | None = None) -> None:
     """Refuse an upload over the size limit by its declared size, before anything reads it."""
     limits = limits or SheetLimits.from_settings()
     size = getattr(file, "size", None)
@@ -94,7 +96,7 @@ def check_sheet_size(file, limits: SheetLimits | None = None) -> None:
         raise _too_large(limits)
 
 
-def read_upload(file, limits: SheetLimits | None = None) -> bytes:
+def read_upload(file: IO[bytes], limits: SheetLimits | None = None) -> bytes:
     """The upload's bytes: never more than the size limit is read, whatever the file claims."""
     limits = limits or SheetLimits.from_settings()
     check_sheet_size(file, limits)
@@ -158,7 +160,9 @@ def check_csv_lines(text: str, limits: SheetLimits) -> None:
         raise _too_many_rows(limits)
 
 
-def read_sheet(file, *, name: str = "", limits: SheetLimits | None = None) -> Iterator[tuple[int, list]]:
+def read_sheet(
+    file: IO[bytes], *, name: str = "", limits: SheetLimits | None = None
+) -> Iterator[tuple[int, list]]:
     """Check `file` whole (size, archive or lines), then return an iterator over its first sheet's rows.
 
     The iterator yields (row number in the sheet, cell values) for every row with a value in it; it raises
@@ -176,7 +180,7 @@ def read_sheet(file, *, name: str = "", limits: SheetLimits | None = None) -> It
     return _counted(_csv_rows(text), limits)
 
 
-def _blank(value) -> bool:
+def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -233,7 +237,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list]]:
 
 
 # --- how often -----------------------------------------------------------------------------------------
-def sheet_upload_throttled(request) -> bool:
+def sheet_upload_throttled(request: HttpRequest) -> bool:
     """Count this upload against the user's REGISTRY_SHEET_UPLOAD_RATE; True when over the limit.
 
     One budget per user for every import path (portal batches and checks, the admin's imports). Counted

@@ -2,16 +2,20 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from .models import AssessmentCertificate, RecognisedCertificate, VerifierCertificate
+from .models.certificates import CertificateBase
 
 
-def _valid_project_rows(model, *, person_ids: list[int], on: dt.date, checked: bool) -> QuerySet:
+def _valid_project_rows(
+    model: type[CertificateBase], *, person_ids: list[int], on: dt.date, checked: bool
+) -> QuerySet:
     """(person id, project id) for certificates of `model` valid on `on`: issued by then, not expired,
     not revoked and, for certificates from elsewhere, checked by staff."""
-    through = model.projects.through
+    through: Any = model.projects.through  # the auto-created M2M model
     owner = model._meta.model_name  # the through model's FK to the certificate is named after it
     q = Q(
         **{

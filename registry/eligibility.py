@@ -17,7 +17,7 @@ application is no longer valid, whatever its state says until the nightly sweep 
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -84,6 +84,10 @@ class Problem:
     field: str | None
     code: str
     message: str
+
+
+# How a rule reports a problem: say(field, code, message).
+Say = Callable[[str | None, str, str], None]
 
 
 def pilot_window_open(on: dt.date) -> bool:
@@ -270,7 +274,9 @@ def eligibility_problems(candidates: Iterable[Candidate], *, on: dt.date) -> lis
         first_row = first_row_of.setdefault(person_id or ("id", c.id_number), c.row)
         found: list[Problem] = []
 
-        def say(field: str | None, code: str, message: str, row: int = c.row, found=found) -> None:
+        def say(
+            field: str | None, code: str, message: str, row: int = c.row, found: list[Problem] = found
+        ) -> None:
             found.append(Problem(row, field, code, message))
 
         if first_row != c.row:
@@ -287,7 +293,7 @@ def eligibility_problems(candidates: Iterable[Candidate], *, on: dt.date) -> lis
     return problems
 
 
-def _employer_rules(c: Candidate, on: dt.date, say) -> None:
+def _employer_rules(c: Candidate, on: dt.date, say: Say) -> None:
     """Within the pilot window, staff of an active employer that is no authorised verification institution
     (a cancellation excepted: it ends a registration whatever the employer has become)."""
     if not ApplicationKind(c.kind).needs_eligible_employer:
@@ -309,7 +315,7 @@ def _employer_rules(c: Candidate, on: dt.date, say) -> None:
         say(None, "employer_not_active", _("The employer is not active (verified and not suspended)."))
 
 
-def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say) -> None:
+def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say) -> None:
     """The name matches the record; no other open application of the employer at the level; for an
     initial registration, the qualification of the level and no registration of the level yet."""
     on_record = facts.people.get(c.id_number) if c.person_id is None else None
@@ -350,7 +356,7 @@ def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say) -> No
         )
 
 
-def _project_rules(c: Candidate, person_id: int | None, facts: _Facts, say) -> None:
+def _project_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say) -> None:
     """Projects of the active catalogue; for an initial registration or a change of specialty at least one,
     each with an assessment certificate valid on the day."""
     unknown = [code for code in c.project_codes if not getattr(facts.projects.get(code), "is_active", False)]
@@ -382,7 +388,7 @@ def _certificate_rules(
     target: RegistrationCertificate | None,
     facts: _Facts,
     on: dt.date,
-    say,
+    say: Say,
 ) -> None:
     """A change, renewal or cancellation acts on the person's certificate of the level, issued through
     the employer and valid on the day; a renewal within its window; a change of the employer's name

@@ -63,7 +63,7 @@ def employer_applications(*, employer: Employer) -> QuerySet[Application]:
     )
 
 
-def batch_applications(*, batch) -> list[Application]:
+def batch_applications(*, batch: Batch) -> list[Application]:
     """The batch's applications with person, target and projects loaded, each with `.missing` (what
     materials it still lacks) set: three queries whatever their number."""
     applications = list(

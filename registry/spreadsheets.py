@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.sheet_files import SheetRefused, read_sheet
@@ -413,7 +414,7 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
         qualification_date = _parse_date(cells["qualification_date"])
         if qualification_date is None:
             problem("qualification_date", _("Not a date; write it like 2020-06-01."))
-        elif qualification_date > dt.date.today() or qualification_date.year < 1990:
+        elif qualification_date > timezone.localdate() or qualification_date.year < 1990:
             problem(
                 "qualification_date", _("The date %(date)s cannot be right.") % {"date": qualification_date}
             )

@@ -9,7 +9,7 @@ user can read.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -20,13 +20,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
+from accounts.models import User
+from exams.models import MetrologyProject
+from people.models import Employer, Person
 from registry.eligibility import application_eligibility_problems
 from registry.materials import MaterialKind, describe_missing
-from registry.models import Application
+from registry.models import Application, Batch, RegistrationCertificate
 from registry.selectors import application_missing_materials
 from registry.services.audit import audit_record
+from registry.services.certificate_pdfs import certificate_pdf_enqueue
+from registry.services.certificates import certificate_issue_for
 from registry.services.reminders import application_notify_employer_queue
 from registry.workflow import ApplicationState, transition_label
+
+# A check run on the locked row before a transition: (row, the transition method) -> None, or raises.
+Check = Callable[[Application, Callable[..., Any]], None]
 
 
 def _after_transition(application_id: int, transition: str) -> None:
@@ -37,9 +45,6 @@ def _after_transition(application_id: int, transition: str) -> None:
     (Certificates that end by this issuance, superseded or cancelled, are enqueued by
     registry/services/certificates.py; the employer's e-mail is already in the outbox, written by `_move`.)
     """
-    from registry.models import RegistrationCertificate
-    from registry.services.certificate_pdfs import certificate_pdf_enqueue
-
     if transition == "issue":
         produced = RegistrationCertificate.objects.filter(application_id=application_id)
         for certificate_id in produced.values_list("pk", flat=True):
@@ -67,10 +72,10 @@ def _move(
     application: Application,
     name: str,
     *,
-    by,
+    by: User | None,
     comment: str = "",
     detail: dict[str, Any] | None = None,
-    check=None,
+    check: Check | None = None,
     **kwargs: Any,
 ) -> Application:
     """Lock, (optionally check), transition, save, audit, queue the e-mail, schedule; in a transaction."""
@@ -101,14 +106,14 @@ def _move(
     return locked
 
 
-def _require_legal(application: Application, method) -> None:
+def _require_legal(application: Application, method: Callable[..., Any]) -> None:
     from django_fsm import can_proceed
 
     if not can_proceed(method, check_conditions=False):
         raise _not_allowed(application, method.__name__)
 
 
-def _require_ready(application: Application, method) -> None:
+def _require_ready(application: Application, method: Callable[..., Any]) -> None:
     """Submission needs complete materials and an eligible application; all problems at once."""
     _require_legal(application, method)
     problems = describe_missing(application_missing_materials(application=application))
@@ -120,19 +125,19 @@ def _require_ready(application: Application, method) -> None:
 
 # --- the employer's acts (also done by staff in the admin for paper submissions) -----------------------
 @transaction.atomic
-def application_submit(*, application: Application, by) -> Application:
+def application_submit(*, application: Application, by: User) -> Application:
     """draft → submitted. Receipt date today; acceptance due 5 working days later."""
     return _move(application, "submit", by=by, check=_require_ready, on=_today())
 
 
 @transaction.atomic
-def application_resubmit(*, application: Application, by) -> Application:
+def application_resubmit(*, application: Application, by: User) -> Application:
     """corrections requested → submitted. The receipt date restarts, and with it the 5 working days."""
     return _move(application, "resubmit", by=by, check=_require_ready, on=_today())
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, by, reason: str = "") -> Application:
+def application_withdraw(*, application: Application, by: User, reason: str = "") -> Application:
     """Withdrawn by the employer before acceptance."""
     return _move(application, "withdraw", by=by, comment=reason, on=_today(), reason=reason)
 
@@ -146,13 +151,13 @@ def _require_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def application_accept(*, application: Application, by) -> Application:
+def application_accept(*, application: Application, by: User) -> Application:
     """submitted → accepted (受理). Approval becomes due 10 working days after receipt."""
     return _move(application, "accept", by=by, on=_today(), user=by)
 
 
 @transaction.atomic
-def application_not_accept(*, application: Application, by, reason: str) -> Application:
+def application_not_accept(*, application: Application, by: User, reason: str) -> Application:
     """submitted → not accepted (不予受理), with the reason."""
     reason = _require_reason(reason)
     return _move(application, "not_accept", by=by, comment=reason, on=_today(), reason=reason)
@@ -160,7 +165,7 @@ def application_not_accept(*, application: Application, by, reason: str) -> Appl
 
 @transaction.atomic
 def application_request_corrections(
-    *, application: Application, items: Iterable[str], note: str, by
+    *, application: Application, items: Iterable[str], note: str, by: User
 ) -> Application:
     """The one-time notice (一次性告知补正): every missing or defective material at once, and the
     acceptance clock stops until the employer resubmits. A second notice is refused."""
@@ -175,7 +180,7 @@ def application_request_corrections(
             code="corrections_empty",
         )
 
-    def once(locked: Application, method) -> None:
+    def once(locked: Application, method: Callable[..., Any]) -> None:
         _require_legal(locked, method)
         if locked.corrections_requested_on is not None:
             raise ValidationError(
@@ -197,8 +202,8 @@ def application_request_corrections(
     )
 
 
-def _require_other_reviewer(by):
-    def check(locked: Application, method) -> None:
+def _require_other_reviewer(by: User) -> Check:
+    def check(locked: Application, method: Callable[..., Any]) -> None:
         _require_legal(locked, method)
         if not has_transition_perm(method, by):
             raise ValidationError(
@@ -210,10 +215,10 @@ def _require_other_reviewer(by):
 
 
 @transaction.atomic
-def application_approve(*, application: Application, by) -> Application:
+def application_approve(*, application: Application, by: User) -> Application:
     """accepted → approved (审批通过), only if still eligible today; issuance due 5 working days later."""
 
-    def check(locked: Application, method) -> None:
+    def check(locked: Application, method: Callable[..., Any]) -> None:
         _require_other_reviewer(by)(locked, method)
         problems = application_eligibility_problems(locked, on=_today())
         if problems:
@@ -223,7 +228,7 @@ def application_approve(*, application: Application, by) -> Application:
 
 
 @transaction.atomic
-def application_deny(*, application: Application, by, reason: str) -> Application:
+def application_deny(*, application: Application, by: User, reason: str) -> Application:
     """accepted → denied (不予批准), with the reason."""
     reason = _require_reason(reason)
     return _move(
@@ -238,10 +243,8 @@ def application_deny(*, application: Application, by, reason: str) -> Applicatio
 
 
 @transaction.atomic
-def application_issue(*, application: Application, by) -> Application:
+def application_issue(*, application: Application, by: User) -> Application:
     """approved → issued: the certificate is created (or, for a cancellation, the old one cancelled)."""
-    from registry.services.certificates import certificate_issue_for
-
     today = _today()
     locked = _move(application, "issue", by=by, on=today)
     certificate_issue_for(application=locked, on=today, by=by)
@@ -292,7 +295,7 @@ class BulkResult:
     failed: dict[int, list[str]] = field(default_factory=dict)  # application id → messages
 
 
-def _bulk(service, application_ids: Iterable[int], by) -> BulkResult:
+def _bulk(service: Callable[..., Application], application_ids: Iterable[int], by: User) -> BulkResult:
     """Run `service` per row in one transaction, each row in its own savepoint: a refused row is
     reported and leaves no trace, the others go ahead. Rows are locked in id order (no deadlocks)."""
     result = BulkResult()
@@ -312,11 +315,11 @@ def _bulk(service, application_ids: Iterable[int], by) -> BulkResult:
     return result
 
 
-def application_bulk_accept(*, application_ids: Iterable[int], by) -> BulkResult:
+def application_bulk_accept(*, application_ids: Iterable[int], by: User) -> BulkResult:
     return _bulk(application_accept, application_ids, by)
 
 
-def application_bulk_issue(*, application_ids: Iterable[int], by) -> BulkResult:
+def application_bulk_issue(*, application_ids: Iterable[int], by: User) -> BulkResult:
     return _bulk(application_issue, application_ids, by)
 
 
@@ -324,13 +327,13 @@ def application_bulk_issue(*, application_ids: Iterable[int], by) -> BulkResult:
 def application_create(
     *,
     kind: str,
-    person,
-    employer,
+    person: Person,
+    employer: Employer,
     level: int,
-    by,
-    projects: Iterable = (),
-    target_certificate=None,
-    batch=None,
+    by: User,
+    projects: Iterable[MetrologyProject] = (),
+    target_certificate: RegistrationCertificate | None = None,
+    batch: Batch | None = None,
 ) -> Application:
     """A new draft. Nothing is checked against the rules yet: submission does that, all at once."""
     application = Application(

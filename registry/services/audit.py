@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from accounts.models import User
 from audit.chain import chain_append, chain_append_many
 from registry.models import Application, AuditEntry, RegistrationCertificate
 
@@ -12,7 +13,7 @@ def audit_record(
     transition: str,
     from_state: str,
     to_state: str,
-    by=None,
+    by: User | None = None,
     application: Application | None = None,
     certificate: RegistrationCertificate | None = None,
     comment: str = "",

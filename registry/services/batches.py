@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from registry.models import Application, Batch
 from registry.services.applications import application_submit
 from registry.workflow import ApplicationState
@@ -18,7 +19,7 @@ class BatchSubmitResult:
 
 
 @transaction.atomic
-def batch_submit(*, batch: Batch, by) -> BatchSubmitResult:
+def batch_submit(*, batch: Batch, by: User) -> BatchSubmitResult:
     """Submit every complete draft of `batch` in one step; return the others with what they lack.
 
     Each draft is submitted by application_submit in its own savepoint, so an incomplete or ineligible

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from accounts.models import User
 from registry.models import Application, CertificateCounter, RegistrationCertificate
 from registry.models.certificate import certificate_number, validity_end
 from registry.services.audit import audit_record
@@ -34,7 +35,12 @@ def certificate_sequence_next(*, year: int, level: int) -> int:
 
 
 def _new_certificate(
-    *, application: Application, on: dt.date, valid_from: dt.date, valid_until: dt.date, previous=None
+    *,
+    application: Application,
+    on: dt.date,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    previous: RegistrationCertificate | None = None,
 ) -> RegistrationCertificate:
     sequence = certificate_sequence_next(year=on.year, level=application.level)
     return RegistrationCertificate.objects.create(
@@ -52,7 +58,9 @@ def _new_certificate(
     )
 
 
-def _end(certificate: RegistrationCertificate, name: str, *, on: dt.date, by, reason: str = "") -> None:
+def _end(
+    certificate: RegistrationCertificate, name: str, *, on: dt.date, by: User | None, reason: str = ""
+) -> None:
     from_state = certificate.state
     kwargs = {"on": on, "reason": reason} if name == "revoke" else {"on": on}
     try:
@@ -78,7 +86,9 @@ def _end(certificate: RegistrationCertificate, name: str, *, on: dt.date, by, re
     )
 
 
-def certificate_issue_for(*, application: Application, on: dt.date, by) -> RegistrationCertificate | None:
+def certificate_issue_for(
+    *, application: Application, on: dt.date, by: User
+) -> RegistrationCertificate | None:
     """What issuing `application` does to certificates, per kind (inside the issuing transaction):
 
     - initial: a new certificate valid 5 years from the issue date;
@@ -117,7 +127,9 @@ def certificate_issue_for(*, application: Application, on: dt.date, by) -> Regis
 
 
 @transaction.atomic
-def certificate_revoke(*, certificate: RegistrationCertificate, by, reason: str) -> RegistrationCertificate:
+def certificate_revoke(
+    *, certificate: RegistrationCertificate, by: User, reason: str
+) -> RegistrationCertificate:
     """Association staff withdraw a valid certificate (撤销), with the reason on record."""
     reason = (reason or "").strip()
     if not reason:

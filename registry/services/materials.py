@@ -9,6 +9,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from registry.materials import SINGLE_FILE_KINDS, MaterialKind
 from registry.models import Application, Material
 from registry.workflow import ApplicationState
@@ -27,7 +28,7 @@ def _sha256(file: File) -> str:
 
 
 @transaction.atomic
-def material_attach(*, application: Application, kind: str, file: File, by) -> Material:
+def material_attach(*, application: Application, kind: str, file: File, by: User) -> Material:
     """Store `file` as a material of `application` with its SHA-256; a single-file kind replaces the old.
 
     Checks nothing about the content (the portal does). The replaced file is removed from storage only
@@ -63,7 +64,7 @@ def material_attach(*, application: Application, kind: str, file: File, by) -> M
 
 
 @transaction.atomic
-def material_replace(*, material: Material, file: File, by) -> Material:
+def material_replace(*, material: Material, file: File, by: User) -> Material:
     """Put `file` in the place of `material` (same application, same kind); the old file goes after commit.
 
     Refused, like every change of materials, once the application has left the employer's hands.

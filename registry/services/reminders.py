@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from people.models import Employer
 from registry.materials import MaterialKind
 from registry.models import Application, AuditEntry, NotificationLog, RegistrationCertificate
 from registry.services.certificate_pdfs import staff_emails
@@ -114,7 +115,7 @@ def reminders_send_staff_digest(*, today: dt.date | None = None) -> int:
 # --- e-mails to the employer on every state change ---------------------------------------------------------
 
 
-def employer_emails(employer) -> list[str]:
+def employer_emails(employer: Employer) -> list[str]:
     """The employer's contact e-mail and its active users' e-mails, deduplicated, in a stable order."""
     User = get_user_model()
     emails = [employer.contact_email] if employer.contact_email else []
