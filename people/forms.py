@@ -12,6 +12,6 @@ class EmployerRenameForm(forms.Form):
     changed_on = forms.DateField(
         label=_("changed on"),
         help_text=_("The date the new name was registered (on the business licence)."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
