@@ -19,7 +19,7 @@ from people.models import Employer
 from registry.services.certificates import certificate_revoke
 from tests.factories import RegistrationCertificateFactory, UserFactory, valid_uscc
 from tests.redis_server import free_port
-from tests.registry.test_employer_sign_up import form_data
+from tests.people.test_employer_sign_up import form_data
 
 pytestmark = pytest.mark.django_db
 

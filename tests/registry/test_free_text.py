@@ -157,7 +157,7 @@ def test_a_batch_title_with_invisible_characters_or_a_formula_is_refused_and_not
 
 
 def test_sign_up_refuses_an_employer_name_with_a_bidi_override(client):
-    from tests.registry.test_employer_sign_up import form_data
+    from tests.people.test_employer_sign_up import form_data
 
     response = client.post(reverse("portal:sign_up"), form_data(name="哈尔滨\u202e司公限有器仪"))
 
@@ -169,7 +169,7 @@ def test_the_employer_service_refuses_it_too_whatever_form_calls_it():
     from django.core.exceptions import ValidationError
 
     from people.services import employer_sign_up
-    from tests.registry.test_employer_sign_up import service_kwargs
+    from tests.people.test_employer_sign_up import service_kwargs
 
     with pytest.raises(ValidationError):
         employer_sign_up(**service_kwargs(address="哈尔滨市\u202e号1路府学"))
