@@ -18,8 +18,8 @@ from accounts.models import User
 from people.models import Employer
 from registry.services.certificates import certificate_revoke
 from tests.factories import RegistrationCertificateFactory, UserFactory, valid_uscc
-from tests.redis_server import free_port
 from tests.people.test_employer_sign_up import form_data
+from tests.redis_server import free_port
 
 pytestmark = pytest.mark.django_db
 
