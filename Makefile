@@ -18,7 +18,7 @@ TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.
          audit/chain.py audit/services.py audit/retention.py common/sheet_files.py common/text.py people/services.py workdays/services.py \
          registry/eligibility.py people/selectors.py workdays/selectors.py
 
-.PHONY: typecheck deadcode run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg worker clean
+.PHONY: typecheck deadcode run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg mutation worker clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,12 @@ bench: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
 bench-pg: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --applications 1000000
+
+## mutation: mutation-test the rule modules, score and survivors per module (about an hour; not in `make test`)
+## MUTATE=registry/eligibility.py for some modules; docs/mutation.md
+MUTATE ?=
+mutation: install
+	$(PY) scripts/mutation.py $(MUTATE)
 
 ## worker: a Celery worker and beat for CELERY_BROKER_URL
 worker: install
