@@ -374,7 +374,7 @@ class CertificateWorkflow(ProtectedStateMixin):
         field=state,
         source=CertificateState.VALID,
         target=CertificateState.CANCELLED,
-        custom={"label": _("Cancel"), "actor": Actor.SYSTEM},
+        custom={"label": _("Cancel registration"), "actor": Actor.SYSTEM},
     )
     def cancel(self, *, on: dt.date) -> None:
         self.ended_on = on

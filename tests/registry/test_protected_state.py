@@ -47,3 +47,15 @@ def test_full_clean_checks_the_state_without_assigning_it(monday):
     with pytest.raises(ValidationError) as excinfo:
         bogus.full_clean(exclude=["person", "employer", "kind", "level"])
     assert "state" in excinfo.value.message_dict
+
+
+def test_full_clean_reports_a_bad_state_together_with_every_other_fields_error():
+    """All problems at once: the state's error does not hide the other fields' (nor they the state's)."""
+    bogus = Application(state="lost")  # no kind, level, person or employer either
+    with pytest.raises(ValidationError) as excinfo:
+        bogus.full_clean()
+    assert set(excinfo.value.message_dict) == {"state", "kind", "level", "person", "employer"}
+
+
+def test_full_clean_leaves_the_state_alone_when_told_to():
+    Application(state="lost").full_clean(exclude=["person", "employer", "kind", "level", "state"])

@@ -96,3 +96,13 @@ def test_deemed_acceptance_waits_for_the_end_of_the_deadline_day(time_machine):
     application.deem_accept(on=dt.date(2026, 1, 13))
     assert application.state == S.ACCEPTED
     assert application.accepted_on == dt.date(2026, 1, 5)  # accepted from the receipt date
+
+
+def test_no_deemed_acceptance_without_a_stored_acceptance_deadline(time_machine):
+    """Only a passed deadline deems an application accepted: a row without one (written around the
+    transitions) waits for a person, however late it is."""
+    time_machine.move_to(dt.datetime(2027, 1, 4, 10, tzinfo=SHANGHAI), tick=False)
+    application = Application(state=S.SUBMITTED, received_on=dt.date(2026, 1, 5))
+    with pytest.raises(TransitionNotAllowed):
+        application.deem_accept(on=dt.date(2027, 1, 4))
+    assert application.state == S.SUBMITTED
