@@ -1034,6 +1034,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--survivors-dir", type=Path, default=RESULTS / "survivors", help="<dir>/<module>.txt per module"
     )
+    parser.add_argument(
+        "--again",
+        type=Path,
+        metavar="PROGRESS",
+        help="re-run only the mutants an earlier run's progress file (var/mutation/progress.jsonl) does not "
+        "show killed; the others keep their outcome. Refused for a module whose mutants changed since.",
+    )
     parser.add_argument("--serve", nargs=3, metavar=("COPY", "TEMPLATE", "DATABASE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -1061,7 +1068,35 @@ def main(argv: list[str] | None = None) -> int:
     for key in equivalents:
         if key[0] in all_mutants and key not in used:
             print(f"note: {EQUIVALENTS.name} lists a mutant that no longer exists: {key}")
+    if args.again:
+        _keep_earlier_kills(all_mutants, args.again)
     return _run(all_mutants, args.workers, args.survivors_dir)
+
+
+def _keep_earlier_kills(all_mutants: dict[str, list[Mutant]], progress: Path) -> None:
+    """Mark killed what `progress` (an earlier run's var/mutation/progress.jsonl) shows killed, so that only
+    the others run again: after new tests, whose kills add to the earlier ones, of an unchanged module."""
+    earlier: dict[str, dict[tuple, dict]] = {}
+    for line in progress.read_text().splitlines():
+        row = json.loads(line)
+        fields = ("module", "where", "operator", "original", "mutated", "occurrence")
+        key = tuple(row[f] for f in fields)
+        earlier.setdefault(row["module"], {})[key] = row
+    for module, mutants in all_mutants.items():
+        rows = earlier.get(module)
+        if rows is None:
+            continue  # not in the earlier run: every mutant runs
+        now = {m.key() for m in mutants if m.status != "equivalent"}
+        if not set(rows) <= {m.key() for m in mutants} or not now <= set(rows):
+            raise SystemExit(f"{module} changed since {progress}: run all of its mutants")
+        kept = 0
+        for m in mutants:
+            row = rows.get(m.key())
+            died = row is not None and row["status"] in ("killed", "timeout", "error")
+            if died and m.status != "equivalent":
+                m.status, m.killed_by = row["status"], f"{row['killed_by']} (earlier run)"
+                kept += 1
+        print(f"{module}: {kept} mutants killed in the earlier run, {len(now) - kept} run again")
 
 
 def _run(all_mutants: dict[str, list[Mutant]], workers: int, survivors_dir: Path | None) -> int:
@@ -1131,7 +1166,7 @@ def _run(all_mutants: dict[str, list[Mutant]], workers: int, survivors_dir: Path
         module_started = {m: time.monotonic() for m in all_mutants}
         for module, mutants in all_mutants.items():
             for m in mutants:
-                if m.status == "equivalent":
+                if m.status != "pending":  # equivalent, or killed in an earlier run (--again)
                     continue
                 tests = plan(m, baselines[module])
                 m.tests = len(tests)
@@ -1142,7 +1177,14 @@ def _run(all_mutants: dict[str, list[Mutant]], workers: int, survivors_dir: Path
                 jobs.put(m)
         lock = threading.Lock()
         progress = RESULTS / "progress.jsonl"  # each mutant's outcome as it comes (tail -f)
-        progress.write_text("")
+        progress.write_text(  # the kills kept from an earlier run (--again) first, so it can be read again
+            "".join(
+                json.dumps({k: v for k, v in asdict(m).items() if k != "source"}, ensure_ascii=False) + "\n"
+                for ms in all_mutants.values()
+                for m in ms
+                if m.status in ("killed", "timeout", "error")
+            )
+        )
         reports: dict[str, dict] = {}
 
         def finish(module: str) -> None:
