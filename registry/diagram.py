@@ -3,7 +3,7 @@
 from django.utils import translation
 
 from registry.models import Application, RegistrationCertificate
-from registry.workflow import ApplicationState, CertificateState, transition_graph
+from registry.workflow import Actor, ApplicationState, CertificateState, transition_graph
 
 
 def _diagram(model, states, initial: str) -> list[str]:
@@ -14,10 +14,11 @@ def _diagram(model, states, initial: str) -> list[str]:
     lines.append(f"    [*] --> {initial}")
     field = model._meta.get_field("state")
     labels = {t.name: t.custom.get("label", t.name) for t in field.get_all_transitions(model)}
+    actors = {t.name: Actor(t.custom["actor"]).label for t in field.get_all_transitions(model)}
     for source, name, target in sorted(
         transition_graph(model), key=lambda e: (order[e[0]], order[e[2]], e[1])
     ):
-        lines.append(f"    {source} --> {target} : {labels[name]} ({name})")
+        lines.append(f"    {source} --> {target} : {labels[name]} ({name}, {actors[name]})")
     finals = sorted(set(order) - {src for src, _n, _t in transition_graph(model)}, key=order.get)
     lines += [f"    {state} --> [*]" for state in finals]
     lines.append("```")

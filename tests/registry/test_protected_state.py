@@ -59,3 +59,14 @@ def test_full_clean_reports_a_bad_state_together_with_every_other_fields_error()
 
 def test_full_clean_leaves_the_state_alone_when_told_to():
     Application(state="lost").full_clean(exclude=["person", "employer", "kind", "level", "state"])
+
+
+@pytest.mark.parametrize("exclude", [None, ["person", "employer", "kind", "level"], ("person",)])
+def test_clean_fields_takes_what_django_allows_for_exclude(exclude):
+    """Django calls clean_fields(exclude=set), callers may pass None, a list or a tuple: each is honoured
+    and the state is still validated (unless excluded)."""
+    bogus = Application(state="lost")
+    with pytest.raises(ValidationError) as excinfo:
+        bogus.clean_fields(exclude=exclude)
+    assert "state" in excinfo.value.message_dict
+    assert not set(excinfo.value.message_dict) & set(exclude or ())
