@@ -18,10 +18,11 @@ schema is pinned by `makemigrations --check`), `class Meta`, `__slots__`.
 How it runs, for speed (the whole run is meant to take about an hour on two cores):
 
 - the test selection per module is MODULES below plus every test file that imports the module;
-- one unmutated run per module (the baseline) records which functions of the module each test calls
-  (sys.settrace on call events only); a mutant inside a function then runs only the tests that call
-  that function, in the baseline's order, with `-x`. A mutant of import-time code (module constants,
-  decorators, class bodies) runs the whole selection;
+- one unmutated, traced run of the suite (the baseline) records which lines of the module each test
+  runs; a mutant inside a function then runs only the tests that ran one of its lines, in the baseline's
+  order, with `-x`. A mutant of import-time code (module constants, decorators, class bodies) runs every
+  test that ran a line of the module and every test of a file that names it (it may read the module's
+  data without running a line of it: a transition's `custom` dict);
 - each of the `--workers` (default 2) has its own copy of the project (the mutant is written into the
   copy, never into the working tree) and a server process that has imported the heavy third-party
   libraries once; each mutant runs in a fork of it (`pytest.main`), so only our own code is imported
@@ -961,6 +962,18 @@ class Baseline:
     tests: list[str]
     durations: dict[str, float]
     lines: dict[str, set[int]]
+    # For import-time code (constants, decorators, class bodies): also the tests of the files that name
+    # the module, which may read its data without running a line of it (a transition's `custom`, say).
+    readers: list[str] = field(default_factory=list)
+
+
+def _naming_files(module: str) -> set[str]:
+    """MODULES[module] and every test file that imports the module by its dotted name."""
+    dotted = module.removesuffix(".py").replace("/", ".")
+    package, _dot, name = dotted.rpartition(".")
+    pattern = re.compile(rf"\b{re.escape(dotted)}\b|from {re.escape(package)} import [^\n]*\b{name}\b")
+    named = {f for f in suite_files() if pattern.search((ROOT / f).read_text(encoding="utf-8"))}
+    return named | set(MODULES[module])
 
 
 def _baselines(modules: list[str], answers: list[dict]) -> dict[str, Baseline]:
@@ -975,14 +988,21 @@ def _baselines(modules: list[str], answers: list[dict]) -> dict[str, Baseline]:
         position = {t: i for i, t in enumerate(tests)}
         tests.sort(key=lambda t: (priority.get(t.split("::")[0], len(priority)), position[t]))
         lines = {t: set(traced[t][module]) for t in tests}
-        result[module] = Baseline(tests, {t: durations.get(t, 1.0) for t in tests}, lines)
+        files = _naming_files(module)
+        readers = tests + [
+            t for t in order if t not in left_out and t not in lines and t.split("::")[0] in files
+        ]
+        readers.sort(key=lambda t: priority.get(t.split("::")[0], len(priority)))  # stable: traced first
+        timing = {t: durations.get(t, 1.0) for t in readers}
+        result[module] = Baseline(tests, timing, lines, readers)
     return result
 
 
 def plan(mutant: Mutant, baseline: Baseline) -> list[str]:
-    """The tests a mutant runs: the baseline's tests that ran one of its lines (all, for import-time code)."""
+    """The tests a mutant runs: the baseline's tests that ran one of its lines; for import-time code, all
+    of those and the tests of every file that names the module."""
     if mutant.import_time:
-        return list(baseline.tests)
+        return list(baseline.readers)
     first, last = mutant.span
     return [t for t in baseline.tests if any(first <= line <= last for line in baseline.lines[t])]
 
