@@ -156,3 +156,12 @@ def test_initial_registrations_look_up_no_certificate_to_act_on(world):
     table = "registry_registrationcertificate"
     reads = [q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"]]
     assert len(reads) == 1
+
+
+def test_a_row_naming_a_number_no_certificate_has_is_told_so_in_the_number_column(world):
+    certificate_of(world)  # held, but the row names another number: the number is what counts
+    file = SimpleUploadedFile("rows.xlsx", sheet_xlsx([_row(world, number="HLJ-ZC2-2026-99999")]))
+    (error,) = sheet_check(employer=world.employer, file=file, on=DAY).errors
+    assert (error.row, error.codes) == (2, ("no_certificate",))
+    assert "HLJ-ZC2-2026-99999" in error.message
+    assert error.column == "注册证书编号"
