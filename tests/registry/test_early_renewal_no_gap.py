@@ -205,3 +205,13 @@ def test_a_renewal_issued_after_the_end_supersedes_at_once(old, association_user
     new = RegistrationCertificate.objects.get(application=renewal)
     assert (old.state, old.ended_on) == (CertificateState.SUPERSEDED, day)
     assert new.valid_from == STARTS
+
+
+def test_a_certificate_renewed_early_gets_no_expiry_reminder(old, new):
+    from registry.models import NotificationLog
+    from registry.services.reminders import reminders_send_certificate_expiry
+
+    with on(dt.date(2026, 6, 5)):  # within 30 days of the old end
+        reminders_send_certificate_expiry()
+    keys = list(NotificationLog.objects.values_list("key", flat=True))
+    assert not [k for k in keys if k.startswith(f"certificate:{old.pk}:expiry")]
