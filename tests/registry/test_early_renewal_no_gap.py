@@ -104,11 +104,14 @@ def test_an_early_renewal_keeps_the_old_certificate_valid_until_the_new_one_star
             # exactly one certificate in force on each day: the old one
             in_force = list(certificates_in_force(day).filter(person=old.person))
             assert in_force == [old], day
-            assert certificate_valid_on(old, day) and not certificate_valid_on(new, day)
+            assert certificate_valid_on(old, day)
+            assert not certificate_valid_on(new, day)
             holders = _holders(client, clerk)
-            assert old.number in holders and new.number not in holders
+            assert old.number in holders
+            assert new.number not in holders
             page = _verify(client, old)
-            assert "state-valid" in page and "state-superseded" not in page
+            assert "state-valid" in page
+            assert "state-superseded" not in page
             assert 'data-testid="not-yet-valid"' in _verify(client, new)
 
     with on(STARTS):
@@ -121,10 +124,12 @@ def test_an_early_renewal_keeps_the_old_certificate_valid_until_the_new_one_star
     with on(STARTS):
         assert list(certificates_in_force(STARTS).filter(person=old.person)) == [new]
         holders = _holders(client, clerk)
-        assert new.number in holders and old.number not in holders
+        assert new.number in holders
+        assert old.number not in holders
         assert "state-superseded" in _verify(client, old)
         page = _verify(client, new)
-        assert "state-valid" in page and 'data-testid="not-yet-valid"' not in page
+        assert "state-valid" in page
+        assert 'data-testid="not-yet-valid"' not in page
         # the old PDF is now stale and is reprinted as superseded
         call_command("generate_missing_pdfs", stdout=io.StringIO())
     old.refresh_from_db()

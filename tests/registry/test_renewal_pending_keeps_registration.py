@@ -269,3 +269,34 @@ def test_a_holder_whose_renewal_is_pending_still_holds_the_level(certificate, cl
         )
         codes = [p.code for p in eligibility_problems([candidate], on=SWEEP)]
     assert codes.count("holds_valid_certificate") == 1
+
+
+def test_the_demo_shows_a_renewal_in_progress_across_an_expiry(client):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from registry.demo import DEMO_RENEWAL_HOLDER
+
+    call_command("seed_demo", force=True)
+    today = timezone.localdate()
+    renewal = _renewal_of(DEMO_RENEWAL_HOLDER[0])
+    certificate = renewal.target_certificate
+    assert renewal.state == ApplicationState.ACCEPTED
+    assert renewal.received_on <= certificate.valid_until < today
+    assert certificates_expire() == 0
+    certificate.refresh_from_db()
+    assert certificate.state == CertificateState.VALID
+    assert certificate_renewal_pending(certificate, today)
+    assert application_eligibility_problems(renewal, on=today) == []
+    client.force_login(UserFactory(role=Role.ENTERPRISE, employer=certificate.employer))
+    holders = client.get(reverse("portal:holders")).content.decode()
+    assert certificate.number in holders
+    assert 'data-testid="renewal-pending"' in holders
+
+
+def _renewal_of(name: str):
+    from registry.models import Application
+
+    return Application.objects.select_related("target_certificate").get(
+        person__name=name, kind=ApplicationKind.RENEWAL
+    )
