@@ -137,10 +137,13 @@ def _valid_on_q(on: dt.date) -> Q:
     )
 
 
-def certificates_in_force(on: dt.date) -> QuerySet[RegistrationCertificate]:
-    """The certificates in force on day `on`, each with `renewal_pending` (True: past its end and kept in
-    force by a renewal being decided): the one definition the holder lists and /verify/ read."""
-    return RegistrationCertificate.objects.filter(_valid_on_q(on)).annotate(
+def certificates_in_force(
+    on: dt.date, among: QuerySet[RegistrationCertificate] | None = None
+) -> QuerySet[RegistrationCertificate]:
+    """The certificates (of `among`, by default all) in force on day `on`, each with `renewal_pending`
+    (True: past its end and kept in force by a renewal being decided): what the holder lists read."""
+    among = RegistrationCertificate.objects.all() if among is None else among
+    return among.filter(_valid_on_q(on)).annotate(
         renewal_pending=ExpressionWrapper(
             Q(valid_until__lt=on) & Q(renewal_pending_q()), output_field=BooleanField()
         )

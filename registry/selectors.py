@@ -94,11 +94,8 @@ def employer_valid_certificates(*, employer: Employer, on: dt.date) -> QuerySet[
     with a renewal being decided (`renewal_pending` True); a renewal issued early starts on its first day,
     the certificate it renews is listed until then.
     """
-    return (
-        certificates_in_force(on)
-        .filter(employer=employer)
-        .select_related("person")
-        .order_by("person__name", "level", "pk")
+    return certificates_in_force(on, among=employer_certificates(employer=employer)).order_by(
+        "person__name", "level", "pk"
     )
 
 
