@@ -300,3 +300,35 @@ def _renewal_of(name: str):
     return Application.objects.select_related("target_certificate").get(
         person__name=name, kind=ApplicationKind.RENEWAL
     )
+
+
+def test_only_an_open_renewal_of_this_certificate_keeps_it(certificate, clerk, db):
+    """An open change of specialty does not keep a certificate past its end, nor does another
+    certificate's renewal; on its last day the sweep leaves every certificate alone."""
+    with on(dt.date(2021, 6, 1)):
+        other = RegistrationCertificateFactory()
+    with on(RECEIVED):
+        ApplicationFactory(
+            submitted=True,
+            kind=ApplicationKind.CHANGE_SPECIALTY,
+            person=certificate.person,
+            employer=certificate.employer,
+            level=certificate.level,
+            target_certificate=certificate,
+        )
+        ApplicationFactory(
+            accepted=True,
+            kind=ApplicationKind.RENEWAL,
+            person=other.person,
+            employer=other.employer,
+            level=other.level,
+            target_certificate=other,
+        )
+    with on(LAST_DAY):
+        assert certificates_expire() == 0
+    with on(SWEEP):
+        assert certificates_expire() == 1
+    certificate.refresh_from_db()
+    other.refresh_from_db()
+    assert (certificate.state, certificate.ended_on) == (CertificateState.EXPIRED, SWEEP)
+    assert other.state == CertificateState.VALID
