@@ -512,7 +512,7 @@ def _judged_on(c: Candidate, kind: ApplicationKind, target: RegistrationCertific
     the certificate's last day. Everything else is judged on `on`."""
     if kind != ApplicationKind.RENEWAL or c.received_on is None:
         return on
-    return min(c.received_on, target.valid_until, on)
+    return min(c.received_on, target.valid_until)
 
 
 # --- one application -------------------------------------------------------------------------------------
