@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role, sync_roles
@@ -21,9 +22,12 @@ from people.models import Employer, Level, Person, Prefecture, QualificationCert
 from people.models.person import resident_id_digest
 from people.validators import resident_id_check_character, uscc_check_character
 from registry.materials import REQUIRED_MATERIALS
-from registry.models import Application, Batch
+from registry.models import Application, Batch, RegistrationCertificate
+from registry.models.certificate import certificate_number
 from registry.services import applications as svc
+from registry.services.audit import audit_record
 from registry.services.batches import batch_submit
+from registry.services.certificates import certificate_sequence_next
 from registry.services.materials import material_attach
 
 from .services.certificate_pdfs import certificates_pdf_ensure
@@ -174,6 +178,7 @@ def demo_seed() -> DemoSummary:
         )
 
     applications = _demo_applications(employers=employers)
+    _demo_renewal_across_expiry(employer=employers[0])
     certificates_pdf_ensure()  # issued certificates get their PDFs now, not from a worker
     return DemoSummary(
         users=users, employers=len(employers), people=len(DEMO_PEOPLE), applications=applications
@@ -310,3 +315,105 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
     for state in Application.objects.values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1
     return counts
+
+
+# A holder whose certificate's printed end has passed while the renewal, applied for in time, is accepted
+# and awaiting approval: still valid, "renewal being decided" (docs/decisions/0090).
+DEMO_RENEWAL_HOLDER = ("郑立新", dt.date(1979, 4, 16), 201)
+
+
+def _five_years_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 5)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 5, day=28)
+
+
+def _demo_renewal_across_expiry(*, employer: Employer) -> None:
+    """A renewal in progress across an expiry, relative to today: the certificate ended three days ago,
+    the renewal was received two days before that and accepted the next day; staff can approve it now.
+
+    The services date every act today, so this backdated history is written with the model's own
+    transitions (which take the day) and audit rows, the way a paper file would be keyed in. Skipped when
+    the holder already has applications: running twice changes nothing.
+    """
+    name, birth, serial = DEMO_RENEWAL_HOLDER
+    number = demo_resident_id(DEMO_EMPLOYERS[0][2], birth, serial)
+    person, _ = Person.objects.get_or_create(
+        id_digest=resident_id_digest(number),
+        defaults={"id_number": number, "name": name, "phone": f"1390451{serial:04d}"},
+    )
+    if Application.objects.filter(person=person).exists():
+        return
+    users = {u.username: u for u in User.objects.filter(username__in=["qiye", "xiehui", "xiehui2"])}
+    clerk, accepter, approver = users["qiye"], users["xiehui"], users["xiehui2"]
+    today = timezone.localdate()
+    last_day = today - dt.timedelta(days=3)
+    start = _five_years_before(last_day + dt.timedelta(days=1))
+    received, accepted = last_day - dt.timedelta(days=2), last_day - dt.timedelta(days=1)
+    projects = list(MetrologyProject.objects.filter(code__in=DEMO_PROJECT_CODES[:1]))
+
+    initial = svc.application_create(
+        kind=Application.Kind.INITIAL,
+        person=person,
+        employer=employer,
+        level=Level.TWO,
+        by=clerk,
+        projects=projects,
+    )
+    _backdated(
+        initial,
+        ("submit", clerk, {"on": start}),
+        ("accept", accepter, {"on": start, "user": accepter}),
+        ("approve", approver, {"on": start}),
+        ("issue", approver, {"on": start}),
+    )
+    sequence = certificate_sequence_next(year=start.year, level=Level.TWO)
+    certificate = RegistrationCertificate.objects.create(
+        number=certificate_number(year=start.year, level=Level.TWO, sequence=sequence),
+        year=start.year,
+        sequence=sequence,
+        person=person,
+        employer=employer,
+        level=Level.TWO,
+        issued_on=start,
+        valid_from=start,
+        valid_until=last_day,
+        application=initial,
+    )
+    certificate.projects.set(projects)
+
+    renewal = svc.application_create(
+        kind=Application.Kind.RENEWAL,
+        person=person,
+        employer=employer,
+        level=Level.TWO,
+        by=clerk,
+        target_certificate=certificate,
+    )
+    pdf = _demo_pdf()
+    for kind, count in REQUIRED_MATERIALS[renewal.kind].items():
+        for n in range(count):
+            material_attach(
+                application=renewal, kind=kind, file=ContentFile(pdf, name=f"{kind}-{n + 1}.pdf"), by=clerk
+            )
+    _backdated(
+        renewal,
+        ("submit", clerk, {"on": received}),
+        ("accept", accepter, {"on": accepted, "user": accepter}),
+    )
+
+
+def _backdated(application: Application, *steps: tuple[str, User, dict]) -> None:
+    """Take `application` through `steps` (transition, by whom, its arguments with the day), auditing each."""
+    for transition, by, kwargs in steps:
+        from_state = application.state
+        getattr(application, transition)(**kwargs)
+        application.save()
+        audit_record(
+            application=application,
+            transition=transition,
+            from_state=from_state,
+            to_state=application.state,
+            by=by,
+        )

@@ -13,7 +13,10 @@ however many candidates. Every path that lets an application go ahead calls it:
 Codes are stable identifiers that callers and tests match on; messages are in the user's language.
 A registration certificate is valid on a day when it is in the valid state and the day lies between its
 `valid_from` and `valid_until`, both included: one whose `valid_until` is before the day of the
-application is no longer valid, whatever its state says until the nightly sweep marks it expired.
+application is no longer valid, whatever its state says until the nightly sweep marks it expired —
+unless a renewal of it, applied for in time, is still being decided (`renewal_pending_q`): the
+registration then stays in force past its printed end until the decision. A renewal is judged on the day
+it was received, not on the day it is decided (docs/decisions/0090-renewal-pending-and-early.md).
 """
 
 import datetime as dt
@@ -21,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from exams.models import MetrologyProject
@@ -29,7 +32,7 @@ from exams.selectors import projects_with_valid_assessment_for_people
 from people.models import Employer, EmployerNameChange, Person, QualificationCertificate
 from people.validators import normalize_name
 from registry.models import Application, RegistrationCertificate
-from registry.workflow import FINAL_STATES, ApplicationKind, CertificateState
+from registry.workflow import FINAL_STATES, ApplicationKind, ApplicationState, CertificateState
 from workdays.working_days import working_days_between
 
 RENEWAL_WINDOW_WORKING_DAYS = 30  # national rule: apply in the 30 working days before expiry
@@ -73,6 +76,7 @@ class Candidate:
     target_certificate_number: str = ""
     target_from_holder: bool = False
     application_id: int | None = None  # the application judged, not "another one in progress"
+    received_on: dt.date | None = None  # the application judged was received (applied for) on this day
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,58 @@ def certificate_valid_on(certificate: RegistrationCertificate, on: dt.date) -> b
     )
 
 
+# A renewal in one of these states is being decided: it keeps its certificate in force past its end
+# (Administrative Licensing Law art. 50; docs/decisions/0090-renewal-pending-and-early.md). A draft has not
+# been applied for; the final states have ended it, with or without a new certificate.
+RENEWAL_PENDING_STATES = frozenset(
+    {
+        ApplicationState.SUBMITTED,
+        ApplicationState.CORRECTIONS_REQUESTED,
+        ApplicationState.ACCEPTED,
+        ApplicationState.APPROVED,
+    }
+)
+
+
+def renewal_pending_q() -> Exists:
+    """A certificate (the outer row) has a renewal being decided. Every renewal was applied for within
+    its window: submission refuses one outside it, so an open renewal is one applied for in time."""
+    return Exists(
+        Application.objects.filter(
+            target_certificate=OuterRef("pk"),
+            kind=ApplicationKind.RENEWAL,
+            state__in=RENEWAL_PENDING_STATES,
+        )
+    )
+
+
 def _valid_on_q(on: dt.date) -> Q:
-    return Q(state=CertificateState.VALID, valid_from__lte=on, valid_until__gte=on)
+    """Valid on day `on` by its dates, or past its end while a renewal applied for in time is decided."""
+    return Q(state=CertificateState.VALID, valid_from__lte=on) & (
+        Q(valid_until__gte=on) | Q(renewal_pending_q())
+    )
+
+
+def certificates_in_force(
+    on: dt.date, among: QuerySet[RegistrationCertificate] | None = None
+) -> QuerySet[RegistrationCertificate]:
+    """The certificates (of `among`, by default all) in force on day `on`, each with `renewal_pending`
+    (True: past its end and kept in force by a renewal being decided): what the holder lists read."""
+    among = RegistrationCertificate.objects.all() if among is None else among
+    return among.filter(_valid_on_q(on)).annotate(
+        renewal_pending=ExpressionWrapper(
+            Q(valid_until__lt=on) & Q(renewal_pending_q()), output_field=BooleanField()
+        )
+    )
+
+
+def certificate_renewal_pending(certificate: RegistrationCertificate, on: dt.date) -> bool:
+    """`certificate` is past its end on day `on` and kept in force by a renewal being decided."""
+    return (
+        certificate.state == CertificateState.VALID
+        and certificate.valid_until < on
+        and RegistrationCertificate.objects.filter(renewal_pending_q(), pk=certificate.pk).exists()
+    )
 
 
 def renewal_window_open(certificate: RegistrationCertificate, on: dt.date) -> bool:
@@ -157,7 +211,9 @@ def _targets(
         people, employers, _levels = (set(part) for part in zip(*named["held"], strict=True))
         q |= _valid_on_q(on) & Q(person_id__in=people, employer_id__in=employers)
     found: dict[tuple[str, object], RegistrationCertificate] = {}
-    for certificate in RegistrationCertificate.objects.filter(q):
+    # `renewed`: a renewal issued early already has a successor that starts when this one ends.
+    renewed = Exists(RegistrationCertificate.objects.filter(previous=OuterRef("pk")))
+    for certificate in RegistrationCertificate.objects.filter(q).annotate(renewed=renewed):
         found[("id", certificate.pk)] = certificate
         found[("number", certificate.number)] = certificate
         if certificate_valid_on(certificate, on):
@@ -421,10 +477,17 @@ def _certificate_rules(
             "change, renew or cancel it."
         )
         say("target_certificate", "certificate_of_other_employer", message)
-    if not certificate_valid_on(target, on):
+    judged_on = _judged_on(c, kind, target, on)
+    if not certificate_valid_on(target, judged_on):
         message = _("The registration certificate is no longer valid.")
         say("target_certificate", "certificate_not_valid", message)
-    elif kind == ApplicationKind.RENEWAL and not renewal_window_open(target, on):
+    elif getattr(target, "renewed", False):
+        message = _(
+            "The registration certificate has already been renewed: its successor is valid from the day "
+            "after it ends. Apply on the new certificate from that day."
+        )
+        say("target_certificate", "certificate_renewed", message)
+    elif kind == ApplicationKind.RENEWAL and not renewal_window_open(target, judged_on):
         message = _(
             "A renewal can be applied for only in the 30 working days before the certificate "
             "expires (it expires on %(date)s)."
@@ -441,6 +504,17 @@ def _certificate_rules(
         say("kind", "no_renaming_on_record", message)
 
 
+def _judged_on(c: Candidate, kind: ApplicationKind, target: RegistrationCertificate, on: dt.date) -> dt.date:
+    """The day a renewal's certificate and window are judged on: the day it was received, so that the
+    association's processing time never costs the holder the registration (art. 50). A renewal
+    resubmitted after a correction notice, past the certificate's end, was first applied for within the
+    window (submission judged it on that day) and has kept the certificate in force since: it is judged on
+    the certificate's last day. Everything else is judged on `on`."""
+    if kind != ApplicationKind.RENEWAL or c.received_on is None:
+        return on
+    return min(c.received_on, target.valid_until)
+
+
 # --- one application -------------------------------------------------------------------------------------
 def application_candidate(application: Application) -> Candidate:
     """`application` as a candidate (one query: its projects' codes)."""
@@ -453,6 +527,7 @@ def application_candidate(application: Application) -> Candidate:
         project_codes=tuple(application.projects.order_by("code").values_list("code", flat=True)),
         target_certificate_id=application.target_certificate_id,
         application_id=application.pk,
+        received_on=application.received_on,
     )
 
 

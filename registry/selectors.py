@@ -11,6 +11,7 @@ from exams.models import MetrologyProject
 from people.models import Employer, Person
 from people.models.person import resident_id_digest
 from people.validators import resident_id_check_character, uscc_check_character
+from registry.eligibility import certificates_in_force
 from registry.models import Application, AuditEntry, Batch, Material, RegistrationCertificate
 from registry.verification import holder_name_matches, verification_token_is_well_formed
 
@@ -87,11 +88,14 @@ def employer_certificates(*, employer: Employer) -> QuerySet[RegistrationCertifi
 
 
 def employer_valid_certificates(*, employer: Employer, on: dt.date) -> QuerySet[RegistrationCertificate]:
-    """The certificates the employer's people hold today, by name: the certificate holders page."""
-    return (
-        employer_certificates(employer=employer)
-        .filter(state=RegistrationCertificate.State.VALID, valid_from__lte=on, valid_until__gte=on)
-        .order_by("person__name", "level", "pk")
+    """The certificates the employer's people hold on day `on`, by name: the certificate holders page.
+
+    In force on the day (registry.eligibility.certificates_in_force): valid by its dates, or past its end
+    with a renewal being decided (`renewal_pending` True); a renewal issued early starts on its first day,
+    the certificate it renews is listed until then.
+    """
+    return certificates_in_force(on, among=employer_certificates(employer=employer)).order_by(
+        "person__name", "level", "pk"
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
+from registry.eligibility import renewal_pending_q
 from registry.models import Application, CertificateCounter, RegistrationCertificate
 from registry.models.certificate import certificate_number, validity_end
 from registry.services.audit import audit_record
@@ -93,7 +94,10 @@ def certificate_issue_for(
 
     - initial: a new certificate valid 5 years from the issue date;
     - change of specialty or employer name: the old one is superseded, the new one keeps its expiry;
-    - renewal: the old one is superseded, the new one runs 5 years on from the old expiry;
+    - renewal: the new one runs 5 years from the day after the old one's last day, even when issued
+      after it (the registration ran on while the renewal was decided: no gap); the old one is superseded
+      now if the new one has started, else it stays valid to its last day and the daily sweep supersedes
+      it the day the new one starts (issued early: no gap either; docs/decisions/0090);
     - cancellation: the old one is cancelled, nothing new.
     """
     kind = application.kind
@@ -109,13 +113,15 @@ def certificate_issue_for(
         _end(old, "cancel", on=on, by=by)
         return None
 
-    _end(old, "supersede", on=on, by=by)
     if kind == ApplicationKind.RENEWAL:
-        start = max(on, old.valid_until + dt.timedelta(days=1))
+        start = old.valid_until + dt.timedelta(days=1)
+        if start <= on:
+            _end(old, "supersede", on=on, by=by)
         new = _new_certificate(
             application=application, on=on, valid_from=start, valid_until=validity_end(start), previous=old
         )
     else:
+        _end(old, "supersede", on=on, by=by)
         new = _new_certificate(
             application=application, on=on, valid_from=on, valid_until=old.valid_until, previous=old
         )
@@ -139,20 +145,49 @@ def certificate_revoke(
     return locked
 
 
-def certificates_expire(*, today: dt.date | None = None) -> int:
-    """Sweep: mark expired every valid certificate whose last valid day has passed; returns how many."""
+def certificates_supersede_started(*, today: dt.date | None = None) -> int:
+    """Sweep: supersede every valid certificate whose successor (a renewal issued early) has started,
+    on the day it started; returns how many. Until then the old one was the valid one (no gap)."""
     today = today or timezone.localdate()
-    ids = list(
+    rows = list(
         RegistrationCertificate.objects.filter(
-            state=CertificateState.VALID, valid_until__lt=today
-        ).values_list("pk", flat=True)
+            state=CertificateState.VALID, successor__valid_from__lte=today
+        ).values_list("pk", "successor__valid_from")
+    )
+    count = 0
+    for pk, started in rows:
+        with transaction.atomic():
+            locked = RegistrationCertificate.objects.select_for_update().get(pk=pk)
+            if locked.state != CertificateState.VALID:
+                continue
+            _end(locked, "supersede", on=started, by=None)
+            count += 1
+    return count
+
+
+def certificates_expire(*, today: dt.date | None = None) -> int:
+    """Sweep: mark expired every valid certificate whose last valid day has passed; returns how many.
+
+    First supersedes those whose renewal has started (`certificates_supersede_started`): they end by
+    renewal, not by expiry. Spares a certificate whose renewal, applied for in time, is still being
+    decided (art. 50): it stays valid until the decision; if the renewal ends without a new certificate
+    (denied, not accepted, withdrawn), the next sweep expires it.
+    """
+    today = today or timezone.localdate()
+    certificates_supersede_started(today=today)
+    ids = list(
+        RegistrationCertificate.objects.filter(state=CertificateState.VALID, valid_until__lt=today)
+        .exclude(renewal_pending_q())
+        .values_list("pk", flat=True)
     )
     count = 0
     for pk in ids:
         with transaction.atomic():
             locked = RegistrationCertificate.objects.select_for_update().get(pk=pk)
-            if locked.state != CertificateState.VALID:
-                continue
+            if locked.state != CertificateState.VALID or (
+                RegistrationCertificate.objects.filter(renewal_pending_q(), pk=pk).exists()
+            ):
+                continue  # ended meanwhile, or a renewal was applied for meanwhile
             _end(locked, "expire", on=today, by=None)
             count += 1
     return count

@@ -224,8 +224,10 @@ def reminders_send_certificate_expiry(*, today: dt.date | None = None) -> int:
     sent = 0
     for threshold in EXPIRY_THRESHOLDS_DAYS:
         start, end = _expiry_window(today, threshold)
+        # A certificate already renewed (its successor starts when it ends, docs/decisions/0090) does not
+        # expire: no reminder.
         certificates = RegistrationCertificate.objects.filter(
-            state=CertificateState.VALID, valid_until__gte=start, valid_until__lte=end
+            state=CertificateState.VALID, valid_until__gte=start, valid_until__lte=end, successor__isnull=True
         ).select_related("person", "employer")
         done = set(
             NotificationLog.objects.filter(
