@@ -251,6 +251,11 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
         return reverse("admin:registry_application_transition", args=[obj.pk, name])
 
     def transition_done_message(self, obj: Application) -> str:
+        if obj.state == ApplicationState.ACCEPTED and obj.deemed_accepted:
+            return _(
+                "The acceptance deadline had passed: by law the application is accepted from the day its "
+                "materials were received (%(date)s). This is recorded as a deemed acceptance."
+            ) % {"date": obj.accepted_on}
         return _("Done: the application is now “%(state)s”.") % {"state": obj.get_state_display()}
 
     def transition_extra_context(self, obj: Application) -> dict:

@@ -31,7 +31,7 @@ from registry.services.audit import audit_record
 from registry.services.certificate_pdfs import certificate_pdf_enqueue
 from registry.services.certificates import certificate_issue_for
 from registry.services.reminders import application_notify_employer_queue
-from registry.workflow import ApplicationState, transition_label
+from registry.workflow import ApplicationState, acceptance_deadline_passed, transition_label
 
 # A check run on the locked row before a transition: (row, the transition method) -> None, or raises.
 Check = Callable[[Application, Callable[..., Any]], None]
@@ -150,17 +150,58 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
+def _require_within_acceptance_deadline(locked: Application, method: Callable[..., Any]) -> None:
+    """Not accepting and the correction notice only until the acceptance deadline (registry/workflow.py:
+    after it the application is accepted by law from its receipt date, whether or not the sweep ran)."""
+    _require_legal(locked, method)
+    if acceptance_deadline_passed(locked, _today()):
+        raise ValidationError(
+            _(
+                "The acceptance deadline (%(due)s) has passed, so by law the application counts as "
+                "accepted from the day its materials were received (%(received)s). It can no longer be "
+                "refused acceptance or sent a correction notice: accept it to record the deemed acceptance."
+            )
+            % {"due": locked.acceptance_due_on, "received": locked.received_on},
+            code="acceptance_deadline_passed",
+        )
+
+
 @transaction.atomic
 def application_accept(*, application: Application, by: User) -> Application:
-    """submitted → accepted (受理). Approval becomes due 10 working days after receipt."""
+    """submitted → accepted (受理). Approval becomes due 10 working days after receipt.
+
+    Past the acceptance deadline the application is already accepted by law, from its receipt date: the
+    click records that deemed acceptance as the system's act (the audit row names who noticed it in its
+    detail), never as this person's acceptance of today (docs/decisions/0093-late-acceptance-decisions.md).
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state == ApplicationState.SUBMITTED and acceptance_deadline_passed(locked, _today()):
+        return _move(
+            locked,
+            "deem_accept",
+            by=None,
+            comment=_(
+                "Deemed accepted: the acceptance deadline had passed when the association came to decide."
+            ),
+            detail={"noticed_by": by.pk},
+            on=_today(),
+        )
     return _move(application, "accept", by=by, on=_today(), user=by)
 
 
 @transaction.atomic
 def application_not_accept(*, application: Application, by: User, reason: str) -> Application:
-    """submitted → not accepted (不予受理), with the reason."""
+    """submitted → not accepted (不予受理), with the reason; only within the acceptance deadline."""
     reason = _require_reason(reason)
-    return _move(application, "not_accept", by=by, comment=reason, on=_today(), reason=reason)
+    return _move(
+        application,
+        "not_accept",
+        by=by,
+        comment=reason,
+        check=_require_within_acceptance_deadline,
+        on=_today(),
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -188,6 +229,7 @@ def application_request_corrections(
                 % {"date": locked.corrections_requested_on},
                 code="corrections_once",
             )
+        _require_within_acceptance_deadline(locked, method)
 
     return _move(
         application,
