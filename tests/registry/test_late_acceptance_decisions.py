@@ -69,7 +69,8 @@ def test_a_late_accept_records_the_deemed_acceptance_from_the_receipt_date(recei
     assert accepted.deemed_accepted is True
     assert accepted.accepted_by is None  # accepted by law, not by the person who clicked
     entry = AuditEntry.objects.get(application=application, transition="deem_accept")
-    assert entry.is_system and entry.by is None
+    assert entry.is_system
+    assert entry.by is None
     assert entry.detail == {"noticed_by": association_user.pk}
     assert not AuditEntry.objects.filter(application=application, transition="accept").exists()
     # The sweep finds nothing left to do.
