@@ -382,6 +382,24 @@ def _project_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say)
             )
 
 
+def certificate_holder_problem(
+    target: RegistrationCertificate, *, person_id: int | None, employer_id: int | None
+) -> tuple[str, str] | None:
+    """(code, message) when `target` is not the certificate of this person held through this employer.
+
+    Only the employer a certificate names can change, renew or cancel it (issue 14): checked with the other
+    rules, and on its own wherever an application is created or issued (registry/services/applications.py).
+    """
+    if target.person_id != person_id:
+        return "certificate_of_other_person", _("The registration certificate belongs to another person.")
+    if target.employer_id != employer_id:
+        return "certificate_of_other_employer", _(
+            "The registration certificate names another employer: only the employer it names can "
+            "change, renew or cancel it."
+        )
+    return None
+
+
 def _certificate_rules(
     c: Candidate,
     person_id: int | None,
@@ -412,15 +430,10 @@ def _certificate_rules(
             message = _("Choose the registration certificate this application concerns.")
             say("target_certificate", "no_certificate", message)
         return
-    if target.person_id != person_id:
-        message = _("The registration certificate belongs to another person.")
-        say("target_certificate", "certificate_of_other_person", message)
-    elif target.employer_id != c.employer.pk:
-        message = _(
-            "The registration certificate names another employer: only the employer it names can "
-            "change, renew or cancel it."
-        )
-        say("target_certificate", "certificate_of_other_employer", message)
+    if (
+        holder := certificate_holder_problem(target, person_id=person_id, employer_id=c.employer.pk)
+    ) is not None:
+        say("target_certificate", *holder)
     if not certificate_valid_on(target, on):
         message = _("The registration certificate is no longer valid.")
         say("target_certificate", "certificate_not_valid", message)

@@ -70,6 +70,7 @@ class AuditEntryInline(AuditEntryInlineBase):
 @admin.register(Application)
 class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtonsMixin, admin.ModelAdmin):
     change_form_template = "admin/registry/application/change_form.html"
+    form = forms.ApplicationAdminForm
     # Urgency first: what a reviewer scans for is the state and how long is left, then who and what.
     list_display = (
         "display_number",

@@ -23,7 +23,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transitio
 from accounts.models import User
 from exams.models import MetrologyProject
 from people.models import Employer, Person
-from registry.eligibility import application_eligibility_problems
+from registry.eligibility import application_eligibility_problems, certificate_holder_problem
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Batch, RegistrationCertificate
 from registry.selectors import application_missing_materials
@@ -284,11 +284,31 @@ def application_deny(*, application: Application, by: User, reason: str) -> Appl
     )
 
 
+def _require_held_target(
+    *, target: RegistrationCertificate | None, person_id: int | None, employer_id: int | None
+) -> None:
+    """The certificate an application acts on is the person's, held through the application's employer."""
+    if target is None:
+        return
+    problem = certificate_holder_problem(target, person_id=person_id, employer_id=employer_id)
+    if problem is not None:
+        code, message = problem
+        raise ValidationError(message, code=code)
+
+
+def _require_issuable(locked: Application, method: Callable[..., Any]) -> None:
+    """Checked again at issue: issuing must never re-home a certificate to another employer."""
+    _require_legal(locked, method)
+    _require_held_target(
+        target=locked.target_certificate, person_id=locked.person_id, employer_id=locked.employer_id
+    )
+
+
 @transaction.atomic
 def application_issue(*, application: Application, by: User) -> Application:
     """approved → issued: the certificate is created (or, for a cancellation, the old one cancelled)."""
     today = _today()
-    locked = _move(application, "issue", by=by, on=today)
+    locked = _move(application, "issue", by=by, check=_require_issuable, on=today)
     certificate_issue_for(application=locked, on=today, by=by)
     return locked
 
@@ -377,7 +397,10 @@ def application_create(
     target_certificate: RegistrationCertificate | None = None,
     batch: Batch | None = None,
 ) -> Application:
-    """A new draft. Nothing is checked against the rules yet: submission does that, all at once."""
+    """A new draft. Nothing is checked against the rules yet (submission does that, all at once), except
+    that a target certificate must be the person's, held through `employer`: no path may even draft an
+    application on another employer's certificate."""
+    _require_held_target(target=target_certificate, person_id=person.pk, employer_id=employer.pk)
     application = Application(
         kind=kind,
         person=person,
