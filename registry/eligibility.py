@@ -29,7 +29,7 @@ from exams.selectors import projects_with_valid_assessment_for_people
 from people.models import Employer, EmployerNameChange, Person, QualificationCertificate
 from people.validators import normalize_name
 from registry.models import Application, RegistrationCertificate
-from registry.workflow import FINAL_STATES, ApplicationKind, CertificateState
+from registry.workflow import FINAL_STATES, ApplicationKind, ApplicationState, CertificateState
 from workdays.working_days import working_days_between
 
 RENEWAL_WINDOW_WORKING_DAYS = 30  # national rule: apply in the 30 working days before expiry
@@ -43,6 +43,7 @@ RECORD_CODES = frozenset(
         "holds_valid_certificate",
         "no_qualification",
         "qualification_mismatch",
+        "application_in_progress_elsewhere",
     }
 )
 # About the employer or the day, the same for every row.
@@ -73,6 +74,7 @@ class Candidate:
     target_certificate_number: str = ""
     target_from_holder: bool = False
     application_id: int | None = None  # the application judged, not "another one in progress"
+    received_on: dt.date | None = None  # the judged application's receipt, if submitted (who came first)
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ class _Facts:
     qualifications_by_number: dict[str, tuple[int, int]]  # number → (person, level)
     qualified: set[tuple[int, int]]  # (person, level) holding a qualification certificate
     in_progress: dict[tuple[int, int, int], list[int]]  # (person, employer, level) → open applications
+    # (person, level) → (receipt date, application, employer) of the submitted ones, any employer
+    submitted: dict[tuple[int, int], list[tuple[dt.date, int, int]]]
     last_rename: dict[int, dt.date]  # employer → the date of its latest renaming
     targets: list[RegistrationCertificate | None]
 
@@ -220,15 +224,24 @@ class _Facts:
                 qualifications_by_number[number] = (person_id, level)
                 qualified.add((person_id, level))
 
+        # Open applications of these people with ANY employer (issue 14): the employer's own block as
+        # before (drafts too); another employer's once submitted (a draft is not yet an application, and
+        # counting it would let any employer block a person by drafting).
         in_progress: dict[tuple[int, int, int], list[int]] = {}
+        submitted: dict[tuple[int, int], list[tuple[dt.date, int, int]]] = {}
         if known:
-            for pk, person_id, employer_id, level in (
-                Application.objects.filter(person_id__in=known, employer_id__in=employers)
+            for pk, person_id, employer_id, level, state, received_on in (
+                Application.objects.filter(person_id__in=known)
                 .exclude(state__in=FINAL_STATES)
                 .order_by("pk")
-                .values_list("pk", "person_id", "employer_id", "level")
+                .values_list("pk", "person_id", "employer_id", "level", "state", "received_on")
             ):
-                in_progress.setdefault((person_id, employer_id, level), []).append(pk)
+                if employer_id in employers:
+                    in_progress.setdefault((person_id, employer_id, level), []).append(pk)
+                if state != ApplicationState.DRAFT:
+                    submitted.setdefault((person_id, level), []).append(
+                        (received_on or dt.date.min, pk, employer_id)
+                    )
 
         last_rename: dict[int, dt.date] = {}
         renamed = {
@@ -252,6 +265,7 @@ class _Facts:
             qualifications_by_number=qualifications_by_number,
             qualified=qualified,
             in_progress=in_progress,
+            submitted=submitted,
             last_rename=last_rename,
             targets=_targets(candidates, person_ids, on=on),
         )
@@ -316,8 +330,9 @@ def _employer_rules(c: Candidate, on: dt.date, say: Say) -> None:
 
 
 def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say) -> None:
-    """The name matches the record; no other open application of the employer at the level; for an
-    initial registration, the qualification of the level and no registration of the level yet."""
+    """The name matches the record; no other open application of the employer at the level, nor an
+    earlier submitted one with another employer; for an initial registration, the qualification of the
+    level and no registration of the level yet."""
     on_record = facts.people.get(c.id_number) if c.person_id is None else None
     if on_record is not None and normalize_name(on_record["name"]) != normalize_name(c.name):
         say("name", "name_mismatch", _("The name differs from the name on record for this ID number."))
@@ -332,6 +347,22 @@ def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say) 
                 "(%(number)s). Finish or withdraw it first."
             )
             % {"number": f"SQ{others[0]:08d}"},
+        )
+    elif person_id and any(
+        employer_id != c.employer.pk
+        and (c.received_on is None or (received_on, pk) < (c.received_on, c.application_id or 0))
+        for received_on, pk, employer_id in facts.submitted.get((person_id, c.level), [])
+    ):
+        # Another employer's (the one received first goes ahead, so two never block each other). In
+        # RECORD_CODES: whoever adds applicants gets the one neutral answer and cannot learn that the ID
+        # number is on record, or that the person applies elsewhere (docs/decisions/0093).
+        say(
+            "id_number",
+            "application_in_progress_elsewhere",
+            _(
+                "This person already has a submitted application of this level in progress with another "
+                "employer. It must be decided or withdrawn first."
+            ),
         )
     if not ApplicationKind(c.kind).needs_qualification:
         return
@@ -466,6 +497,7 @@ def application_candidate(application: Application) -> Candidate:
         project_codes=tuple(application.projects.order_by("code").values_list("code", flat=True)),
         target_certificate_id=application.target_certificate_id,
         application_id=application.pk,
+        received_on=application.received_on if application.state != ApplicationState.DRAFT else None,
     )
 
 
