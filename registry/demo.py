@@ -276,7 +276,7 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
     # The clerk submits each batch in one step, as the portal does: complete drafts go, the rest stay.
     for batch in batches.values():
         if batch.employer.can_submit:
-            batch_submit(batch=batch, by=clerk)
+            batch_submit(batch=batch, by=clerk, truthfulness_confirmed=True)
     for application, path in created:
         application.refresh_from_db()
         if path in {"draft", "submitted"}:

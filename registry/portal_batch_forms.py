@@ -30,6 +30,18 @@ def _grouped_projects(groups) -> list:
     return [(category, [(p.pk, str(p)) for p in projects]) for category, projects in groups]
 
 
+class BatchSubmitForm(forms.Form):
+    """Submitting a batch: the clerk confirms the truthfulness undertaking (pilot plan)."""
+
+    truthfulness = forms.BooleanField(
+        label=_(
+            "I confirm that the applicants and our employer answer for the truth of the materials "
+            "submitted (申请人及申请单位要对申请材料的真实性负责)."
+        ),
+        required=False,
+    )
+
+
 class ApplicantForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Application kind"),

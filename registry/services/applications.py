@@ -125,9 +125,12 @@ def _require_ready(application: Application, method: Callable[..., Any]) -> None
 
 # --- the employer's acts (also done by staff in the admin for paper submissions) -----------------------
 @transaction.atomic
-def application_submit(*, application: Application, by: User) -> Application:
-    """draft → submitted. Receipt date today; acceptance due 5 working days later."""
-    return _move(application, "submit", by=by, check=_require_ready, on=_today())
+def application_submit(
+    *, application: Application, by: User, detail: dict[str, Any] | None = None
+) -> Application:
+    """draft → submitted. Receipt date today; acceptance due 5 working days later. `detail` goes into
+    the audit row (a batch's submission records the truthfulness undertaking there)."""
+    return _move(application, "submit", by=by, detail=detail, check=_require_ready, on=_today())
 
 
 @transaction.atomic
