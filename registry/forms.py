@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common import text
+from exams.models import MetrologyProject
 from registry.eligibility import certificate_holder_problem
 from registry.materials import MaterialKind, validate_material_of_kind
 from registry.models import Application
@@ -74,6 +75,11 @@ class MaterialAttachForm(forms.Form):
     """Staff attach a material: the same content, size and photo checks as the portal's upload."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    project = forms.ModelChoiceField(
+        label=_("Metrology project (for an assessment certificate copy)"),
+        queryset=MetrologyProject.objects.filter(is_active=True),
+        required=False,
+    )
     file = forms.FileField(label=_("File"))
 
     def clean(self):

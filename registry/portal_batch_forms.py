@@ -145,10 +145,17 @@ class MaterialForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def __init__(self, *args, application_kind: str, **kwargs):
+    def __init__(self, *args, application_kind: str, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = [*REQUIRED_MATERIALS[application_kind], MaterialKind.OTHER]
         self.fields["kind"].choices = [(k, MaterialKind(k).label) for k in kinds]
+        if projects is not None and len(projects) > 1:
+            # One assessment certificate copy per project applied for (issue 14): say which.
+            self.fields["project"] = forms.ModelChoiceField(
+                label=_("Metrology project (for an assessment certificate copy)"),
+                queryset=projects,
+                required=False,
+            )
 
     def clean(self):
         cleaned = super().clean()

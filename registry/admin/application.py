@@ -37,7 +37,7 @@ class MaterialInline(admin.TabularInline):
     model = Material
     extra = 0
     can_delete = False
-    fields = ("kind", "download", "size", "short_checksum", "uploaded_by", "uploaded_at")
+    fields = ("kind", "project", "download", "size", "short_checksum", "uploaded_by", "uploaded_at")
     readonly_fields = fields
     ordering = ("kind", "id")
 
@@ -53,7 +53,7 @@ class MaterialInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        return super().get_queryset(request).select_related("uploaded_by", "project")
 
     @admin.display(description=_("file"))
     def download(self, obj: Material) -> str:
@@ -301,6 +301,7 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
                     kind=form.cleaned_data["kind"],
                     file=form.cleaned_data["file"],
                     by=request.user,
+                    project=form.cleaned_data["project"],
                 )
             except ValidationError as error:
                 for message in error.messages:
