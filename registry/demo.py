@@ -267,7 +267,11 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
         for kind, count in needs.items():
             if path == "draft" and kind == "photo":
                 continue  # a draft still missing its photos, as clerks' drafts often are
-            for n in range(count):
+            # One assessment certificate copy per project applied for, naming its project.
+            each = [(n, None) for n in range(count)]
+            if kind == "assessment_certificate":
+                each = list(enumerate(mine))
+            for n, project in each:
                 content = photo if kind == "photo" else pdf
                 suffix = "png" if kind == "photo" else "pdf"
                 material_attach(
@@ -275,13 +279,14 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
                     kind=kind,
                     file=ContentFile(content, name=f"{kind}-{n + 1}.{suffix}"),
                     by=clerk,
+                    project=project,
                 )
         created.append((application, path))
 
     # The clerk submits each batch in one step, as the portal does: complete drafts go, the rest stay.
     for batch in batches.values():
         if batch.employer.can_submit:
-            batch_submit(batch=batch, by=clerk)
+            batch_submit(batch=batch, by=clerk, truthfulness_confirmed=True)
     for application, path in created:
         application.refresh_from_db()
         if path in {"draft", "submitted"}:

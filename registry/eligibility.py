@@ -46,6 +46,7 @@ RECORD_CODES = frozenset(
         "holds_valid_certificate",
         "no_qualification",
         "qualification_mismatch",
+        "application_in_progress_elsewhere",
     }
 )
 # About the employer or the day, the same for every row.
@@ -76,7 +77,9 @@ class Candidate:
     target_certificate_number: str = ""
     target_from_holder: bool = False
     application_id: int | None = None  # the application judged, not "another one in progress"
-    received_on: dt.date | None = None  # the application judged was received (applied for) on this day
+    received_on: dt.date | None = (
+        None  # the judged application's receipt, if submitted (renewal window, who came first)
+    )
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,8 @@ class _Facts:
     qualifications_by_number: dict[str, tuple[int, int]]  # number → (person, level)
     qualified: set[tuple[int, int]]  # (person, level) holding a qualification certificate
     in_progress: dict[tuple[int, int, int], list[int]]  # (person, employer, level) → open applications
+    # (person, level) → (receipt date, application, employer) of the submitted ones, any employer
+    submitted: dict[tuple[int, int], list[tuple[dt.date, int, int]]]
     last_rename: dict[int, dt.date]  # employer → the date of its latest renaming
     targets: list[RegistrationCertificate | None]
 
@@ -276,15 +281,24 @@ class _Facts:
                 qualifications_by_number[number] = (person_id, level)
                 qualified.add((person_id, level))
 
+        # Open applications of these people with ANY employer (issue 14): the employer's own block as
+        # before (drafts too); another employer's once submitted (a draft is not yet an application, and
+        # counting it would let any employer block a person by drafting).
         in_progress: dict[tuple[int, int, int], list[int]] = {}
+        submitted: dict[tuple[int, int], list[tuple[dt.date, int, int]]] = {}
         if known:
-            for pk, person_id, employer_id, level in (
-                Application.objects.filter(person_id__in=known, employer_id__in=employers)
+            for pk, person_id, employer_id, level, state, received_on in (
+                Application.objects.filter(person_id__in=known)
                 .exclude(state__in=FINAL_STATES)
                 .order_by("pk")
-                .values_list("pk", "person_id", "employer_id", "level")
+                .values_list("pk", "person_id", "employer_id", "level", "state", "received_on")
             ):
-                in_progress.setdefault((person_id, employer_id, level), []).append(pk)
+                if employer_id in employers:
+                    in_progress.setdefault((person_id, employer_id, level), []).append(pk)
+                if state != ApplicationState.DRAFT:
+                    submitted.setdefault((person_id, level), []).append(
+                        (received_on or dt.date.min, pk, employer_id)
+                    )
 
         last_rename: dict[int, dt.date] = {}
         renamed = {
@@ -308,6 +322,7 @@ class _Facts:
             qualifications_by_number=qualifications_by_number,
             qualified=qualified,
             in_progress=in_progress,
+            submitted=submitted,
             last_rename=last_rename,
             targets=_targets(candidates, person_ids, on=on),
         )
@@ -372,8 +387,9 @@ def _employer_rules(c: Candidate, on: dt.date, say: Say) -> None:
 
 
 def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say) -> None:
-    """The name matches the record; no other open application of the employer at the level; for an
-    initial registration, the qualification of the level and no registration of the level yet."""
+    """The name matches the record; no other open application of the employer at the level, nor an
+    earlier submitted one with another employer; for an initial registration, the qualification of the
+    level and no registration of the level yet."""
     on_record = facts.people.get(c.id_number) if c.person_id is None else None
     if on_record is not None and normalize_name(on_record["name"]) != normalize_name(c.name):
         say("name", "name_mismatch", _("The name differs from the name on record for this ID number."))
@@ -388,6 +404,22 @@ def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say) 
                 "(%(number)s). Finish or withdraw it first."
             )
             % {"number": f"SQ{others[0]:08d}"},
+        )
+    elif person_id and any(
+        employer_id != c.employer.pk
+        and (c.received_on is None or (received_on, pk) < (c.received_on, c.application_id or 0))
+        for received_on, pk, employer_id in facts.submitted.get((person_id, c.level), [])
+    ):
+        # Another employer's (the one received first goes ahead, so two never block each other). In
+        # RECORD_CODES: whoever adds applicants gets the one neutral answer and cannot learn that the ID
+        # number is on record, or that the person applies elsewhere (docs/decisions/0093).
+        say(
+            "id_number",
+            "application_in_progress_elsewhere",
+            _(
+                "This person already has a submitted application of this level in progress with another "
+                "employer. It must be decided or withdrawn first."
+            ),
         )
     if not ApplicationKind(c.kind).needs_qualification:
         return
@@ -438,6 +470,24 @@ def _project_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say)
             )
 
 
+def certificate_holder_problem(
+    target: RegistrationCertificate, *, person_id: int | None, employer_id: int | None
+) -> tuple[str, str] | None:
+    """(code, message) when `target` is not the certificate of this person held through this employer.
+
+    Only the employer a certificate names can change, renew or cancel it (issue 14): checked with the other
+    rules, and on its own wherever an application is created or issued (registry/services/applications.py).
+    """
+    if target.person_id != person_id:
+        return "certificate_of_other_person", _("The registration certificate belongs to another person.")
+    if target.employer_id != employer_id:
+        return "certificate_of_other_employer", _(
+            "The registration certificate names another employer: only the employer it names can "
+            "change, renew or cancel it."
+        )
+    return None
+
+
 def _certificate_rules(
     c: Candidate,
     person_id: int | None,
@@ -468,15 +518,10 @@ def _certificate_rules(
             message = _("Choose the registration certificate this application concerns.")
             say("target_certificate", "no_certificate", message)
         return
-    if target.person_id != person_id:
-        message = _("The registration certificate belongs to another person.")
-        say("target_certificate", "certificate_of_other_person", message)
-    elif target.employer_id != c.employer.pk:
-        message = _(
-            "The registration certificate names another employer: only the employer it names can "
-            "change, renew or cancel it."
-        )
-        say("target_certificate", "certificate_of_other_employer", message)
+    if (
+        holder := certificate_holder_problem(target, person_id=person_id, employer_id=c.employer.pk)
+    ) is not None:
+        say("target_certificate", *holder)
     judged_on = _judged_on(c, kind, target, on)
     if not certificate_valid_on(target, judged_on):
         message = _("The registration certificate is no longer valid.")
@@ -527,7 +572,7 @@ def application_candidate(application: Application) -> Candidate:
         project_codes=tuple(application.projects.order_by("code").values_list("code", flat=True)),
         target_certificate_id=application.target_certificate_id,
         application_id=application.pk,
-        received_on=application.received_on,
+        received_on=application.received_on if application.state != ApplicationState.DRAFT else None,
     )
 
 

@@ -4,7 +4,29 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common import text
+from exams.models import MetrologyProject
+from registry.eligibility import certificate_holder_problem
 from registry.materials import MaterialKind, validate_material_of_kind
+from registry.models import Application
+
+
+class ApplicationAdminForm(forms.ModelForm):
+    """Staff's add and draft-change form: the certificate acted on must be the person's, held through the
+    application's employer (the rest of the rules are checked at submission)."""
+
+    class Meta:
+        model = Application
+        fields = ("kind", "person", "employer", "level", "projects", "target_certificate", "batch")
+
+    def clean(self):
+        cleaned = super().clean()
+        target, person, employer = (cleaned.get(k) for k in ("target_certificate", "person", "employer"))
+        if target is not None and person is not None and employer is not None:
+            problem = certificate_holder_problem(target, person_id=person.pk, employer_id=employer.pk)
+            if problem is not None:
+                code, message = problem
+                self.add_error("target_certificate", forms.ValidationError(message, code=code))
+        return cleaned
 
 
 class ConfirmForm(forms.Form):
@@ -53,6 +75,11 @@ class MaterialAttachForm(forms.Form):
     """Staff attach a material: the same content, size and photo checks as the portal's upload."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    project = forms.ModelChoiceField(
+        label=_("Metrology project (for an assessment certificate copy)"),
+        queryset=MetrologyProject.objects.filter(is_active=True),
+        required=False,
+    )
     file = forms.FileField(label=_("File"))
 
     def clean(self):

@@ -30,6 +30,18 @@ def _grouped_projects(groups) -> list:
     return [(category, [(p.pk, str(p)) for p in projects]) for category, projects in groups]
 
 
+class BatchSubmitForm(forms.Form):
+    """Submitting a batch: the clerk confirms the truthfulness undertaking (pilot plan)."""
+
+    truthfulness = forms.BooleanField(
+        label=_(
+            "I confirm that the applicants and our employer answer for the truth of the materials "
+            "submitted (申请人及申请单位要对申请材料的真实性负责)."
+        ),
+        required=False,
+    )
+
+
 class ApplicantForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Application kind"),
@@ -133,10 +145,17 @@ class MaterialForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def __init__(self, *args, application_kind: str, **kwargs):
+    def __init__(self, *args, application_kind: str, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = [*REQUIRED_MATERIALS[application_kind], MaterialKind.OTHER]
         self.fields["kind"].choices = [(k, MaterialKind(k).label) for k in kinds]
+        if projects is not None and len(projects) > 1:
+            # One assessment certificate copy per project applied for (issue 14): say which.
+            self.fields["project"] = forms.ModelChoiceField(
+                label=_("Metrology project (for an assessment certificate copy)"),
+                queryset=projects,
+                required=False,
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -126,12 +126,28 @@ def _corrections_not_yet_requested(application: Any) -> bool:
     return application.corrections_requested_on is None
 
 
-def _acceptance_deadline_passed(application: Any) -> bool:
-    """Deemed acceptance only once the end of the 5th working day after receipt has passed."""
+def acceptance_deadline_passed(application: Any, on: dt.date | None = None) -> bool:
+    """The end of the 5th working day after receipt has passed (on day `on`, by default today).
+
+    From then on the application *is* accepted from its receipt date (Administrative Licensing Law
+    art. 32: 逾期不告知的，自收到申请材料之日起即为受理), whether or not the nightly sweep has run yet:
+    it can no longer be refused acceptance or sent a correction notice, and an acceptance records the
+    receipt date as a deemed acceptance (docs/decisions/0093-late-acceptance-decisions.md).
+    """
     from django.utils import timezone
 
     due = application.acceptance_due_on
-    return due is not None and timezone.localdate() > due
+    return due is not None and (on or timezone.localdate()) > due
+
+
+def _acceptance_deadline_passed(application: Any) -> bool:
+    """Deemed acceptance only once the end of the 5th working day after receipt has passed."""
+    return acceptance_deadline_passed(application)
+
+
+def _acceptance_deadline_not_passed(application: Any) -> bool:
+    """Not accepting and the correction notice are possible only within the acceptance deadline."""
+    return not acceptance_deadline_passed(application)
 
 
 def _not_the_acceptor(application: Any, user: Any) -> bool:
@@ -242,6 +258,11 @@ class ApplicationWorkflow(ProtectedStateMixin):
         custom={"label": _("Accept"), "actor": Actor.ASSOCIATION, "form": "ConfirmForm"},
     )
     def accept(self, *, on: dt.date, user) -> None:
+        """Accepted by a person within the deadline; past it, by law from the receipt date, whoever
+        clicks (the service then records it as the system's deemed acceptance)."""
+        if acceptance_deadline_passed(self, on):
+            self._deem()
+            return
         self._accept(on)
         self.accepted_by = user
 
@@ -257,13 +278,13 @@ class ApplicationWorkflow(ProtectedStateMixin):
 
         `on` is the day the system noticed; the audit row keeps it. The acceptance date is the receipt.
         """
-        self._accept(self._receipt())
-        self.deemed_accepted = True
+        self._deem()
 
     @transition(
         field=state,
         source=S.SUBMITTED,
         target=S.NOT_ACCEPTED,
+        conditions=[_acceptance_deadline_not_passed],
         custom={"label": _("Do not accept"), "actor": Actor.ASSOCIATION, "form": "ReasonForm"},
     )
     def not_accept(self, *, on: dt.date, reason: str) -> None:
@@ -273,7 +294,7 @@ class ApplicationWorkflow(ProtectedStateMixin):
         field=state,
         source=S.SUBMITTED,
         target=S.CORRECTIONS_REQUESTED,
-        conditions=[_corrections_not_yet_requested],
+        conditions=[_corrections_not_yet_requested, _acceptance_deadline_not_passed],
         custom={"label": _("Request corrections"), "actor": Actor.ASSOCIATION, "form": "CorrectionsForm"},
     )
     def request_corrections(self, *, on: dt.date, items: list[str], note: str) -> None:
@@ -331,6 +352,11 @@ class ApplicationWorkflow(ProtectedStateMixin):
         self.acceptance_due_on = None
         self.approval_due_on = deadlines.approval_due(self._receipt())
         self.current_due_on = self.approval_due_on
+
+    def _deem(self) -> None:
+        """Accepted by law from the receipt date, by no one (art. 32)."""
+        self._accept(self._receipt())
+        self.deemed_accepted = True
 
     def _receipt(self) -> dt.date:
         if self.received_on is None:  # only a row written around the transitions can get here

@@ -37,7 +37,7 @@ class MaterialInline(admin.TabularInline):
     model = Material
     extra = 0
     can_delete = False
-    fields = ("kind", "download", "size", "short_checksum", "uploaded_by", "uploaded_at")
+    fields = ("kind", "project", "download", "size", "short_checksum", "uploaded_by", "uploaded_at")
     readonly_fields = fields
     ordering = ("kind", "id")
 
@@ -53,7 +53,7 @@ class MaterialInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        return super().get_queryset(request).select_related("uploaded_by", "project")
 
     @admin.display(description=_("file"))
     def download(self, obj: Material) -> str:
@@ -70,6 +70,7 @@ class AuditEntryInline(AuditEntryInlineBase):
 @admin.register(Application)
 class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtonsMixin, admin.ModelAdmin):
     change_form_template = "admin/registry/application/change_form.html"
+    form = forms.ApplicationAdminForm
     # Urgency first: what a reviewer scans for is the state and how long is left, then who and what.
     list_display = (
         "display_number",
@@ -251,6 +252,11 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
         return reverse("admin:registry_application_transition", args=[obj.pk, name])
 
     def transition_done_message(self, obj: Application) -> str:
+        if obj.state == ApplicationState.ACCEPTED and obj.deemed_accepted:
+            return _(
+                "The acceptance deadline had passed: by law the application is accepted from the day its "
+                "materials were received (%(date)s). This is recorded as a deemed acceptance."
+            ) % {"date": obj.accepted_on}
         return _("Done: the application is now “%(state)s”.") % {"state": obj.get_state_display()}
 
     def transition_extra_context(self, obj: Application) -> dict:
@@ -295,6 +301,7 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
                     kind=form.cleaned_data["kind"],
                     file=form.cleaned_data["file"],
                     by=request.user,
+                    project=form.cleaned_data["project"],
                 )
             except ValidationError as error:
                 for message in error.messages:

@@ -14,7 +14,7 @@ from common.sheet_files import sheet_upload_throttled, throttled_message
 from exams.models import MetrologyProject
 from registry import selectors, sheet_store, spreadsheets
 from registry.materials import describe_missing
-from registry.portal_batch_forms import ApplicantForm, BatchForm
+from registry.portal_batch_forms import ApplicantForm, BatchForm, BatchSubmitForm
 from registry.portal_forms import SheetUploadForm
 from registry.services.batches import batch_submit as batch_submit_service
 from registry.services.intake import (
@@ -77,6 +77,7 @@ def batch_detail(request, pk):
             "drafts": drafts,
             "ready": [a for a in drafts if not a.missing],
             "upload_form": SheetUploadForm(),
+            "submit_form": BatchSubmitForm(),
         },
     )
 
@@ -231,7 +232,14 @@ def batch_submit(request, pk):
                 ),
             )
         return redirect("portal:batch_detail", pk=batch.pk)
-    result = batch_submit_service(batch=batch, by=request.user)
+    form = BatchSubmitForm(request.POST)
+    confirmed = form.is_valid() and form.cleaned_data["truthfulness"]
+    try:
+        result = batch_submit_service(batch=batch, by=request.user, truthfulness_confirmed=confirmed)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("portal:batch_detail", pk=batch.pk)
     if result.submitted:
         messages.success(
             request,

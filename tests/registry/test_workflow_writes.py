@@ -31,8 +31,10 @@ ACCEPTED_ON = dt.date(2026, 3, 4)
 APPROVAL_DUE = dt.date(2026, 3, 16)  # 10 working days after receipt (not after acceptance)
 APPROVED_ON = dt.date(2026, 3, 5)
 ISSUANCE_DUE = dt.date(2026, 3, 12)  # 5 working days after approval on 5 March
-ON = dt.date(2026, 3, 10)  # Tuesday: the day every transition below happens (acceptance deadline past)
-ON_PLUS_5 = dt.date(2026, 3, 17)  # 5 working days after ON: a new receipt's or a new approval's deadline
+# Monday, the last day of the acceptance deadline: the day every transition below happens (deemed
+# acceptance the day after, once the deadline has passed: `on_the_day`).
+ON = dt.date(2026, 3, 9)
+ON_PLUS_5 = dt.date(2026, 3, 16)  # 5 working days after ON: a new receipt's or a new approval's deadline
 
 # Every field the application's workflow declares besides the state: each one is compared after every
 # transition (`test_the_table_compares_every_field_of_the_workflow` keeps this list complete).
@@ -234,8 +236,12 @@ def users():
 
 
 @pytest.fixture
-def on_the_day(time_machine):
-    time_machine.move_to(dt.datetime(ON.year, ON.month, ON.day, 10, tzinfo=SHANGHAI), tick=False)
+def on_the_day(time_machine, request):
+    """The clock on ON; for deemed acceptance, on the day after (the acceptance deadline has passed)."""
+    day = ON
+    if getattr(request.node, "callspec", None) and request.node.callspec.params.get("name") == "deem_accept":
+        day = ON + dt.timedelta(days=1)
+    time_machine.move_to(dt.datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI), tick=False)
 
 
 def _resolve(values: dict, users: dict) -> dict:
