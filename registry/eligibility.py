@@ -77,9 +77,8 @@ class Candidate:
     target_certificate_number: str = ""
     target_from_holder: bool = False
     application_id: int | None = None  # the application judged, not "another one in progress"
-    received_on: dt.date | None = (
-        None  # the judged application's receipt, if submitted (renewal window, who came first)
-    )
+    # The judged application's receipt, if submitted: a renewal's window, and who came first.
+    received_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
