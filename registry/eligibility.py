@@ -43,6 +43,7 @@ RECORD_CODES = frozenset(
         "holds_valid_certificate",
         "no_qualification",
         "qualification_mismatch",
+        "moved_certificate_not_found",
     }
 )
 # About the employer or the day, the same for every row.
@@ -139,7 +140,7 @@ def _target_key(c: Candidate, person_id: int | None) -> tuple[str, object] | Non
         return ("id", c.target_certificate_id)
     if c.target_certificate_number:
         return ("number", c.target_certificate_number)
-    if c.target_from_holder and person_id is not None:
+    if c.target_from_holder and person_id is not None and not ApplicationKind(c.kind).moves_employer:
         return ("held", (person_id, c.employer.pk, c.level))
     return None
 
@@ -396,6 +397,9 @@ def _certificate_rules(
     kind = ApplicationKind(c.kind)
     if not kind.needs_target_certificate:
         return
+    if kind.moves_employer:
+        _move_rules(c, person_id, target, on, say)
+        return
     if target is None:
         if c.target_certificate_number:
             message = _("No registration certificate has the number %(number)s.") % {
@@ -439,6 +443,37 @@ def _certificate_rules(
             "Ask the association to record the new name first."
         )
         say("kind", "no_renaming_on_record", message)
+
+
+def _move_rules(
+    c: Candidate, person_id: int | None, target: RegistrationCertificate | None, on: dt.date, say: Say
+) -> None:
+    """A change of employer (变更执业单位) is applied for by the holder's NEW employer, on the certificate
+    held through the old one, named by its number with the holder's name and ID number: the opposite
+    of the other changes, so the certificate must name ANOTHER employer. An unknown number and a number
+    of another person get one code in RECORD_CODES, told as the one record answer (no oracle of who
+    holds which number); only once the holder is matched does the answer say more."""
+    if target is None and not c.target_certificate_number and not c.target_certificate_id:
+        message = _(
+            "Give the number of the registration certificate the person holds through the previous employer."
+        )
+        say("target_certificate", "no_certificate", message)
+        return
+    if target is None or target.person_id != person_id:
+        message = _("No registration certificate with this number is held by this person.")
+        say("target_certificate", "moved_certificate_not_found", message)
+        return
+    if target.employer_id == c.employer.pk:
+        message = _(
+            "The registration certificate already names your employer: a change of employer is applied "
+            "for by the employer the holder moves to."
+        )
+        say("kind", "same_employer", message)
+    if not certificate_valid_on(target, on):
+        message = _("The registration certificate is no longer valid.")
+        say("target_certificate", "certificate_not_valid", message)
+    if target.level != c.level:
+        say("level", "level_mismatch", _("The level differs from the level of the registration certificate."))
 
 
 # --- one application -------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common import text
+from common.uploads import validate_material_file
 from registry.materials import MaterialKind, validate_material_of_kind
+from registry.workflow import LapseReason
 
 
 class ConfirmForm(forms.Form):
@@ -68,6 +70,31 @@ class MaterialAttachForm(forms.Form):
 
 class RevokeForm(ReasonForm):
     pass
+
+
+class LapseForm(forms.Form):
+    """Staff record that a registration lapsed by law, with the evidence (registry.services.certificates)."""
+
+    reason = forms.ChoiceField(label=_("Why the registration lapsed"), choices=LapseReason.choices)
+    lapsed_on = forms.DateField(
+        label=_("Date of the event"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day of death, of the court decision, or of leaving the employer."),
+    )
+    note = forms.CharField(
+        label=_("Note (not public)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        validators=[text.multi_line],
+    )
+    evidence = forms.FileField(
+        label=_("Evidence"),
+        validators=[validate_material_file],
+        help_text=_(
+            "A PDF, JPEG or PNG scan: death certificate, court decision, or the employer's statement."
+        ),
+    )
 
 
 class VerifyForm(forms.Form):
