@@ -163,7 +163,7 @@ def certificate_lapse(
     reason: str,
     lapsed_on: dt.date,
     note: str,
-    evidence: UploadedFile,
+    evidence: UploadedFile | None,
 ) -> RegistrationCertificate:
     """Association staff record that a registration lapsed by law (注册失效): the holder died, lost civil
     capacity, was declared missing, or left the employer without moving to another. With the reason,
