@@ -6,12 +6,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
 from registry import selectors
 from registry.eligibility import Candidate, eligibility_problems
-from registry.models import AuditEntry, NotificationLog, RegistrationCertificate
+from registry.models import Application, AuditEntry, NotificationLog, RegistrationCertificate
 from registry.portal_batch_forms import HolderStartForm
 from registry.services import applications as services
 from registry.services.intake import RowsRejected, batch_add_applicant
@@ -273,3 +274,16 @@ def test_change_of_employer_of_a_person_not_on_record_is_the_record_answer(monda
             by=held["new_clerk"],
         )
     assert [p.message for p in excinfo.value.problems] == [record_mismatch_message()]
+
+
+def test_change_of_employer_is_in_the_demo_once():
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+    (application,) = Application.objects.filter(kind=MOVE)
+    assert application.state == ApplicationState.ISSUED
+    new = RegistrationCertificate.objects.get(application=application)
+    old = new.previous
+    assert (old.state, old.employer.name) == (CertificateState.SUPERSEDED, "齐齐哈尔重工量具有限公司")
+    assert (new.state, new.employer.name) == (CertificateState.VALID, "大庆龙华石化设备有限公司")
+    assert new.valid_until == old.valid_until
+    assert NotificationLog.objects.filter(key=f"certificate:{old.pk}:moved:former_employer").exists()
