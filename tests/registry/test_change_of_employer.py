@@ -15,8 +15,13 @@ from registry.eligibility import Candidate, eligibility_problems
 from registry.models import Application, AuditEntry, NotificationLog, RegistrationCertificate
 from registry.portal_batch_forms import HolderStartForm
 from registry.services import applications as services
-from registry.services.intake import RowsRejected, batch_add_applicant
-from registry.spreadsheets import KIND_LABELS, record_mismatch_message
+from registry.services.intake import (
+    RowsRejected,
+    batch_add_applicant,
+    batch_import_rows,
+    batch_rows_problems,
+)
+from registry.spreadsheets import KIND_LABELS, SheetRow, record_mismatch_message
 from registry.workflow import ApplicationKind, ApplicationState, CertificateState
 from tests.factories import (
     BatchFactory,
@@ -287,3 +292,55 @@ def test_change_of_employer_is_in_the_demo_once():
     assert (new.state, new.employer.name) == (CertificateState.VALID, "大庆龙华石化设备有限公司")
     assert new.valid_until == old.valid_until
     assert NotificationLog.objects.filter(key=f"certificate:{old.pk}:moved:former_employer").exists()
+
+
+def _row(certificate, **changes) -> SheetRow:
+    values = {
+        "row": 2,
+        "name": certificate.person.name,
+        "id_number": certificate.person.id_number,
+        "phone": "",
+        "level": certificate.level,
+        "qualification_number": "",
+        "qualification_date": None,
+        "project_codes": (),
+        "kind": MOVE,
+        "target_certificate_number": certificate.number,
+    }
+    return SheetRow(**(values | changes))
+
+
+def test_change_of_employer_by_spreadsheet_names_the_certificate_by_number(monday, held):
+    old = held["certificate"]
+    batch = BatchFactory(employer=held["new"])
+    missing = batch_rows_problems(batch=batch, rows=[_row(old, target_certificate_number="")], on=MONDAY)
+    assert [(e.row, e.codes) for e in missing] == [(2, ("no_certificate",))]
+    (application,) = batch_import_rows(batch=batch, rows=[_row(old)], by=held["new_clerk"], on=MONDAY)
+    assert (application.kind, application.employer_id, application.target_certificate_id) == (
+        MOVE,
+        held["new"].pk,
+        old.pk,
+    )
+
+
+def test_change_of_employer_from_the_portal_form(client, monday, held):
+    old = held["certificate"]
+    batch = BatchFactory(employer=held["new"])
+    client.force_login(held["new_clerk"])
+    url = reverse("portal:applicant_add", args=[batch.pk])
+    assert 'name="target_certificate_number"' in client.get(url).content.decode()
+    post = {
+        "kind": MOVE,
+        "name": old.person.name,
+        "id_number": old.person.id_number,
+        "level": old.level,
+        "target_certificate_number": "",
+    }
+    refused = client.post(url, post)
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["target_certificate_number"]
+    done = client.post(url, post | {"target_certificate_number": old.number.lower()})
+    application = Application.objects.get(batch=batch)
+    assert done.status_code == 302
+    assert done["Location"] == reverse("portal:application_detail", args=[application.pk])
+    assert (application.kind, application.target_certificate) == (MOVE, old)
