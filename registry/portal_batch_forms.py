@@ -209,3 +209,20 @@ class HolderStartForm(forms.Form):
         self.fields["projects"].queryset = projects
         self.fields["projects"].widget.choices = _grouped_projects(project_groups)
         self.fields["batch"].queryset = batches
+
+
+class DepartureForm(forms.Form):
+    """The employer reports that a holder left it without moving to another employer."""
+
+    left_on = forms.DateField(
+        label=_("Left on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the employment ended."),
+    )
+    note = forms.CharField(
+        label=_("Note to the association"),
+        max_length=1000,
+        required=False,
+        validators=[text.multi_line_from_enterprise],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

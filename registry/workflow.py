@@ -477,4 +477,7 @@ def action_label(name: str) -> str:
         for t in model._meta.get_field("state").get_all_transitions(model):
             if t.name == name:
                 return str(t.custom.get("label", name))
-    return {"create": str(_("Created"))}.get(name, name)
+    return {
+        "create": str(_("Created")),
+        "report_departure": str(_("Departure reported by the employer")),
+    }.get(name, name)

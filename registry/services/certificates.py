@@ -20,7 +20,10 @@ from registry.models import Application, CertificateCounter, RegistrationCertifi
 from registry.models.certificate import certificate_number, validity_end
 from registry.services.audit import audit_record
 from registry.services.certificate_pdfs import certificate_pdf_enqueue_on_commit
-from registry.services.reminders import certificate_notify_former_employer_queue
+from registry.services.reminders import (
+    certificate_departure_notify_staff_queue,
+    certificate_notify_former_employer_queue,
+)
 from registry.verification import verification_page_forget
 from registry.workflow import ApplicationKind, CertificateState, LapseReason
 
@@ -192,6 +195,41 @@ def certificate_lapse(
     )
     locked.lapse_evidence.save(evidence.name, evidence, save=False)
     locked.save(update_fields=["lapse_evidence"])
+    return locked
+
+
+@transaction.atomic
+def certificate_report_departure(
+    *, certificate: RegistrationCertificate, by: User, left_on: dt.date, note: str = ""
+) -> RegistrationCertificate:
+    """The employer the certificate names reports that the holder left it (optional, issue 14 item 7).
+
+    Nothing ends here: the report goes on the certificate's history and to association staff, who
+    confirm it by recording the lapse (reason "left the employer without a move", with the employer's
+    statement as evidence) unless a change of employer is on its way. The caller scopes `certificate`
+    to the user's employer; this checks it again."""
+    locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if by.employer_id != locked.employer_id or locked.state != CertificateState.VALID:
+        raise ValidationError(
+            _("Only the employer a valid certificate names can report that its holder left."),
+            code="not_your_holder",
+        )
+    if left_on > timezone.localdate() or left_on < locked.valid_from:
+        raise ValidationError(
+            _("The date of leaving must lie between %(start)s and today.") % {"start": locked.valid_from},
+            code="departure_date",
+        )
+    note = (note or "").strip()
+    entry = audit_record(
+        certificate=locked,
+        transition="report_departure",
+        from_state=locked.state,
+        to_state=locked.state,
+        by=by,
+        comment=note,
+        detail={"left_on": left_on.isoformat()},
+    )
+    certificate_departure_notify_staff_queue(certificate=locked, left_on=left_on, entry_id=entry.pk)
     return locked
 
 

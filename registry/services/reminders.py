@@ -239,6 +239,34 @@ def certificate_notify_former_employer_queue(
     )
 
 
+def certificate_departure_notify_staff_queue(
+    *, certificate: RegistrationCertificate, left_on: dt.date, entry_id: int
+) -> NotificationLog | None:
+    """Tell association staff that an employer reported a holder's departure, to confirm it by recording
+    the lapse (or to wait for the change of employer). In the report's transaction (the outbox)."""
+    recipients = staff_emails()
+    if not recipients:
+        return None
+    with translation.override("zh-hans"):
+        values = {
+            "number": certificate.number,
+            "employer": certificate.employer.name,
+            "date": left_on.isoformat(),
+        }
+        subject = _("Departure reported: registration %(number)s") % values
+        body = (
+            _(
+                "%(employer)s reports that the holder of the registration certificate %(number)s left on "
+                "%(date)s. Record the lapse with the employer's statement as evidence, unless a change of "
+                "employer is on its way."
+            )
+            % values
+        )
+    return notification_queue_email(
+        key=f"certificate:{certificate.pk}:departure:{entry_id}", to=recipients, subject=subject, body=body
+    )
+
+
 # --- certificate-expiry reminders ----------------------------------------------------------------------
 
 

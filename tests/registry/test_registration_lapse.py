@@ -12,11 +12,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.roles import Role
 from registry import selectors
-from registry.models import AuditEntry, RegistrationCertificate
-from registry.services.certificates import certificate_lapse, certificates_expire
+from registry.models import AuditEntry, NotificationLog, RegistrationCertificate
+from registry.services.certificates import (
+    certificate_lapse,
+    certificate_report_departure,
+    certificates_expire,
+)
 from registry.workflow import CertificateState, LapseReason
-from tests.factories import RegistrationCertificateFactory, UserFactory
+from tests.factories import EmployerFactory, RegistrationCertificateFactory, UserFactory
 from tests.registry.conftest import MONDAY
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +195,48 @@ def test_registration_lapse_is_on_verify_with_the_reason_not_the_note(client, ce
         assert NOTE not in html
         assert "死亡证明.pdf" not in html
         assert "state-valid" not in html
+
+
+def test_registration_lapse_the_employer_reports_the_departure_and_staff_confirm(
+    client, certificate, association_user
+):
+    """Optional in the issue: the employer reports that the holder left; nothing ends until staff record
+    the lapse. Another employer cannot report it."""
+    clerk = UserFactory(username="clerk1", role=Role.ENTERPRISE, employer=certificate.employer)
+    stranger = UserFactory(username="clerk2", role=Role.ENTERPRISE, employer=EmployerFactory())
+    url = reverse("portal:holder_departure", args=[certificate.pk])
+
+    client.force_login(stranger)
+    assert client.post(url, {"left_on": "2026-02-27"}).status_code == 404
+    client.force_login(clerk)
+    page = client.get(reverse("portal:holder_detail", args=[certificate.pk])).content.decode()
+    assert f'action="{url}"' in page
+    client.post(url, {"left_on": "2026-03-03"})  # tomorrow: refused
+    assert not AuditEntry.objects.filter(certificate=certificate).exists()
+    response = client.post(url, {"left_on": "2026-02-27", "note": "已办理离职手续"})
+    assert response.status_code == 302
+
+    entry = AuditEntry.objects.get(certificate=certificate)
+    assert (entry.transition, entry.by, entry.from_state, entry.to_state, entry.detail) == (
+        "report_departure",
+        clerk,
+        "valid",
+        "valid",
+        {"left_on": "2026-02-27"},
+    )
+    told = NotificationLog.objects.get(key=f"certificate:{certificate.pk}:departure:{entry.pk}")
+    assert association_user.email in told.recipient
+    assert RegistrationCertificate.objects.get(pk=certificate.pk).state == CertificateState.VALID
+
+    certificate_lapse(
+        certificate=certificate,
+        by=association_user,
+        reason=LapseReason.LEFT_EMPLOYER,
+        lapsed_on=dt.date(2026, 2, 27),
+        note="单位报告离职",
+        evidence=_evidence(),
+    )
+    assert RegistrationCertificate.objects.get(pk=certificate.pk).state == CertificateState.LAPSED
+    with pytest.raises(ValidationError) as excinfo:  # no report on a certificate that ended
+        certificate_report_departure(certificate=certificate, by=clerk, left_on=dt.date(2026, 2, 27))
+    assert [e.code for e in excinfo.value.error_list] == ["not_your_holder"]
