@@ -316,6 +316,7 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
                 application = svc.application_approve(application=application, by=approver)
                 if path == "issued":
                     svc.application_issue(application=application, by=approver)
+    _demo_change_of_employer(employers=employers, staff=accepter, approver=approver, pdf=pdf, photo=photo)
     counts: dict[str, int] = {}
     for state in Application.objects.values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1
@@ -422,3 +423,54 @@ def _backdated(application: Application, *steps: tuple[str, User, dict]) -> None
             to_state=application.state,
             by=by,
         )
+
+
+# The change of employer (变更执业单位) the demo shows: 黄海涛 (DEMO_PEOPLE index 7, registered through
+# 齐齐哈尔重工量具) moves to 大庆龙华石化设备, which applies; the association issues the new certificate.
+DEMO_MOVE_PERSON, DEMO_MOVE_TO = 7, 1
+
+
+def _demo_change_of_employer(
+    *, employers: list[Employer], staff: User, approver: User, pdf: bytes, photo: bytes
+) -> None:
+    """A completed change of employer, through the real services: the old certificate superseded, a new
+    one for the new employer with the same expiry and projects, the old employer told. Runs once."""
+    _name, employer_index, birth, _level = DEMO_PEOPLE[DEMO_MOVE_PERSON]
+    region = DEMO_EMPLOYERS[employer_index][2]
+    person = Person.objects.with_id_number(demo_resident_id(region, birth, 101 + DEMO_MOVE_PERSON)).first()
+    if (
+        person is None
+        or Application.objects.filter(person=person, kind=Application.Kind.CHANGE_EMPLOYER).exists()
+    ):
+        return
+    held = RegistrationCertificate.objects.filter(
+        person=person, employer=employers[employer_index], state=RegistrationCertificate.State.VALID
+    ).first()
+    if held is None:
+        return
+    new_employer = employers[DEMO_MOVE_TO]
+    batch, _ = Batch.objects.get_or_create(
+        employer=new_employer, title="2026年变更执业单位申请", defaults={"created_by": staff}
+    )
+    application = svc.application_create(
+        kind=Application.Kind.CHANGE_EMPLOYER,
+        person=person,
+        employer=new_employer,
+        level=held.level,
+        by=staff,
+        target_certificate=held,
+        batch=batch,
+    )
+    for kind, count in REQUIRED_MATERIALS[application.kind].items():
+        for n in range(count):
+            content, suffix = (photo, "png") if kind == "photo" else (pdf, "pdf")
+            material_attach(
+                application=application,
+                kind=kind,
+                file=ContentFile(content, name=f"{kind}-{n + 1}.{suffix}"),
+                by=staff,
+            )
+    application = svc.application_submit(application=application, by=staff)
+    application = svc.application_accept(application=application, by=staff)
+    application = svc.application_approve(application=application, by=approver)
+    svc.application_issue(application=application, by=approver)

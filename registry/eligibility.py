@@ -47,6 +47,7 @@ RECORD_CODES = frozenset(
         "no_qualification",
         "qualification_mismatch",
         "application_in_progress_elsewhere",
+        "moved_certificate_not_found",
     }
 )
 # About the employer or the day, the same for every row.
@@ -195,7 +196,7 @@ def _target_key(c: Candidate, person_id: int | None) -> tuple[str, object] | Non
         return ("id", c.target_certificate_id)
     if c.target_certificate_number:
         return ("number", c.target_certificate_number)
-    if c.target_from_holder and person_id is not None:
+    if c.target_from_holder and person_id is not None and not ApplicationKind(c.kind).moves_employer:
         return ("held", (person_id, c.employer.pk, c.level))
     return None
 
@@ -470,15 +471,28 @@ def _project_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say)
 
 
 def certificate_holder_problem(
-    target: RegistrationCertificate, *, person_id: int | None, employer_id: int | None
+    target: RegistrationCertificate,
+    *,
+    person_id: int | None,
+    employer_id: int | None,
+    kind: str = ApplicationKind.CHANGE_SPECIALTY,
 ) -> tuple[str, str] | None:
     """(code, message) when `target` is not the certificate of this person held through this employer.
 
     Only the employer a certificate names can change, renew or cancel it (issue 14): checked with the other
     rules, and on its own wherever an application is created or issued (registry/services/applications.py).
+    A change of employer is the opposite: applied for by the employer the holder moves to, so the
+    certificate must name another employer.
     """
     if target.person_id != person_id:
         return "certificate_of_other_person", _("The registration certificate belongs to another person.")
+    if ApplicationKind(kind).moves_employer:
+        if target.employer_id == employer_id:
+            return "same_employer", _(
+                "The registration certificate already names your employer: a change of employer is applied "
+                "for by the employer the holder moves to."
+            )
+        return None
     if target.employer_id != employer_id:
         return "certificate_of_other_employer", _(
             "The registration certificate names another employer: only the employer it names can "
@@ -500,6 +514,9 @@ def _certificate_rules(
     after a renaming on record since the certificate was issued."""
     kind = ApplicationKind(c.kind)
     if not kind.needs_target_certificate:
+        return
+    if kind.moves_employer:
+        _move_rules(c, person_id, target, on, say)
         return
     if target is None:
         if c.target_certificate_number:
@@ -557,6 +574,35 @@ def _judged_on(c: Candidate, kind: ApplicationKind, target: RegistrationCertific
     if kind != ApplicationKind.RENEWAL or c.received_on is None:
         return on
     return min(c.received_on, target.valid_until)
+
+
+def _move_rules(
+    c: Candidate, person_id: int | None, target: RegistrationCertificate | None, on: dt.date, say: Say
+) -> None:
+    """A change of employer (变更执业单位) is applied for by the holder's NEW employer, on the certificate
+    held through the old one, named by its number with the holder's name and ID number: the opposite
+    of the other changes, so the certificate must name ANOTHER employer. An unknown number and a number
+    of another person get one code in RECORD_CODES, told as the one record answer (no oracle of who
+    holds which number); only once the holder is matched does the answer say more."""
+    if target is None and not c.target_certificate_number and not c.target_certificate_id:
+        message = _(
+            "Give the number of the registration certificate the person holds through the previous employer."
+        )
+        say("target_certificate", "no_certificate", message)
+        return
+    if target is None or target.person_id != person_id:
+        message = _("No registration certificate with this number is held by this person.")
+        say("target_certificate", "moved_certificate_not_found", message)
+        return
+    if holder := certificate_holder_problem(
+        target, person_id=person_id, employer_id=c.employer.pk, kind=c.kind
+    ):
+        say("kind", *holder)  # the person matched: only "same employer" is left to say
+    if not certificate_valid_on(target, on):
+        message = _("The registration certificate is no longer valid.")
+        say("target_certificate", "certificate_not_valid", message)
+    if target.level != c.level:
+        say("level", "level_mismatch", _("The level differs from the level of the registration certificate."))
 
 
 # --- one application -------------------------------------------------------------------------------------

@@ -4,10 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common import text
+from common.uploads import validate_material_file
 from exams.models import MetrologyProject
 from registry.eligibility import certificate_holder_problem
 from registry.materials import MaterialKind, validate_material_of_kind
 from registry.models import Application
+from registry.workflow import LapseReason
 
 
 class ApplicationAdminForm(forms.ModelForm):
@@ -21,8 +23,11 @@ class ApplicationAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         target, person, employer = (cleaned.get(k) for k in ("target_certificate", "person", "employer"))
-        if target is not None and person is not None and employer is not None:
-            problem = certificate_holder_problem(target, person_id=person.pk, employer_id=employer.pk)
+        kind = cleaned.get("kind")
+        if target is not None and person is not None and employer is not None and kind:
+            problem = certificate_holder_problem(
+                target, person_id=person.pk, employer_id=employer.pk, kind=kind
+            )
             if problem is not None:
                 code, message = problem
                 self.add_error("target_certificate", forms.ValidationError(message, code=code))
@@ -95,6 +100,31 @@ class MaterialAttachForm(forms.Form):
 
 class RevokeForm(ReasonForm):
     pass
+
+
+class LapseForm(forms.Form):
+    """Staff record that a registration lapsed by law, with the evidence (registry.services.certificates)."""
+
+    reason = forms.ChoiceField(label=_("Why the registration lapsed"), choices=LapseReason.choices)
+    lapsed_on = forms.DateField(
+        label=_("Date of the event"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day of death, of the court decision, or of leaving the employer."),
+    )
+    note = forms.CharField(
+        label=_("Note (not public)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        validators=[text.multi_line],
+    )
+    evidence = forms.FileField(
+        label=_("Evidence"),
+        validators=[validate_material_file],
+        help_text=_(
+            "A PDF, JPEG or PNG scan: death certificate, court decision, or the employer's statement."
+        ),
+    )
 
 
 class VerifyForm(forms.Form):

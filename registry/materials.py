@@ -22,6 +22,7 @@ class MaterialKind(models.TextChoices):
     REGISTRATION_CERTIFICATE = "registration_certificate", _("Registration certificate")
     RENAMING_DOCUMENTS = "renaming_documents", _("Employer renaming documents")
     CONTINUING_EDUCATION_RECORD = "continuing_education_record", _("Continuing education record")
+    EMPLOYMENT_PROOF = "employment_proof", _("Proof of employment by the new employer (copy)")
     OTHER = "other", _("Other")
 
 
@@ -42,6 +43,12 @@ REQUIRED_MATERIALS: Mapping[str, Mapping[str, int]] = {
         M.PHOTO: 2,
     },
     K.CHANGE_EMPLOYER_NAME: {M.APPLICATION_FORM: 1, M.RENAMING_DOCUMENTS: 1, M.REGISTRATION_CERTIFICATE: 1},
+    K.CHANGE_EMPLOYER: {
+        M.APPLICATION_FORM: 1,
+        M.REGISTRATION_CERTIFICATE: 1,
+        M.EMPLOYMENT_PROOF: 1,
+        M.PHOTO: 2,
+    },
     K.RENEWAL: {
         M.APPLICATION_FORM: 1,
         M.REGISTRATION_CERTIFICATE: 1,

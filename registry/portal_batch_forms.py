@@ -48,8 +48,9 @@ class ApplicantForm(forms.Form):
         choices=ApplicationKind.choices,
         initial=ApplicationKind.INITIAL,
         help_text=_(
-            "Initial registration for someone not yet registered at this level; the other kinds act on a "
-            "certificate the person already holds through your employer."
+            "Initial registration for someone not yet registered at this level; a change of employer for "
+            "someone registered through another employer who now works for yours; the other kinds act on "
+            "a certificate the person already holds through your employer."
         ),
     )
     name = forms.CharField(
@@ -102,6 +103,13 @@ class ApplicantForm(forms.Form):
         required=False,
         empty_label=_("— not needed for an initial registration —"),
         help_text=_("For a change, renewal or cancellation: the person's certificate it acts on."),
+    )
+    target_certificate_number = forms.CharField(
+        label=_("Number of the registration certificate held through the previous employer"),
+        max_length=30,
+        required=False,
+        validators=[text.single_line],
+        help_text=_("Only for a change of employer: as printed on the certificate, e.g. HLJ-ZC2-2026-00017."),
     )
 
     def __init__(self, *args, projects, project_groups, certificates, **kwargs):
@@ -195,7 +203,10 @@ class WithdrawForm(forms.Form):
 class HolderStartForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What to apply for"),
-        choices=[(k.value, k.label) for k in ApplicationKind if k != ApplicationKind.INITIAL],
+        # A change of employer is applied for by the employer the holder moves to, not from this page.
+        choices=[
+            (k.value, k.label) for k in ApplicationKind if k.needs_target_certificate and not k.moves_employer
+        ],
     )
     projects = forms.ModelMultipleChoiceField(
         label=_("Metrology projects to add"),
@@ -217,3 +228,20 @@ class HolderStartForm(forms.Form):
         self.fields["projects"].queryset = projects
         self.fields["projects"].widget.choices = _grouped_projects(project_groups)
         self.fields["batch"].queryset = batches
+
+
+class DepartureForm(forms.Form):
+    """The employer reports that a holder left it without moving to another employer."""
+
+    left_on = forms.DateField(
+        label=_("Left on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the employment ended."),
+    )
+    note = forms.CharField(
+        label=_("Note to the association"),
+        max_length=1000,
+        required=False,
+        validators=[text.multi_line_from_enterprise],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -78,6 +78,9 @@ class ApplicationKind(models.TextChoices):
     INITIAL = "initial", _("Initial registration")
     CHANGE_SPECIALTY = "change_specialty", _("Change of metrology specialty")
     CHANGE_EMPLOYER_NAME = "change_employer_name", _("Change of employer name")
+    # The holder moves to another employer (变更执业单位): applied for by the NEW employer, on the
+    # certificate held through the old one (docs/decisions/0091-change-of-employer-and-lapse.md).
+    CHANGE_EMPLOYER = "change_employer", _("Change of employer")
     RENEWAL = "renewal", _("Renewal")
     CANCELLATION = "cancellation", _("Cancellation")
 
@@ -85,6 +88,11 @@ class ApplicationKind(models.TextChoices):
     def needs_target_certificate(self) -> bool:
         """Acts on a registration certificate the person holds (the application's target_certificate)."""
         return self is not ApplicationKind.INITIAL
+
+    @property
+    def moves_employer(self) -> bool:
+        """Applied for by an employer that is NOT the one the certificate names: the holder's new one."""
+        return self is ApplicationKind.CHANGE_EMPLOYER
 
     @property
     def needs_projects(self) -> bool:
@@ -108,6 +116,7 @@ class ApplicationKind(models.TextChoices):
             "initial": "初始注册",
             "change_specialty": "变更注册（变更专业）",
             "change_employer_name": "变更注册（单位更名）",
+            "change_employer": "变更注册（变更执业单位）",
             "renewal": "延续注册",
             "cancellation": "注销注册",
         }[self.value]
@@ -119,6 +128,17 @@ class CertificateState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+class LapseReason(models.TextChoices):
+    """Why a registration lapsed by law (注册失效), recorded by staff with evidence. The category is public
+    on /verify/; the note beside it is not (docs/decisions/0091-change-of-employer-and-lapse.md)."""
+
+    DEATH = "death", _("The holder died")
+    INCAPACITY = "incapacity", _("The holder lost civil capacity")
+    MISSING = "missing", _("The holder was declared missing")
+    LEFT_EMPLOYER = "left_employer", _("The holder left the employer without moving to another")
 
 
 def _corrections_not_yet_requested(application: Any) -> bool:
@@ -371,7 +391,7 @@ class ApplicationWorkflow(ProtectedStateMixin):
 
 
 class CertificateWorkflow(ProtectedStateMixin):
-    """The state machine of a registration certificate: valid until one of four ends."""
+    """The state machine of a registration certificate: valid until one of five ends."""
 
     state = FSMField(
         _("state"),
@@ -382,6 +402,9 @@ class CertificateWorkflow(ProtectedStateMixin):
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.TextField(_("reason"), blank=True)
+    lapse_reason = models.CharField(
+        _("reason for lapse"), max_length=20, choices=LapseReason.choices, blank=True
+    )
 
     class Meta:
         abstract = True
@@ -423,6 +446,19 @@ class CertificateWorkflow(ProtectedStateMixin):
     )
     def expire(self, *, on: dt.date) -> None:
         self.ended_on = on
+
+    @transition(
+        field=state,
+        source=CertificateState.VALID,
+        target=CertificateState.LAPSED,
+        custom={"label": _("Record lapse"), "actor": Actor.ASSOCIATION, "form": "LapseForm"},
+    )
+    def lapse(self, *, on: dt.date, reason: str, note: str) -> None:
+        """The registration lapses by law (death, incapacity, declared missing, left without a move),
+        from the day of the event, recorded by staff with evidence. Not a decision on an application."""
+        self.ended_on = on
+        self.lapse_reason = reason
+        self.end_reason = note
 
 
 def _unique(model) -> list:
@@ -467,4 +503,7 @@ def action_label(name: str) -> str:
         for t in model._meta.get_field("state").get_all_transitions(model):
             if t.name == name:
                 return str(t.custom.get("label", name))
-    return {"create": str(_("Created"))}.get(name, name)
+    return {
+        "create": str(_("Created")),
+        "report_departure": str(_("Departure reported by the employer")),
+    }.get(name, name)

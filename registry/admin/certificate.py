@@ -59,6 +59,7 @@ class RegistrationCertificateAdmin(
         "state",
         "ended_on",
         "end_reason",
+        "lapse_reason",
         "application",
         "previous",
         "created_at",

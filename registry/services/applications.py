@@ -288,12 +288,17 @@ def application_deny(*, application: Application, by: User, reason: str) -> Appl
 
 
 def _require_held_target(
-    *, target: RegistrationCertificate | None, person_id: int | None, employer_id: int | None
+    *,
+    target: RegistrationCertificate | None,
+    person_id: int | None,
+    employer_id: int | None,
+    kind: str,
 ) -> None:
-    """The certificate an application acts on is the person's, held through the application's employer."""
+    """The certificate an application acts on is the person's, held through the application's employer
+    (for a change of employer: through another employer, the one the holder leaves)."""
     if target is None:
         return
-    problem = certificate_holder_problem(target, person_id=person_id, employer_id=employer_id)
+    problem = certificate_holder_problem(target, person_id=person_id, employer_id=employer_id, kind=kind)
     if problem is not None:
         code, message = problem
         raise ValidationError(message, code=code)
@@ -303,7 +308,10 @@ def _require_issuable(locked: Application, method: Callable[..., Any]) -> None:
     """Checked again at issue: issuing must never re-home a certificate to another employer."""
     _require_legal(locked, method)
     _require_held_target(
-        target=locked.target_certificate, person_id=locked.person_id, employer_id=locked.employer_id
+        target=locked.target_certificate,
+        person_id=locked.person_id,
+        employer_id=locked.employer_id,
+        kind=locked.kind,
     )
 
 
@@ -403,7 +411,7 @@ def application_create(
     """A new draft. Nothing is checked against the rules yet (submission does that, all at once), except
     that a target certificate must be the person's, held through `employer`: no path may even draft an
     application on another employer's certificate."""
-    _require_held_target(target=target_certificate, person_id=person.pk, employer_id=employer.pk)
+    _require_held_target(target=target_certificate, person_id=person.pk, employer_id=employer.pk, kind=kind)
     application = Application(
         kind=kind,
         person=person,

@@ -25,5 +25,6 @@ urlpatterns = [
     path("materials/<int:pk>/replace/", applications.material_replace_view, name="material_replace"),
     path("holders/", holders.holders, name="holders"),
     path("holders/<int:pk>/", holders.holder_detail, name="holder_detail"),
+    path("holders/<int:pk>/departure/", holders.holder_departure, name="holder_departure"),
     path("certificates/<int:pk>/pdf/", certificates.portal_certificate_pdf, name="certificate_pdf"),
 ]

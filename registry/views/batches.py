@@ -26,6 +26,7 @@ from registry.services.intake import (
 )
 from registry.spreadsheets import COLUMNS
 from registry.views.portal import _own_employer, sheet_upload_refusal
+from registry.workflow import ApplicationKind
 
 FIELD_OF_COLUMN = {c.header: c.key for c in COLUMNS} | {
     "申请项目代码": "projects",
@@ -99,8 +100,11 @@ def applicant_add(request, pk):
         try:
             application = batch_add_applicant(batch=batch, data=form.cleaned_data, by=request.user)
         except RowsRejected as rejected:
+            moves = ApplicationKind(form.cleaned_data["kind"]).moves_employer
             for problem in rejected.problems:
                 field = FIELD_OF_COLUMN.get(problem.column or "", problem.column)
+                if field == "target_certificate" and moves:
+                    field = "target_certificate_number"  # a change of employer names it by number
                 form.add_error(field if field in form.fields else None, problem.message)
         except ValidationError as error:
             form.add_error(None, error.messages)

@@ -44,6 +44,8 @@ def _result(certificate: RegistrationCertificate) -> dict:
         "state": certificate.state,
         "state_label": certificate.get_state_display(),
         "ended_on": certificate.ended_on,
+        # A lapse's category is public (why it is no longer valid); staff's note and evidence are not.
+        "lapse_reason_label": certificate.get_lapse_reason_display() if certificate.lapse_reason else "",
         "level_label": certificate.get_level_display(),
         "masked_name": mask_name(certificate.person.name),
         "masked_id": mask_resident_id(certificate.person.id_number),

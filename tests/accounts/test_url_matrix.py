@@ -163,6 +163,8 @@ PAGES: dict[str, Rule] = {
     "portal:holders": ENTERPRISE,
     "portal:holder_detail[own]": ENTERPRISE,
     "portal:holder_detail[other]": NOBODY,
+    "portal:holder_departure[own]": post(ENTERPRISE),
+    "portal:holder_departure[other]": post(NOBODY),
     "portal:certificate_pdf[own]": ENTERPRISE,
     "portal:certificate_pdf[other]": NOBODY,
     # The bureau's reports, the inspectors' supervision pages.
@@ -197,6 +199,7 @@ PAGES: dict[str, Rule] = {
     "admin:workdays_calendaryear_calendar": ASSOC_SU,
     "admin:registry_registrationcertificate_pdf": ASSOC_SU,
     "admin:registry_registrationcertificate_revoke": ASSOC_SU,
+    "admin:registry_registrationcertificate_lapse": ASSOC_SU,
     "admin:exams_assessmentresult_import_template": CENTRE_SU,
     "admin:exams_assessmentresult_import": CENTRE_SU,
     "admin:exams_assessmentresult_process_import": post(CENTRE_SU),
@@ -386,6 +389,7 @@ PORTAL_OBJECT = {  # portal URL name → which of an employer's objects its <pk>
     "material_download": "material",
     "material_replace": "material",
     "holder_detail": "certificate",
+    "holder_departure": "certificate",
     "certificate_pdf": "certificate",
 }
 
@@ -427,6 +431,7 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         "admin:people_employer_rename": lambda: {"": {"object_id": objects["people.employer"][""].pk}},
         "admin:registry_registrationcertificate_pdf": lambda: {"": {"object_id": certificate.pk}},
         "admin:registry_registrationcertificate_revoke": lambda: {"": {"object_id": certificate.pk}},
+        "admin:registry_registrationcertificate_lapse": lambda: {"": {"object_id": certificate.pk}},
         "admin:exams_assessmentresult_correct": lambda: {
             "": {"object_id": objects["exams.assessmentresult"][""].pk}
         },

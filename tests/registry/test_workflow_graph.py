@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_fsm import TransitionNotAllowed
 
-from registry.models import Application
+from registry.models import Application, RegistrationCertificate
 from registry.workflow import ApplicationState as S
 from registry.workflow import transition_graph
 
@@ -116,3 +116,18 @@ def test_no_deemed_acceptance_without_a_stored_acceptance_deadline(time_machine)
     with pytest.raises(TransitionNotAllowed):
         application.deem_accept(on=dt.date(2027, 1, 4))
     assert application.state == S.SUBMITTED
+
+
+# Every arrow of the registration certificate's machine: it ends once, in one of five ways (issue 14
+# item 7 added the lapse by law, docs/decisions/0091-change-of-employer-and-lapse.md).
+CERTIFICATE_ARROWS = {
+    ("valid", "supersede", "superseded"),
+    ("valid", "cancel", "cancelled"),
+    ("valid", "revoke", "revoked"),
+    ("valid", "expire", "expired"),
+    ("valid", "lapse", "lapsed"),
+}
+
+
+def test_the_certificate_arrows_are_exactly_these():
+    assert set(transition_graph(RegistrationCertificate)) == CERTIFICATE_ARROWS
