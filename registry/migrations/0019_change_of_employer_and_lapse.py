@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0016_protected_state_fields'),
+        ('registry', '0018_truthfulness_undertaking_and_project_copies'),
     ]
 
     operations = [
