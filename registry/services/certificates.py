@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
+from people.models import Employer
 from registry.models import Application, CertificateCounter, RegistrationCertificate
 from registry.models.certificate import certificate_number, validity_end
 from registry.services.audit import audit_record
@@ -43,12 +44,15 @@ def _new_certificate(
     previous: RegistrationCertificate | None = None,
 ) -> RegistrationCertificate:
     sequence = certificate_sequence_next(year=on.year, level=application.level)
+    # The employer's name today is the one this certificate keeps (a later rename does not reprint it).
+    employer_name = Employer.objects.values_list("name", flat=True).get(pk=application.employer_id)
     return RegistrationCertificate.objects.create(
         number=certificate_number(year=on.year, level=application.level, sequence=sequence),
         year=on.year,
         sequence=sequence,
         person_id=application.person_id,
         employer_id=application.employer_id,
+        employer_name=employer_name,
         level=application.level,
         issued_on=on,
         valid_from=valid_from,
