@@ -27,6 +27,7 @@ from registry.services.batches import batch_submit
 from registry.services.materials import material_attach
 
 from .services.certificate_pdfs import certificates_pdf_ensure
+from .services.decision_documents import decision_documents_ensure
 
 DEMO_PASSWORD = "Demo@2026-HLJ"  # noqa: S105 - printed to the console and in the README on purpose
 
@@ -175,6 +176,7 @@ def demo_seed() -> DemoSummary:
 
     applications = _demo_applications(employers=employers)
     certificates_pdf_ensure()  # issued certificates get their PDFs now, not from a worker
+    decision_documents_ensure()  # and the written notices: accepted, not accepted, denied, corrections
     return DemoSummary(
         users=users, employers=len(employers), people=len(DEMO_PEOPLE), applications=applications
     )
