@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.roles import Role
+from audit.describe import summary
 from audit.models import Action, AuditEvent
 from registry.materials import MaterialKind
 from registry.models import DecisionDocument, DecisionKind
@@ -279,6 +280,7 @@ def test_the_employer_downloads_its_own_decisions_and_nobody_elses(
     event = AuditEvent.objects.get(action=Action.DOWNLOADED)
     assert event.actor_id == clerk.pk
     assert event.detail == {"file": "decision", "kind": "non_acceptance", "application": application.number}
+    assert str(DecisionKind.NON_ACCEPTANCE.label) in summary(event)
 
     foreign = UserFactory(username="clerk-b", role=Role.ENTERPRISE, employer=EmployerFactory())
     client.force_login(foreign)
