@@ -42,7 +42,7 @@ def sweep_certificate_pdfs() -> int:
 def generate_decision_document(application_id: int, kind: str) -> str:
     """Generate the written decision if it is not stored yet (a second run writes nothing)."""
     document = decision_documents.decision_document_generate(application_id=application_id, kind=kind)
-    return document.pdf.name if document is not None else ""
+    return (document.pdf.name or "") if document is not None else ""
 
 
 @shared_task(name="registry.sweep_decision_documents")

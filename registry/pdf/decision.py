@@ -138,7 +138,14 @@ def render_decision_pdf(notice: DecisionNotice) -> bytes:
     return buffer.getvalue()
 
 
-def _style(size: float, *, centred: bool = False, right: bool = False, colour=DARK, indent: float = 0):
+def _style(
+    size: float,
+    *,
+    centred: bool = False,
+    right: bool = False,
+    colour: colors.Color = DARK,
+    indent: float = 0,
+) -> ParagraphStyle:
     return ParagraphStyle(
         f"decision-{size}-{centred}-{right}-{indent}",
         fontName=FONT_NAME,
@@ -155,7 +162,7 @@ def _para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _page(canvas: Canvas, document) -> None:
+def _page(canvas: Canvas, document: SimpleDocTemplate) -> None:
     canvas.saveState()
     draw_frame(canvas)
     canvas.restoreState()
@@ -320,7 +327,7 @@ def _checklist(notice: DecisionNotice) -> Table:
 class _Rule(Flowable):
     """The certificate's double red rule under the title."""
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, _available_height: float) -> tuple[float, float]:
         self.width = available_width
         return available_width, 5 * mm
 
@@ -342,7 +349,7 @@ class _Signature(Flowable):
         super().__init__()
         self.notice = notice
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, _available_height: float) -> tuple[float, float]:
         self.width = available_width
         return available_width, self.HEIGHT
 

@@ -23,7 +23,7 @@ from common.queue import enqueue
 from registry import deadlines
 from registry.materials import MaterialKind
 from registry.models import Application, AuditEntry, DecisionDocument, DecisionKind
-from registry.pdf.decision import DecisionNotice, render_decision_pdf
+from registry.pdf.decision import DecisionNotice, NoticeKind, render_decision_pdf
 from registry.pdf.fonts import MissingGlyphsError
 from registry.workflow import ApplicationKind, ApplicationState
 
@@ -89,7 +89,7 @@ def decision_notice(application: Application, kind: DecisionKind) -> DecisionNot
         str(MaterialKind(k).label) for k in application.correction_items if k in MaterialKind.values
     )
     return DecisionNotice(
-        kind=kind.value,
+        kind=NoticeKind(kind.value),
         number=f"{application.number}-{kind.code}",
         application_number=application.number,
         application_kind=str(ApplicationKind(application.kind).label),
