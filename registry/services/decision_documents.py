@@ -15,6 +15,7 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -23,6 +24,7 @@ from common.queue import enqueue
 from registry import deadlines
 from registry.materials import MaterialKind
 from registry.models import Application, AuditEntry, DecisionDocument, DecisionKind
+from registry.models.decision import decision_pdf_path
 from registry.pdf.decision import DecisionNotice, NoticeKind, render_decision_pdf
 from registry.pdf.fonts import MissingGlyphsError
 from registry.workflow import ApplicationKind, ApplicationState
@@ -142,7 +144,12 @@ def decision_document_generate(*, application_id: int, kind: str) -> DecisionDoc
             issued_on=notice.dated,
             generated_at=timezone.now(),
         )
-        document.pdf.save(f"{notice.number}.pdf", ContentFile(pdf), save=False)
+        # A file already at this name is no document on record (none is, under this lock): one left by a
+        # generation whose transaction rolled back. Replace it, so the name stays the number's.
+        name = decision_pdf_path(document, "")
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        document.pdf.save(name, ContentFile(pdf), save=False)
         document.save()
     logger.info("application %s: %s generated (%d bytes)", application_id, kind.value, len(pdf))
     return document
