@@ -333,3 +333,30 @@ def test_no_written_decision_prints_the_full_resident_id_number(
         assert id_number[6:14] not in text  # not even the birth date in it
     refused.refresh_from_db()
     assert refused.state == ApplicationState.NOT_ACCEPTED
+
+
+def test_a_reason_is_printed_as_typed_never_as_markup(
+    application, clerk, association_user, django_capture_on_commit_callbacks, tmp_path
+):
+    reason = "材料<b>不全</b> & 复印件模糊 <br/>（第2页）"
+    _submitted(application, clerk, django_capture_on_commit_callbacks)
+    with _on(dt.date(2026, 3, 3), django_capture_on_commit_callbacks):
+        services.application_not_accept(application=application, by=association_user, reason=reason)
+    assert _squash(reason) in _text(_only(application, DecisionKind.NON_ACCEPTANCE), tmp_path)
+
+
+def test_a_name_the_font_cannot_draw_leaves_the_decision_for_the_sweep(
+    application, clerk, association_user, django_capture_on_commit_callbacks, caplog
+):
+    application.person.name = "李\U0002a6a5"  # a CJK Extension B character the embedded font lacks
+    application.person.save(update_fields=["name"])
+    _submitted(application, clerk, django_capture_on_commit_callbacks)
+    with _on(dt.date(2026, 3, 3), django_capture_on_commit_callbacks):
+        services.application_accept(application=application, by=association_user)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.ACCEPTED  # the decision stands; its document waits
+    assert not DecisionDocument.objects.exists()
+    assert "cannot be generated" in caplog.text
+    application.person.name = "李明"
+    application.person.save(update_fields=["name"])
+    assert decision_documents_ensure() == 1
