@@ -31,6 +31,7 @@ from registry.services.certificates import certificate_sequence_next
 from registry.services.materials import material_attach
 
 from .services.certificate_pdfs import certificates_pdf_ensure
+from .services.decision_documents import decision_documents_ensure
 
 DEMO_PASSWORD = "Demo@2026-HLJ"  # noqa: S105 - printed to the console and in the README on purpose
 
@@ -180,6 +181,7 @@ def demo_seed() -> DemoSummary:
     applications = _demo_applications(employers=employers)
     _demo_renewal_across_expiry(employer=employers[0])
     certificates_pdf_ensure()  # issued certificates get their PDFs now, not from a worker
+    decision_documents_ensure()  # and the written notices: accepted, not accepted, denied, corrections
     return DemoSummary(
         users=users, employers=len(employers), people=len(DEMO_PEOPLE), applications=applications
     )
@@ -381,6 +383,7 @@ def _demo_renewal_across_expiry(*, employer: Employer) -> None:
         sequence=sequence,
         person=person,
         employer=employer,
+        employer_name=employer.name,
         level=Level.TWO,
         issued_on=start,
         valid_from=start,

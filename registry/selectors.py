@@ -12,7 +12,14 @@ from people.models import Employer, Person
 from people.models.person import resident_id_digest
 from people.validators import resident_id_check_character, uscc_check_character
 from registry.eligibility import certificates_in_force
-from registry.models import Application, AuditEntry, Batch, Material, RegistrationCertificate
+from registry.models import (
+    Application,
+    AuditEntry,
+    Batch,
+    DecisionDocument,
+    Material,
+    RegistrationCertificate,
+)
 from registry.verification import holder_name_matches, verification_token_is_well_formed
 
 from .materials import MaterialKind, missing_materials
@@ -102,6 +109,16 @@ def batch_applications(*, batch: Batch) -> list[Application]:
 
 def employer_materials(*, employer: Employer) -> QuerySet[Material]:
     return Material.objects.filter(application__employer=employer)
+
+
+def employer_decision_documents(*, employer: Employer) -> QuerySet[DecisionDocument]:
+    """The written decisions on the employer's applications: the only ones its portal users may download."""
+    return DecisionDocument.objects.filter(application__employer=employer)
+
+
+def application_decision_documents(*, application: Application) -> QuerySet[DecisionDocument]:
+    """An application's written decisions, in the order they were made."""
+    return DecisionDocument.objects.filter(application=application).order_by("issued_on", "pk")
 
 
 def employer_certificates(*, employer: Employer) -> QuerySet[RegistrationCertificate]:

@@ -30,7 +30,7 @@ class RegistrationCertificateAdmin(
     list_display = (
         "number",
         "person",
-        "employer",
+        "employer_name",
         "level",
         "state",
         "issued_on",
@@ -39,7 +39,7 @@ class RegistrationCertificateAdmin(
     )
     list_filter = ("state", "level", "year")
     list_select_related = ("person", "employer")
-    search_fields = ("=number", "person__name", "employer__name", "=employer__uscc")
+    search_fields = ("=number", "person__name", "employer__name", "employer_name", "=employer__uscc")
     search_help_text = _(
         "Certificate number, name, resident ID number (full or masked), employer name or credit code."
     )
@@ -51,6 +51,7 @@ class RegistrationCertificateAdmin(
         "sequence",
         "person",
         "employer",
+        "employer_name",
         "level",
         "projects",
         "issued_on",

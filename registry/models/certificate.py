@@ -59,6 +59,10 @@ class RegistrationCertificate(CertificateWorkflow):
         on_delete=models.PROTECT,
         related_name="registration_certificates",
     )
+    # The employer's name as issued: what the PDF, /verify/ and lists print, whatever the employer is
+    # called later. A rename reaches a certificate only by issuing a change-of-employer-name application,
+    # which issues a new certificate under the new name (issue 14, item 5).
+    employer_name = models.CharField(_("employer name as issued"), max_length=200)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     projects = models.ManyToManyField(
         "exams.MetrologyProject",

@@ -30,6 +30,7 @@ from registry.selectors import application_missing_materials
 from registry.services.audit import audit_record
 from registry.services.certificate_pdfs import certificate_pdf_enqueue
 from registry.services.certificates import certificate_issue_for
+from registry.services.decision_documents import decision_documents_after_transition
 from registry.services.reminders import application_notify_employer_queue
 from registry.workflow import ApplicationState, acceptance_deadline_passed, transition_label
 
@@ -41,7 +42,9 @@ def _after_transition(application_id: int, transition: str) -> None:
     """Side effects of a committed transition that are not in its transaction: THE hook for certificate PDFs.
 
     Runs after commit only (transaction.on_commit). Once issued, asks a worker for the PDF of the new
-    certificate; a broker that is down is logged, not raised, and the PDF sweep produces it later.
+    certificate; after an acceptance (deemed too), non-acceptance, correction notice or denial, for the
+    written decision (registry/services/decision_documents.py). A broker that is down is logged, not
+    raised, and the sweeps produce them later.
     (Certificates that end by this issuance, superseded or cancelled, are enqueued by
     registry/services/certificates.py; the employer's e-mail is already in the outbox, written by `_move`.)
     """
@@ -49,6 +52,7 @@ def _after_transition(application_id: int, transition: str) -> None:
         produced = RegistrationCertificate.objects.filter(application_id=application_id)
         for certificate_id in produced.values_list("pk", flat=True):
             certificate_pdf_enqueue(certificate_id)
+    decision_documents_after_transition(application_id, transition)
 
 
 def _today() -> dt.date:

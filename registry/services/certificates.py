@@ -16,6 +16,7 @@ from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
 from common.uploads import validate_material_file
+from people.models import Employer
 from registry.eligibility import renewal_pending_q
 from registry.models import Application, CertificateCounter, RegistrationCertificate
 from registry.models.certificate import certificate_number, validity_end
@@ -50,12 +51,15 @@ def _new_certificate(
     previous: RegistrationCertificate | None = None,
 ) -> RegistrationCertificate:
     sequence = certificate_sequence_next(year=on.year, level=application.level)
+    # The employer's name today is the one this certificate keeps (a later rename does not reprint it).
+    employer_name = Employer.objects.values_list("name", flat=True).get(pk=application.employer_id)
     return RegistrationCertificate.objects.create(
         number=certificate_number(year=on.year, level=application.level, sequence=sequence),
         year=on.year,
         sequence=sequence,
         person_id=application.person_id,
         employer_id=application.employer_id,
+        employer_name=employer_name,
         level=application.level,
         issued_on=on,
         valid_from=valid_from,

@@ -18,7 +18,7 @@ from registry.materials import REQUIRED_MATERIALS, MaterialKind, describe_missin
 from registry.portal_batch_forms import MaterialForm, ReplaceMaterialForm, WithdrawForm
 from registry.services.applications import application_resubmit as resubmit_service
 from registry.services.applications import application_withdraw as withdraw_service
-from registry.services.downloads import material_downloaded
+from registry.services.downloads import decision_document_downloaded, material_downloaded
 from registry.services.materials import EDITABLE_STATES, material_attach, material_replace
 from registry.views.portal import _own_employer
 from registry.workflow import ApplicationState, action_label, state_label
@@ -114,6 +114,10 @@ def application_detail(request, pk, material_form=None):
             "history": _history(application, employer),
             "certificate": certificate,
             "certificate_pdf_url": certificate_pdf_url(certificate) if certificate else None,
+            "decisions": [
+                {"document": d, "url": reverse("portal:decision_pdf", args=[d.pk])}
+                for d in selectors.application_decision_documents(application=application)
+            ],
             "material_form": material_form
             or MaterialForm(application_kind=application.kind, projects=application.projects.all()),
             "replace_form": ReplaceMaterialForm(material_kind=""),
@@ -183,6 +187,26 @@ def material_download(request, pk):
     return FileResponse(
         handle, as_attachment=True, filename=material.original_name, content_type=content_type
     )
+
+
+def decision_document_response(request, document) -> FileResponse:
+    """The stored written decision as a download named after its number; the download is audited."""
+    try:
+        handle = document.pdf.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    decision_document_downloaded(document=document, by=request.user)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{document.number}.pdf", content_type="application/pdf"
+    )
+
+
+@role_required(Role.ENTERPRISE)
+def decision_download(request, pk):
+    """A written decision on one of one's own employer's applications; anyone else's is not found (404)."""
+    employer = _own_employer(request)
+    document = get_object_or_404(selectors.employer_decision_documents(employer=employer), pk=pk)
+    return decision_document_response(request, document)
 
 
 @require_POST

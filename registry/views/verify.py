@@ -49,7 +49,7 @@ def _result(certificate: RegistrationCertificate) -> dict:
         "level_label": certificate.get_level_display(),
         "masked_name": mask_name(certificate.person.name),
         "masked_id": mask_resident_id(certificate.person.id_number),
-        "employer": certificate.employer.name,
+        "employer": certificate.employer_name,  # as issued
         "projects": [f"{p.code} {p.name}" for p in certificate.projects.all()],
         "valid_from": certificate.valid_from,
         "valid_until": certificate.valid_until,
