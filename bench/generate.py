@@ -228,6 +228,7 @@ def generate(
             batch_size=2000,
         )
     employer_ids = [e.pk for e in employers]
+    employer_names = {e.pk: e.name for e in employers}
     done.employers = len(employer_ids)
     # Certificate sequences continue after whatever the registry already issued.
     sequences: dict[tuple[int, int], int] = {
@@ -308,6 +309,7 @@ def generate(
                         sequence=sequences[key],
                         person_id=app.person_id,
                         employer_id=app.employer_id,
+                        employer_name=employer_names[app.employer_id],
                         level=app.level,
                         issued_on=app.issued_on,
                         valid_from=app.issued_on,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from audit.describe import Lines, describes, generic, key_label
 from audit.models import Action, AuditEvent
 from registry.materials import MaterialKind
+from registry.models.decision import DecisionKind
 
 
 def _label(choices, value) -> str:
@@ -22,6 +23,8 @@ def download(event: AuditEvent) -> Lines:
         lines.append((key_label("file"), f"{what}（{_label(MaterialKind, kind)}）" if kind else what))
     elif file == "certificate_pdf":
         lines.append((key_label("file"), gettext("registration certificate PDF")))
+    elif file == "decision":
+        lines.append((key_label("file"), _label(DecisionKind, kind)))
     elif file:
         lines.append((key_label("file"), str(file)))
     return lines + generic(detail)

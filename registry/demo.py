@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role, sync_roles
@@ -21,12 +22,16 @@ from people.models import Employer, Level, Person, Prefecture, QualificationCert
 from people.models.person import resident_id_digest
 from people.validators import resident_id_check_character, uscc_check_character
 from registry.materials import REQUIRED_MATERIALS
-from registry.models import Application, Batch
+from registry.models import Application, Batch, RegistrationCertificate
+from registry.models.certificate import certificate_number
 from registry.services import applications as svc
+from registry.services.audit import audit_record
 from registry.services.batches import batch_submit
+from registry.services.certificates import certificate_sequence_next
 from registry.services.materials import material_attach
 
 from .services.certificate_pdfs import certificates_pdf_ensure
+from .services.decision_documents import decision_documents_ensure
 
 DEMO_PASSWORD = "Demo@2026-HLJ"  # noqa: S105 - printed to the console and in the README on purpose
 
@@ -174,7 +179,9 @@ def demo_seed() -> DemoSummary:
         )
 
     applications = _demo_applications(employers=employers)
+    _demo_renewal_across_expiry(employer=employers[0])
     certificates_pdf_ensure()  # issued certificates get their PDFs now, not from a worker
+    decision_documents_ensure()  # and the written notices: accepted, not accepted, denied, corrections
     return DemoSummary(
         users=users, employers=len(employers), people=len(DEMO_PEOPLE), applications=applications
     )
@@ -262,7 +269,11 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
         for kind, count in needs.items():
             if path == "draft" and kind == "photo":
                 continue  # a draft still missing its photos, as clerks' drafts often are
-            for n in range(count):
+            # One assessment certificate copy per project applied for, naming its project.
+            each = [(n, None) for n in range(count)]
+            if kind == "assessment_certificate":
+                each = list(enumerate(mine))
+            for n, project in each:
                 content = photo if kind == "photo" else pdf
                 suffix = "png" if kind == "photo" else "pdf"
                 material_attach(
@@ -270,13 +281,14 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
                     kind=kind,
                     file=ContentFile(content, name=f"{kind}-{n + 1}.{suffix}"),
                     by=clerk,
+                    project=project,
                 )
         created.append((application, path))
 
     # The clerk submits each batch in one step, as the portal does: complete drafts go, the rest stay.
     for batch in batches.values():
         if batch.employer.can_submit:
-            batch_submit(batch=batch, by=clerk)
+            batch_submit(batch=batch, by=clerk, truthfulness_confirmed=True)
     for application, path in created:
         application.refresh_from_db()
         if path in {"draft", "submitted"}:
@@ -306,7 +318,162 @@ def _demo_applications(*, employers: list[Employer]) -> dict[str, int]:
                 application = svc.application_approve(application=application, by=approver)
                 if path == "issued":
                     svc.application_issue(application=application, by=approver)
+    _demo_change_of_employer(employers=employers, staff=accepter, approver=approver, pdf=pdf, photo=photo)
     counts: dict[str, int] = {}
     for state in Application.objects.values_list("state", flat=True):
         counts[state] = counts.get(state, 0) + 1
     return counts
+
+
+# A holder whose certificate's printed end has passed while the renewal, applied for in time, is accepted
+# and awaiting approval: still valid, "renewal being decided" (docs/decisions/0090).
+DEMO_RENEWAL_HOLDER = ("郑立新", dt.date(1979, 4, 16), 201)
+
+
+def _five_years_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 5)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 5, day=28)
+
+
+def _demo_renewal_across_expiry(*, employer: Employer) -> None:
+    """A renewal in progress across an expiry, relative to today: the certificate ended three days ago,
+    the renewal was received two days before that and accepted the next day; staff can approve it now.
+
+    The services date every act today, so this backdated history is written with the model's own
+    transitions (which take the day) and audit rows, the way a paper file would be keyed in. Skipped when
+    the holder already has applications: running twice changes nothing.
+    """
+    name, birth, serial = DEMO_RENEWAL_HOLDER
+    number = demo_resident_id(DEMO_EMPLOYERS[0][2], birth, serial)
+    person, _ = Person.objects.get_or_create(
+        id_digest=resident_id_digest(number),
+        defaults={"id_number": number, "name": name, "phone": f"1390451{serial:04d}"},
+    )
+    if Application.objects.filter(person=person).exists():
+        return
+    users = {u.username: u for u in User.objects.filter(username__in=["qiye", "xiehui", "xiehui2"])}
+    clerk, accepter, approver = users["qiye"], users["xiehui"], users["xiehui2"]
+    today = timezone.localdate()
+    last_day = today - dt.timedelta(days=3)
+    start = _five_years_before(last_day + dt.timedelta(days=1))
+    received, accepted = last_day - dt.timedelta(days=2), last_day - dt.timedelta(days=1)
+    projects = list(MetrologyProject.objects.filter(code__in=DEMO_PROJECT_CODES[:1]))
+
+    initial = svc.application_create(
+        kind=Application.Kind.INITIAL,
+        person=person,
+        employer=employer,
+        level=Level.TWO,
+        by=clerk,
+        projects=projects,
+    )
+    _backdated(
+        initial,
+        ("submit", clerk, {"on": start}),
+        ("accept", accepter, {"on": start, "user": accepter}),
+        ("approve", approver, {"on": start}),
+        ("issue", approver, {"on": start}),
+    )
+    sequence = certificate_sequence_next(year=start.year, level=Level.TWO)
+    certificate = RegistrationCertificate.objects.create(
+        number=certificate_number(year=start.year, level=Level.TWO, sequence=sequence),
+        year=start.year,
+        sequence=sequence,
+        person=person,
+        employer=employer,
+        employer_name=employer.name,
+        level=Level.TWO,
+        issued_on=start,
+        valid_from=start,
+        valid_until=last_day,
+        application=initial,
+    )
+    certificate.projects.set(projects)
+
+    renewal = svc.application_create(
+        kind=Application.Kind.RENEWAL,
+        person=person,
+        employer=employer,
+        level=Level.TWO,
+        by=clerk,
+        target_certificate=certificate,
+    )
+    pdf = _demo_pdf()
+    for kind, count in REQUIRED_MATERIALS[renewal.kind].items():
+        for n in range(count):
+            material_attach(
+                application=renewal, kind=kind, file=ContentFile(pdf, name=f"{kind}-{n + 1}.pdf"), by=clerk
+            )
+    _backdated(
+        renewal,
+        ("submit", clerk, {"on": received}),
+        ("accept", accepter, {"on": accepted, "user": accepter}),
+    )
+
+
+def _backdated(application: Application, *steps: tuple[str, User, dict]) -> None:
+    """Take `application` through `steps` (transition, by whom, its arguments with the day), auditing each."""
+    for transition, by, kwargs in steps:
+        from_state = application.state
+        getattr(application, transition)(**kwargs)
+        application.save()
+        audit_record(
+            application=application,
+            transition=transition,
+            from_state=from_state,
+            to_state=application.state,
+            by=by,
+        )
+
+
+# The change of employer (变更执业单位) the demo shows: 黄海涛 (DEMO_PEOPLE index 7, registered through
+# 齐齐哈尔重工量具) moves to 大庆龙华石化设备, which applies; the association issues the new certificate.
+DEMO_MOVE_PERSON, DEMO_MOVE_TO = 7, 1
+
+
+def _demo_change_of_employer(
+    *, employers: list[Employer], staff: User, approver: User, pdf: bytes, photo: bytes
+) -> None:
+    """A completed change of employer, through the real services: the old certificate superseded, a new
+    one for the new employer with the same expiry and projects, the old employer told. Runs once."""
+    _name, employer_index, birth, _level = DEMO_PEOPLE[DEMO_MOVE_PERSON]
+    region = DEMO_EMPLOYERS[employer_index][2]
+    person = Person.objects.with_id_number(demo_resident_id(region, birth, 101 + DEMO_MOVE_PERSON)).first()
+    if (
+        person is None
+        or Application.objects.filter(person=person, kind=Application.Kind.CHANGE_EMPLOYER).exists()
+    ):
+        return
+    held = RegistrationCertificate.objects.filter(
+        person=person, employer=employers[employer_index], state=RegistrationCertificate.State.VALID
+    ).first()
+    if held is None:
+        return
+    new_employer = employers[DEMO_MOVE_TO]
+    batch, _ = Batch.objects.get_or_create(
+        employer=new_employer, title="2026年变更执业单位申请", defaults={"created_by": staff}
+    )
+    application = svc.application_create(
+        kind=Application.Kind.CHANGE_EMPLOYER,
+        person=person,
+        employer=new_employer,
+        level=held.level,
+        by=staff,
+        target_certificate=held,
+        batch=batch,
+    )
+    for kind, count in REQUIRED_MATERIALS[application.kind].items():
+        for n in range(count):
+            content, suffix = (photo, "png") if kind == "photo" else (pdf, "pdf")
+            material_attach(
+                application=application,
+                kind=kind,
+                file=ContentFile(content, name=f"{kind}-{n + 1}.{suffix}"),
+                by=staff,
+            )
+    application = svc.application_submit(application=application, by=staff)
+    application = svc.application_accept(application=application, by=staff)
+    application = svc.application_approve(application=application, by=approver)
+    svc.application_issue(application=application, by=approver)

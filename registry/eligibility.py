@@ -13,7 +13,10 @@ however many candidates. Every path that lets an application go ahead calls it:
 Codes are stable identifiers that callers and tests match on; messages are in the user's language.
 A registration certificate is valid on a day when it is in the valid state and the day lies between its
 `valid_from` and `valid_until`, both included: one whose `valid_until` is before the day of the
-application is no longer valid, whatever its state says until the nightly sweep marks it expired.
+application is no longer valid, whatever its state says until the nightly sweep marks it expired —
+unless a renewal of it, applied for in time, is still being decided (`renewal_pending_q`): the
+registration then stays in force past its printed end until the decision. A renewal is judged on the day
+it was received, not on the day it is decided (docs/decisions/0090-renewal-pending-and-early.md).
 """
 
 import datetime as dt
@@ -21,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from exams.models import MetrologyProject
@@ -29,7 +32,7 @@ from exams.selectors import projects_with_valid_assessment_for_people
 from people.models import Employer, EmployerNameChange, Person, QualificationCertificate
 from people.validators import normalize_name
 from registry.models import Application, RegistrationCertificate
-from registry.workflow import FINAL_STATES, ApplicationKind, CertificateState
+from registry.workflow import FINAL_STATES, ApplicationKind, ApplicationState, CertificateState
 from workdays.working_days import working_days_between
 
 RENEWAL_WINDOW_WORKING_DAYS = 30  # national rule: apply in the 30 working days before expiry
@@ -43,6 +46,8 @@ RECORD_CODES = frozenset(
         "holds_valid_certificate",
         "no_qualification",
         "qualification_mismatch",
+        "application_in_progress_elsewhere",
+        "moved_certificate_not_found",
     }
 )
 # About the employer or the day, the same for every row.
@@ -73,6 +78,8 @@ class Candidate:
     target_certificate_number: str = ""
     target_from_holder: bool = False
     application_id: int | None = None  # the application judged, not "another one in progress"
+    # The judged application's receipt, if submitted: a renewal's window, and who came first.
+    received_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -101,8 +108,58 @@ def certificate_valid_on(certificate: RegistrationCertificate, on: dt.date) -> b
     )
 
 
+# A renewal in one of these states is being decided: it keeps its certificate in force past its end
+# (Administrative Licensing Law art. 50; docs/decisions/0090-renewal-pending-and-early.md). A draft has not
+# been applied for; the final states have ended it, with or without a new certificate.
+RENEWAL_PENDING_STATES = frozenset(
+    {
+        ApplicationState.SUBMITTED,
+        ApplicationState.CORRECTIONS_REQUESTED,
+        ApplicationState.ACCEPTED,
+        ApplicationState.APPROVED,
+    }
+)
+
+
+def renewal_pending_q() -> Exists:
+    """A certificate (the outer row) has a renewal being decided. Every renewal was applied for within
+    its window: submission refuses one outside it, so an open renewal is one applied for in time."""
+    return Exists(
+        Application.objects.filter(
+            target_certificate=OuterRef("pk"),
+            kind=ApplicationKind.RENEWAL,
+            state__in=RENEWAL_PENDING_STATES,
+        )
+    )
+
+
 def _valid_on_q(on: dt.date) -> Q:
-    return Q(state=CertificateState.VALID, valid_from__lte=on, valid_until__gte=on)
+    """Valid on day `on` by its dates, or past its end while a renewal applied for in time is decided."""
+    return Q(state=CertificateState.VALID, valid_from__lte=on) & (
+        Q(valid_until__gte=on) | Q(renewal_pending_q())
+    )
+
+
+def certificates_in_force(
+    on: dt.date, among: QuerySet[RegistrationCertificate] | None = None
+) -> QuerySet[RegistrationCertificate]:
+    """The certificates (of `among`, by default all) in force on day `on`, each with `renewal_pending`
+    (True: past its end and kept in force by a renewal being decided): what the holder lists read."""
+    among = RegistrationCertificate.objects.all() if among is None else among
+    return among.filter(_valid_on_q(on)).annotate(
+        renewal_pending=ExpressionWrapper(
+            Q(valid_until__lt=on) & Q(renewal_pending_q()), output_field=BooleanField()
+        )
+    )
+
+
+def certificate_renewal_pending(certificate: RegistrationCertificate, on: dt.date) -> bool:
+    """`certificate` is past its end on day `on` and kept in force by a renewal being decided."""
+    return (
+        certificate.state == CertificateState.VALID
+        and certificate.valid_until < on
+        and RegistrationCertificate.objects.filter(renewal_pending_q(), pk=certificate.pk).exists()
+    )
 
 
 def renewal_window_open(certificate: RegistrationCertificate, on: dt.date) -> bool:
@@ -139,7 +196,7 @@ def _target_key(c: Candidate, person_id: int | None) -> tuple[str, object] | Non
         return ("id", c.target_certificate_id)
     if c.target_certificate_number:
         return ("number", c.target_certificate_number)
-    if c.target_from_holder and person_id is not None:
+    if c.target_from_holder and person_id is not None and not ApplicationKind(c.kind).moves_employer:
         return ("held", (person_id, c.employer.pk, c.level))
     return None
 
@@ -157,7 +214,9 @@ def _targets(
         people, employers, _levels = (set(part) for part in zip(*named["held"], strict=True))
         q |= _valid_on_q(on) & Q(person_id__in=people, employer_id__in=employers)
     found: dict[tuple[str, object], RegistrationCertificate] = {}
-    for certificate in RegistrationCertificate.objects.filter(q):
+    # `renewed`: a renewal issued early already has a successor that starts when this one ends.
+    renewed = Exists(RegistrationCertificate.objects.filter(previous=OuterRef("pk")))
+    for certificate in RegistrationCertificate.objects.filter(q).annotate(renewed=renewed):
         found[("id", certificate.pk)] = certificate
         found[("number", certificate.number)] = certificate
         if certificate_valid_on(certificate, on):
@@ -183,6 +242,8 @@ class _Facts:
     qualifications_by_number: dict[str, tuple[int, int]]  # number → (person, level)
     qualified: set[tuple[int, int]]  # (person, level) holding a qualification certificate
     in_progress: dict[tuple[int, int, int], list[int]]  # (person, employer, level) → open applications
+    # (person, level) → (receipt date, application, employer) of the submitted ones, any employer
+    submitted: dict[tuple[int, int], list[tuple[dt.date, int, int]]]
     last_rename: dict[int, dt.date]  # employer → the date of its latest renaming
     targets: list[RegistrationCertificate | None]
 
@@ -220,15 +281,24 @@ class _Facts:
                 qualifications_by_number[number] = (person_id, level)
                 qualified.add((person_id, level))
 
+        # Open applications of these people with ANY employer (issue 14): the employer's own block as
+        # before (drafts too); another employer's once submitted (a draft is not yet an application, and
+        # counting it would let any employer block a person by drafting).
         in_progress: dict[tuple[int, int, int], list[int]] = {}
+        submitted: dict[tuple[int, int], list[tuple[dt.date, int, int]]] = {}
         if known:
-            for pk, person_id, employer_id, level in (
-                Application.objects.filter(person_id__in=known, employer_id__in=employers)
+            for pk, person_id, employer_id, level, state, received_on in (
+                Application.objects.filter(person_id__in=known)
                 .exclude(state__in=FINAL_STATES)
                 .order_by("pk")
-                .values_list("pk", "person_id", "employer_id", "level")
+                .values_list("pk", "person_id", "employer_id", "level", "state", "received_on")
             ):
-                in_progress.setdefault((person_id, employer_id, level), []).append(pk)
+                if employer_id in employers:
+                    in_progress.setdefault((person_id, employer_id, level), []).append(pk)
+                if state != ApplicationState.DRAFT:
+                    submitted.setdefault((person_id, level), []).append(
+                        (received_on or dt.date.min, pk, employer_id)
+                    )
 
         last_rename: dict[int, dt.date] = {}
         renamed = {
@@ -252,6 +322,7 @@ class _Facts:
             qualifications_by_number=qualifications_by_number,
             qualified=qualified,
             in_progress=in_progress,
+            submitted=submitted,
             last_rename=last_rename,
             targets=_targets(candidates, person_ids, on=on),
         )
@@ -316,8 +387,9 @@ def _employer_rules(c: Candidate, on: dt.date, say: Say) -> None:
 
 
 def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say) -> None:
-    """The name matches the record; no other open application of the employer at the level; for an
-    initial registration, the qualification of the level and no registration of the level yet."""
+    """The name matches the record; no other open application of the employer at the level, nor an
+    earlier submitted one with another employer; for an initial registration, the qualification of the
+    level and no registration of the level yet."""
     on_record = facts.people.get(c.id_number) if c.person_id is None else None
     if on_record is not None and normalize_name(on_record["name"]) != normalize_name(c.name):
         say("name", "name_mismatch", _("The name differs from the name on record for this ID number."))
@@ -332,6 +404,22 @@ def _person_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say) 
                 "(%(number)s). Finish or withdraw it first."
             )
             % {"number": f"SQ{others[0]:08d}"},
+        )
+    elif person_id and any(
+        employer_id != c.employer.pk
+        and (c.received_on is None or (received_on, pk) < (c.received_on, c.application_id or 0))
+        for received_on, pk, employer_id in facts.submitted.get((person_id, c.level), [])
+    ):
+        # Another employer's (the one received first goes ahead, so two never block each other). In
+        # RECORD_CODES: whoever adds applicants gets the one neutral answer and cannot learn that the ID
+        # number is on record, or that the person applies elsewhere (docs/decisions/0093).
+        say(
+            "id_number",
+            "application_in_progress_elsewhere",
+            _(
+                "This person already has a submitted application of this level in progress with another "
+                "employer. It must be decided or withdrawn first."
+            ),
         )
     if not ApplicationKind(c.kind).needs_qualification:
         return
@@ -382,6 +470,37 @@ def _project_rules(c: Candidate, person_id: int | None, facts: _Facts, say: Say)
             )
 
 
+def certificate_holder_problem(
+    target: RegistrationCertificate,
+    *,
+    person_id: int | None,
+    employer_id: int | None,
+    kind: str = ApplicationKind.CHANGE_SPECIALTY,
+) -> tuple[str, str] | None:
+    """(code, message) when `target` is not the certificate of this person held through this employer.
+
+    Only the employer a certificate names can change, renew or cancel it (issue 14): checked with the other
+    rules, and on its own wherever an application is created or issued (registry/services/applications.py).
+    A change of employer is the opposite: applied for by the employer the holder moves to, so the
+    certificate must name another employer.
+    """
+    if target.person_id != person_id:
+        return "certificate_of_other_person", _("The registration certificate belongs to another person.")
+    if ApplicationKind(kind).moves_employer:
+        if target.employer_id == employer_id:
+            return "same_employer", _(
+                "The registration certificate already names your employer: a change of employer is applied "
+                "for by the employer the holder moves to."
+            )
+        return None
+    if target.employer_id != employer_id:
+        return "certificate_of_other_employer", _(
+            "The registration certificate names another employer: only the employer it names can "
+            "change, renew or cancel it."
+        )
+    return None
+
+
 def _certificate_rules(
     c: Candidate,
     person_id: int | None,
@@ -395,6 +514,9 @@ def _certificate_rules(
     after a renaming on record since the certificate was issued."""
     kind = ApplicationKind(c.kind)
     if not kind.needs_target_certificate:
+        return
+    if kind.moves_employer:
+        _move_rules(c, person_id, target, on, say)
         return
     if target is None:
         if c.target_certificate_number:
@@ -412,19 +534,21 @@ def _certificate_rules(
             message = _("Choose the registration certificate this application concerns.")
             say("target_certificate", "no_certificate", message)
         return
-    if target.person_id != person_id:
-        message = _("The registration certificate belongs to another person.")
-        say("target_certificate", "certificate_of_other_person", message)
-    elif target.employer_id != c.employer.pk:
-        message = _(
-            "The registration certificate names another employer: only the employer it names can "
-            "change, renew or cancel it."
-        )
-        say("target_certificate", "certificate_of_other_employer", message)
-    if not certificate_valid_on(target, on):
+    if (
+        holder := certificate_holder_problem(target, person_id=person_id, employer_id=c.employer.pk)
+    ) is not None:
+        say("target_certificate", *holder)
+    judged_on = _judged_on(c, kind, target, on)
+    if not certificate_valid_on(target, judged_on):
         message = _("The registration certificate is no longer valid.")
         say("target_certificate", "certificate_not_valid", message)
-    elif kind == ApplicationKind.RENEWAL and not renewal_window_open(target, on):
+    elif getattr(target, "renewed", False):
+        message = _(
+            "The registration certificate has already been renewed: its successor is valid from the day "
+            "after it ends. Apply on the new certificate from that day."
+        )
+        say("target_certificate", "certificate_renewed", message)
+    elif kind == ApplicationKind.RENEWAL and not renewal_window_open(target, judged_on):
         message = _(
             "A renewal can be applied for only in the 30 working days before the certificate "
             "expires (it expires on %(date)s)."
@@ -441,6 +565,46 @@ def _certificate_rules(
         say("kind", "no_renaming_on_record", message)
 
 
+def _judged_on(c: Candidate, kind: ApplicationKind, target: RegistrationCertificate, on: dt.date) -> dt.date:
+    """The day a renewal's certificate and window are judged on: the day it was received, so that the
+    association's processing time never costs the holder the registration (art. 50). A renewal
+    resubmitted after a correction notice, past the certificate's end, was first applied for within the
+    window (submission judged it on that day) and has kept the certificate in force since: it is judged on
+    the certificate's last day. Everything else is judged on `on`."""
+    if kind != ApplicationKind.RENEWAL or c.received_on is None:
+        return on
+    return min(c.received_on, target.valid_until)
+
+
+def _move_rules(
+    c: Candidate, person_id: int | None, target: RegistrationCertificate | None, on: dt.date, say: Say
+) -> None:
+    """A change of employer (变更执业单位) is applied for by the holder's NEW employer, on the certificate
+    held through the old one, named by its number with the holder's name and ID number: the opposite
+    of the other changes, so the certificate must name ANOTHER employer. An unknown number and a number
+    of another person get one code in RECORD_CODES, told as the one record answer (no oracle of who
+    holds which number); only once the holder is matched does the answer say more."""
+    if target is None and not c.target_certificate_number and not c.target_certificate_id:
+        message = _(
+            "Give the number of the registration certificate the person holds through the previous employer."
+        )
+        say("target_certificate", "no_certificate", message)
+        return
+    if target is None or target.person_id != person_id:
+        message = _("No registration certificate with this number is held by this person.")
+        say("target_certificate", "moved_certificate_not_found", message)
+        return
+    if holder := certificate_holder_problem(
+        target, person_id=person_id, employer_id=c.employer.pk, kind=c.kind
+    ):
+        say("kind", *holder)  # the person matched: only "same employer" is left to say
+    if not certificate_valid_on(target, on):
+        message = _("The registration certificate is no longer valid.")
+        say("target_certificate", "certificate_not_valid", message)
+    if target.level != c.level:
+        say("level", "level_mismatch", _("The level differs from the level of the registration certificate."))
+
+
 # --- one application -------------------------------------------------------------------------------------
 def application_candidate(application: Application) -> Candidate:
     """`application` as a candidate (one query: its projects' codes)."""
@@ -453,6 +617,7 @@ def application_candidate(application: Application) -> Candidate:
         project_codes=tuple(application.projects.order_by("code").values_list("code", flat=True)),
         target_certificate_id=application.target_certificate_id,
         application_id=application.pk,
+        received_on=application.received_on if application.state != ApplicationState.DRAFT else None,
     )
 
 

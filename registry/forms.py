@@ -4,7 +4,34 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common import text
+from common.uploads import validate_material_file
+from exams.models import MetrologyProject
+from registry.eligibility import certificate_holder_problem
 from registry.materials import MaterialKind, validate_material_of_kind
+from registry.models import Application
+from registry.workflow import LapseReason
+
+
+class ApplicationAdminForm(forms.ModelForm):
+    """Staff's add and draft-change form: the certificate acted on must be the person's, held through the
+    application's employer (the rest of the rules are checked at submission)."""
+
+    class Meta:
+        model = Application
+        fields = ("kind", "person", "employer", "level", "projects", "target_certificate", "batch")
+
+    def clean(self):
+        cleaned = super().clean()
+        target, person, employer = (cleaned.get(k) for k in ("target_certificate", "person", "employer"))
+        kind = cleaned.get("kind")
+        if target is not None and person is not None and employer is not None and kind:
+            problem = certificate_holder_problem(
+                target, person_id=person.pk, employer_id=employer.pk, kind=kind
+            )
+            if problem is not None:
+                code, message = problem
+                self.add_error("target_certificate", forms.ValidationError(message, code=code))
+        return cleaned
 
 
 class ConfirmForm(forms.Form):
@@ -53,6 +80,11 @@ class MaterialAttachForm(forms.Form):
     """Staff attach a material: the same content, size and photo checks as the portal's upload."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    project = forms.ModelChoiceField(
+        label=_("Metrology project (for an assessment certificate copy)"),
+        queryset=MetrologyProject.objects.filter(is_active=True),
+        required=False,
+    )
     file = forms.FileField(label=_("File"))
 
     def clean(self):
@@ -68,6 +100,31 @@ class MaterialAttachForm(forms.Form):
 
 class RevokeForm(ReasonForm):
     pass
+
+
+class LapseForm(forms.Form):
+    """Staff record that a registration lapsed by law, with the evidence (registry.services.certificates)."""
+
+    reason = forms.ChoiceField(label=_("Why the registration lapsed"), choices=LapseReason.choices)
+    lapsed_on = forms.DateField(
+        label=_("Date of the event"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day of death, of the court decision, or of leaving the employer."),
+    )
+    note = forms.CharField(
+        label=_("Note (not public)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        validators=[text.multi_line],
+    )
+    evidence = forms.FileField(
+        label=_("Evidence"),
+        validators=[validate_material_file],
+        help_text=_(
+            "A PDF, JPEG or PNG scan: death certificate, court decision, or the employer's statement."
+        ),
+    )
 
 
 class VerifyForm(forms.Form):

@@ -22,6 +22,7 @@ class MaterialKind(models.TextChoices):
     REGISTRATION_CERTIFICATE = "registration_certificate", _("Registration certificate")
     RENAMING_DOCUMENTS = "renaming_documents", _("Employer renaming documents")
     CONTINUING_EDUCATION_RECORD = "continuing_education_record", _("Continuing education record")
+    EMPLOYMENT_PROOF = "employment_proof", _("Proof of employment by the new employer (copy)")
     OTHER = "other", _("Other")
 
 
@@ -42,6 +43,12 @@ REQUIRED_MATERIALS: Mapping[str, Mapping[str, int]] = {
         M.PHOTO: 2,
     },
     K.CHANGE_EMPLOYER_NAME: {M.APPLICATION_FORM: 1, M.RENAMING_DOCUMENTS: 1, M.REGISTRATION_CERTIFICATE: 1},
+    K.CHANGE_EMPLOYER: {
+        M.APPLICATION_FORM: 1,
+        M.REGISTRATION_CERTIFICATE: 1,
+        M.EMPLOYMENT_PROOF: 1,
+        M.PHOTO: 2,
+    },
     K.RENEWAL: {
         M.APPLICATION_FORM: 1,
         M.REGISTRATION_CERTIFICATE: 1,
@@ -55,18 +62,56 @@ REQUIRED_MATERIALS: Mapping[str, Mapping[str, int]] = {
 SINGLE_FILE_KINDS = frozenset({M.APPLICATION_FORM, M.REGISTRATION_CERTIFICATE, M.CONTINUING_EDUCATION_RECORD})
 
 
-def missing_materials(kind: str, counts: Mapping[str, int]) -> dict[str, int]:
-    """{material kind: how many more files are needed} for an application of `kind` holding `counts`."""
-    return {
-        material: needed - counts.get(material, 0)
-        for material, needed in REQUIRED_MATERIALS[kind].items()
-        if counts.get(material, 0) < needed
-    }
+# A missing assessment-certificate copy of one project: "assessment_certificate:<project as shown>".
+_PROJECT_SEPARATOR = ":"
+
+
+def project_copy_key(project: str) -> str:
+    """The key of `missing_materials` for the missing assessment-certificate copy of `project` (its label)."""
+    return f"{M.ASSESSMENT_CERTIFICATE}{_PROJECT_SEPARATOR}{project}"
+
+
+def missing_materials(
+    kind: str,
+    counts: Mapping[str, int],
+    *,
+    projects: Mapping[int, str] | None = None,
+    copies: Mapping[int | None, int] | None = None,
+) -> dict[str, int]:
+    """{material kind: how many more files are needed} for an application of `kind` holding `counts`.
+
+    An application that names metrology projects (`projects`: {project id: label}) needs the assessment
+    certificate copy of EACH project (issue 14), counted in `copies` ({project id: files}); each copy it
+    lacks is the key `project_copy_key(label)`. A copy that names no project (uploaded before copies named
+    theirs) stands for the project of an application of one project only.
+    """
+    per_project = bool(projects) and ApplicationKind(kind).needs_projects
+    result: dict[str, int] = {}
+    for material, needed in REQUIRED_MATERIALS[kind].items():
+        if per_project and material == M.ASSESSMENT_CERTIFICATE:
+            assert projects is not None
+            copies = copies or {}
+            if len(projects) == 1 and copies.get(None, 0):
+                continue
+            for project_id, label in projects.items():
+                if not copies.get(project_id, 0):
+                    result[project_copy_key(label)] = 1
+        elif counts.get(material, 0) < needed:
+            result[material] = needed - counts.get(material, 0)
+    return result
 
 
 def describe_missing(missing: Mapping[str, int]) -> list[str]:
-    """Readable lines, e.g. "2-inch photo ×2", in the checklist's order."""
-    return [f"{MaterialKind(kind).label} ×{count}" for kind, count in missing.items()]
+    """Readable lines, e.g. "2-inch photo ×2" or "Assessment certificate (copy) of 12.901 压力表 ×1", in
+    the checklist's order."""
+    lines = []
+    for key, count in missing.items():
+        kind, _separator, project = key.partition(_PROJECT_SEPARATOR)
+        label = str(MaterialKind(kind).label)
+        if project:
+            label = _("%(material)s of %(project)s") % {"material": label, "project": project}
+        lines.append(f"{label} ×{count}")
+    return lines
 
 
 def validate_material_of_kind(file, kind: str) -> None:

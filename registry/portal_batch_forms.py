@@ -30,14 +30,27 @@ def _grouped_projects(groups) -> list:
     return [(category, [(p.pk, str(p)) for p in projects]) for category, projects in groups]
 
 
+class BatchSubmitForm(forms.Form):
+    """Submitting a batch: the clerk confirms the truthfulness undertaking (pilot plan)."""
+
+    truthfulness = forms.BooleanField(
+        label=_(
+            "I confirm that the applicants and our employer answer for the truth of the materials "
+            "submitted (申请人及申请单位要对申请材料的真实性负责)."
+        ),
+        required=False,
+    )
+
+
 class ApplicantForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Application kind"),
         choices=ApplicationKind.choices,
         initial=ApplicationKind.INITIAL,
         help_text=_(
-            "Initial registration for someone not yet registered at this level; the other kinds act on a "
-            "certificate the person already holds through your employer."
+            "Initial registration for someone not yet registered at this level; a change of employer for "
+            "someone registered through another employer who now works for yours; the other kinds act on "
+            "a certificate the person already holds through your employer."
         ),
     )
     name = forms.CharField(
@@ -91,6 +104,13 @@ class ApplicantForm(forms.Form):
         empty_label=_("— not needed for an initial registration —"),
         help_text=_("For a change, renewal or cancellation: the person's certificate it acts on."),
     )
+    target_certificate_number = forms.CharField(
+        label=_("Number of the registration certificate held through the previous employer"),
+        max_length=30,
+        required=False,
+        validators=[text.single_line],
+        help_text=_("Only for a change of employer: as printed on the certificate, e.g. HLJ-ZC2-2026-00017."),
+    )
 
     def __init__(self, *args, projects, project_groups, certificates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,10 +153,17 @@ class MaterialForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def __init__(self, *args, application_kind: str, **kwargs):
+    def __init__(self, *args, application_kind: str, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = [*REQUIRED_MATERIALS[application_kind], MaterialKind.OTHER]
         self.fields["kind"].choices = [(k, MaterialKind(k).label) for k in kinds]
+        if projects is not None and len(projects) > 1:
+            # One assessment certificate copy per project applied for (issue 14): say which.
+            self.fields["project"] = forms.ModelChoiceField(
+                label=_("Metrology project (for an assessment certificate copy)"),
+                queryset=projects,
+                required=False,
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -176,7 +203,10 @@ class WithdrawForm(forms.Form):
 class HolderStartForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What to apply for"),
-        choices=[(k.value, k.label) for k in ApplicationKind if k != ApplicationKind.INITIAL],
+        # A change of employer is applied for by the employer the holder moves to, not from this page.
+        choices=[
+            (k.value, k.label) for k in ApplicationKind if k.needs_target_certificate and not k.moves_employer
+        ],
     )
     projects = forms.ModelMultipleChoiceField(
         label=_("Metrology projects to add"),
@@ -198,3 +228,20 @@ class HolderStartForm(forms.Form):
         self.fields["projects"].queryset = projects
         self.fields["projects"].widget.choices = _grouped_projects(project_groups)
         self.fields["batch"].queryset = batches
+
+
+class DepartureForm(forms.Form):
+    """The employer reports that a holder left it without moving to another employer."""
+
+    left_on = forms.DateField(
+        label=_("Left on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the employment ended."),
+    )
+    note = forms.CharField(
+        label=_("Note to the association"),
+        max_length=1000,
+        required=False,
+        validators=[text.multi_line_from_enterprise],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

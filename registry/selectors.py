@@ -11,25 +11,54 @@ from exams.models import MetrologyProject
 from people.models import Employer, Person
 from people.models.person import resident_id_digest
 from people.validators import resident_id_check_character, uscc_check_character
-from registry.models import Application, AuditEntry, Batch, Material, RegistrationCertificate
+from registry.eligibility import certificates_in_force
+from registry.models import (
+    Application,
+    AuditEntry,
+    Batch,
+    DecisionDocument,
+    Material,
+    RegistrationCertificate,
+)
 from registry.verification import holder_name_matches, verification_token_is_well_formed
 
-from .materials import missing_materials
+from .materials import MaterialKind, missing_materials
 
 
 def applications_missing_materials(*, applications: Iterable[Application]) -> dict[int, dict[str, int]]:
-    """{application id: {material kind: how many more needed}} for many applications, in one query."""
+    """{application id: {material kind: how many more needed}} for many applications, in two queries:
+    the materials counted by kind (and, for assessment-certificate copies, by project), and the projects
+    applied for, each of which needs its own copy (registry.materials.missing_materials)."""
     applications = list(applications)
+    ids = [a.pk for a in applications]
     counts: dict[int, dict[str, int]] = defaultdict(dict)
+    copies: dict[int, dict[int | None, int]] = defaultdict(dict)
     rows = (
-        Material.objects.filter(application__in=[a.pk for a in applications])
-        .values_list("application_id", "kind")
+        Material.objects.filter(application__in=ids)
+        .values_list("application_id", "kind", "project_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for application_id, kind, n in rows:
-        counts[application_id][kind] = n
-    return {a.pk: missing_materials(a.kind, counts.get(a.pk, {})) for a in applications}
+    for application_id, kind, project_id, n in rows:
+        counts[application_id][kind] = counts[application_id].get(kind, 0) + n
+        if kind == MaterialKind.ASSESSMENT_CERTIFICATE:
+            copies[application_id][project_id] = n
+    projects: dict[int, dict[int, str]] = defaultdict(dict)
+    applied = (
+        Application.projects.through.objects.filter(application_id__in=ids)
+        .order_by("metrologyproject__code")
+        .values_list(
+            "application_id", "metrologyproject_id", "metrologyproject__code", "metrologyproject__name"
+        )
+    )
+    for application_id, project_id, code, name in applied:
+        projects[application_id][project_id] = f"{code} {name}"
+    return {
+        a.pk: missing_materials(
+            a.kind, counts.get(a.pk, {}), projects=projects.get(a.pk), copies=copies.get(a.pk)
+        )
+        for a in applications
+    }
 
 
 def application_missing_materials(*, application: Application) -> dict[str, int]:
@@ -65,7 +94,7 @@ def employer_applications(*, employer: Employer) -> QuerySet[Application]:
 
 def batch_applications(*, batch: Batch) -> list[Application]:
     """The batch's applications with person, target and projects loaded, each with `.missing` (what
-    materials it still lacks) set: three queries whatever their number."""
+    materials it still lacks) set: four queries whatever their number."""
     applications = list(
         Application.objects.filter(batch=batch, employer_id=batch.employer_id)
         .select_related("person", "target_certificate")
@@ -82,16 +111,29 @@ def employer_materials(*, employer: Employer) -> QuerySet[Material]:
     return Material.objects.filter(application__employer=employer)
 
 
+def employer_decision_documents(*, employer: Employer) -> QuerySet[DecisionDocument]:
+    """The written decisions on the employer's applications: the only ones its portal users may download."""
+    return DecisionDocument.objects.filter(application__employer=employer)
+
+
+def application_decision_documents(*, application: Application) -> QuerySet[DecisionDocument]:
+    """An application's written decisions, in the order they were made."""
+    return DecisionDocument.objects.filter(application=application).order_by("issued_on", "pk")
+
+
 def employer_certificates(*, employer: Employer) -> QuerySet[RegistrationCertificate]:
     return RegistrationCertificate.objects.filter(employer=employer).select_related("person")
 
 
 def employer_valid_certificates(*, employer: Employer, on: dt.date) -> QuerySet[RegistrationCertificate]:
-    """The certificates the employer's people hold today, by name: the certificate holders page."""
-    return (
-        employer_certificates(employer=employer)
-        .filter(state=RegistrationCertificate.State.VALID, valid_from__lte=on, valid_until__gte=on)
-        .order_by("person__name", "level", "pk")
+    """The certificates the employer's people hold on day `on`, by name: the certificate holders page.
+
+    In force on the day (registry.eligibility.certificates_in_force): valid by its dates, or past its end
+    with a renewal being decided (`renewal_pending` True); a renewal issued early starts on its first day,
+    the certificate it renews is listed until then.
+    """
+    return certificates_in_force(on, among=employer_certificates(employer=employer)).order_by(
+        "person__name", "level", "pk"
     )
 
 

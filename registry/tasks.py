@@ -9,7 +9,7 @@ message to be delivered again, which the services' idempotence makes harmless.
 
 from celery import shared_task
 
-from registry.services import certificate_pdfs, notifications, reminders
+from registry.services import certificate_pdfs, decision_documents, notifications, reminders
 from registry.services.applications import applications_deem_accepted_overdue
 from registry.services.certificates import certificates_expire
 
@@ -36,6 +36,19 @@ def generate_certificate_pdf(certificate_id: int) -> str:
 def sweep_certificate_pdfs() -> int:
     """Enqueue every missing or stale certificate PDF (e.g. those whose enqueue found Redis down)."""
     return certificate_pdfs.certificates_pdf_sweep()
+
+
+@shared_task(name="registry.generate_decision_document", **_RETRY)
+def generate_decision_document(application_id: int, kind: str) -> str:
+    """Generate the written decision if it is not stored yet (a second run writes nothing)."""
+    document = decision_documents.decision_document_generate(application_id=application_id, kind=kind)
+    return (document.pdf.name or "") if document is not None else ""
+
+
+@shared_task(name="registry.sweep_decision_documents")
+def sweep_decision_documents() -> int:
+    """Enqueue every written decision not generated yet (e.g. its transition committed with Redis down)."""
+    return decision_documents.decision_documents_sweep()
 
 
 @shared_task(name="registry.deliver_notification")

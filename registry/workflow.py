@@ -78,6 +78,9 @@ class ApplicationKind(models.TextChoices):
     INITIAL = "initial", _("Initial registration")
     CHANGE_SPECIALTY = "change_specialty", _("Change of metrology specialty")
     CHANGE_EMPLOYER_NAME = "change_employer_name", _("Change of employer name")
+    # The holder moves to another employer (变更执业单位): applied for by the NEW employer, on the
+    # certificate held through the old one (docs/decisions/0091-change-of-employer-and-lapse.md).
+    CHANGE_EMPLOYER = "change_employer", _("Change of employer")
     RENEWAL = "renewal", _("Renewal")
     CANCELLATION = "cancellation", _("Cancellation")
 
@@ -85,6 +88,11 @@ class ApplicationKind(models.TextChoices):
     def needs_target_certificate(self) -> bool:
         """Acts on a registration certificate the person holds (the application's target_certificate)."""
         return self is not ApplicationKind.INITIAL
+
+    @property
+    def moves_employer(self) -> bool:
+        """Applied for by an employer that is NOT the one the certificate names: the holder's new one."""
+        return self is ApplicationKind.CHANGE_EMPLOYER
 
     @property
     def needs_projects(self) -> bool:
@@ -108,6 +116,7 @@ class ApplicationKind(models.TextChoices):
             "initial": "初始注册",
             "change_specialty": "变更注册（变更专业）",
             "change_employer_name": "变更注册（单位更名）",
+            "change_employer": "变更注册（变更执业单位）",
             "renewal": "延续注册",
             "cancellation": "注销注册",
         }[self.value]
@@ -119,6 +128,17 @@ class CertificateState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+class LapseReason(models.TextChoices):
+    """Why a registration lapsed by law (注册失效), recorded by staff with evidence. The category is public
+    on /verify/; the note beside it is not (docs/decisions/0091-change-of-employer-and-lapse.md)."""
+
+    DEATH = "death", _("The holder died")
+    INCAPACITY = "incapacity", _("The holder lost civil capacity")
+    MISSING = "missing", _("The holder was declared missing")
+    LEFT_EMPLOYER = "left_employer", _("The holder left the employer without moving to another")
 
 
 def _corrections_not_yet_requested(application: Any) -> bool:
@@ -126,12 +146,28 @@ def _corrections_not_yet_requested(application: Any) -> bool:
     return application.corrections_requested_on is None
 
 
-def _acceptance_deadline_passed(application: Any) -> bool:
-    """Deemed acceptance only once the end of the 5th working day after receipt has passed."""
+def acceptance_deadline_passed(application: Any, on: dt.date | None = None) -> bool:
+    """The end of the 5th working day after receipt has passed (on day `on`, by default today).
+
+    From then on the application *is* accepted from its receipt date (Administrative Licensing Law
+    art. 32: 逾期不告知的，自收到申请材料之日起即为受理), whether or not the nightly sweep has run yet:
+    it can no longer be refused acceptance or sent a correction notice, and an acceptance records the
+    receipt date as a deemed acceptance (docs/decisions/0093-late-acceptance-decisions.md).
+    """
     from django.utils import timezone
 
     due = application.acceptance_due_on
-    return due is not None and timezone.localdate() > due
+    return due is not None and (on or timezone.localdate()) > due
+
+
+def _acceptance_deadline_passed(application: Any) -> bool:
+    """Deemed acceptance only once the end of the 5th working day after receipt has passed."""
+    return acceptance_deadline_passed(application)
+
+
+def _acceptance_deadline_not_passed(application: Any) -> bool:
+    """Not accepting and the correction notice are possible only within the acceptance deadline."""
+    return not acceptance_deadline_passed(application)
 
 
 def _not_the_acceptor(application: Any, user: Any) -> bool:
@@ -242,6 +278,11 @@ class ApplicationWorkflow(ProtectedStateMixin):
         custom={"label": _("Accept"), "actor": Actor.ASSOCIATION, "form": "ConfirmForm"},
     )
     def accept(self, *, on: dt.date, user) -> None:
+        """Accepted by a person within the deadline; past it, by law from the receipt date, whoever
+        clicks (the service then records it as the system's deemed acceptance)."""
+        if acceptance_deadline_passed(self, on):
+            self._deem()
+            return
         self._accept(on)
         self.accepted_by = user
 
@@ -257,13 +298,13 @@ class ApplicationWorkflow(ProtectedStateMixin):
 
         `on` is the day the system noticed; the audit row keeps it. The acceptance date is the receipt.
         """
-        self._accept(self._receipt())
-        self.deemed_accepted = True
+        self._deem()
 
     @transition(
         field=state,
         source=S.SUBMITTED,
         target=S.NOT_ACCEPTED,
+        conditions=[_acceptance_deadline_not_passed],
         custom={"label": _("Do not accept"), "actor": Actor.ASSOCIATION, "form": "ReasonForm"},
     )
     def not_accept(self, *, on: dt.date, reason: str) -> None:
@@ -273,7 +314,7 @@ class ApplicationWorkflow(ProtectedStateMixin):
         field=state,
         source=S.SUBMITTED,
         target=S.CORRECTIONS_REQUESTED,
-        conditions=[_corrections_not_yet_requested],
+        conditions=[_corrections_not_yet_requested, _acceptance_deadline_not_passed],
         custom={"label": _("Request corrections"), "actor": Actor.ASSOCIATION, "form": "CorrectionsForm"},
     )
     def request_corrections(self, *, on: dt.date, items: list[str], note: str) -> None:
@@ -332,6 +373,11 @@ class ApplicationWorkflow(ProtectedStateMixin):
         self.approval_due_on = deadlines.approval_due(self._receipt())
         self.current_due_on = self.approval_due_on
 
+    def _deem(self) -> None:
+        """Accepted by law from the receipt date, by no one (art. 32)."""
+        self._accept(self._receipt())
+        self.deemed_accepted = True
+
     def _receipt(self) -> dt.date:
         if self.received_on is None:  # only a row written around the transitions can get here
             raise ValueError("an application past submission has a receipt date")
@@ -345,7 +391,7 @@ class ApplicationWorkflow(ProtectedStateMixin):
 
 
 class CertificateWorkflow(ProtectedStateMixin):
-    """The state machine of a registration certificate: valid until one of four ends."""
+    """The state machine of a registration certificate: valid until one of five ends."""
 
     state = FSMField(
         _("state"),
@@ -356,6 +402,9 @@ class CertificateWorkflow(ProtectedStateMixin):
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.TextField(_("reason"), blank=True)
+    lapse_reason = models.CharField(
+        _("reason for lapse"), max_length=20, choices=LapseReason.choices, blank=True
+    )
 
     class Meta:
         abstract = True
@@ -397,6 +446,19 @@ class CertificateWorkflow(ProtectedStateMixin):
     )
     def expire(self, *, on: dt.date) -> None:
         self.ended_on = on
+
+    @transition(
+        field=state,
+        source=CertificateState.VALID,
+        target=CertificateState.LAPSED,
+        custom={"label": _("Record lapse"), "actor": Actor.ASSOCIATION, "form": "LapseForm"},
+    )
+    def lapse(self, *, on: dt.date, reason: str, note: str) -> None:
+        """The registration lapses by law (death, incapacity, declared missing, left without a move),
+        from the day of the event, recorded by staff with evidence. Not a decision on an application."""
+        self.ended_on = on
+        self.lapse_reason = reason
+        self.end_reason = note
 
 
 def _unique(model) -> list:
@@ -441,4 +503,7 @@ def action_label(name: str) -> str:
         for t in model._meta.get_field("state").get_all_transitions(model):
             if t.name == name:
                 return str(t.custom.get("label", name))
-    return {"create": str(_("Created"))}.get(name, name)
+    return {
+        "create": str(_("Created")),
+        "report_departure": str(_("Departure reported by the employer")),
+    }.get(name, name)

@@ -18,3 +18,7 @@ _.is_create
 # Called by the data migrations of pii (migrations are not scanned).
 _.encrypt_columns
 _.decrypt_columns
+
+# Called by name by the admin's transition button of the certificate's `lapse` (registry/admin/transitions.py
+# builds `certificate_<transition>`).
+_.certificate_lapse

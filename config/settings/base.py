@@ -301,6 +301,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
     },
     "sweep-certificate-pdfs": {"task": "registry.sweep_certificate_pdfs", "schedule": crontab(minute="*/15")},
+    "sweep-decision-documents": {
+        "task": "registry.sweep_decision_documents",
+        "schedule": crontab(minute="*/15"),
+    },
     "deliver-notifications": {"task": "registry.deliver_notifications", "schedule": crontab(minute="*")},
     "verify-audit-chains": {"task": "audit.verify_chains", "schedule": crontab(hour=3, minute=30)},
 }
@@ -360,6 +364,12 @@ REGISTRY_VERIFY_PAGE_SECONDS = env.int("REGISTRY_VERIFY_PAGE_SECONDS", default=3
 REGISTRY_TRUSTED_PROXY_COUNT = env.int("REGISTRY_TRUSTED_PROXY_COUNT", default=0)
 # The person who accepted an application may not also approve it (separation of duties).
 REGISTRY_SEPARATE_ACCEPT_AND_APPROVE = env.bool("REGISTRY_SEPARATE_ACCEPT_AND_APPROVE", default=True)
+# The written decisions (registry/pdf/decision.py): the authority that entrusts the association with
+# registration, and the bodies a refusal names for administrative reconsideration (《行政复议法》: the
+# people's government at the level of the deciding department) and litigation (《行政诉讼法》).
+REGISTRY_ENTRUSTING_AUTHORITY = env("REGISTRY_ENTRUSTING_AUTHORITY", default="黑龙江省市场监督管理局")
+REGISTRY_RECONSIDERATION_BODY = env("REGISTRY_RECONSIDERATION_BODY", default="黑龙江省人民政府")
+REGISTRY_LITIGATION_COURT = env("REGISTRY_LITIGATION_COURT", default="有管辖权的人民法院")
 
 # --- the enterprise portal ------------------------------------------------------------------------------
 # Employer sign-ups accepted per client address (django-ratelimit syntax: "10/h", "50/d").

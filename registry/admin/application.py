@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,11 +24,17 @@ from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
 from registry.admin.person import may_reveal
 from registry.admin.transitions import TransitionButtonsMixin
 from registry.materials import MaterialKind, describe_missing
-from registry.models import Application, Material
-from registry.selectors import application_missing_materials, applications_matching, review_queue
+from registry.models import Application, DecisionDocument, Material
+from registry.selectors import (
+    application_decision_documents,
+    application_missing_materials,
+    applications_matching,
+    review_queue,
+)
 from registry.services import applications as services
 from registry.services.downloads import material_downloaded
 from registry.services.materials import EDITABLE_STATES, material_attach
+from registry.views.applications import decision_document_response
 from registry.workflow import ApplicationState
 from workdays.working_days import working_days_between
 
@@ -37,7 +43,7 @@ class MaterialInline(admin.TabularInline):
     model = Material
     extra = 0
     can_delete = False
-    fields = ("kind", "download", "size", "short_checksum", "uploaded_by", "uploaded_at")
+    fields = ("kind", "project", "download", "size", "short_checksum", "uploaded_by", "uploaded_at")
     readonly_fields = fields
     ordering = ("kind", "id")
 
@@ -53,7 +59,7 @@ class MaterialInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        return super().get_queryset(request).select_related("uploaded_by", "project")
 
     @admin.display(description=_("file"))
     def download(self, obj: Material) -> str:
@@ -70,6 +76,7 @@ class AuditEntryInline(AuditEntryInlineBase):
 @admin.register(Application)
 class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtonsMixin, admin.ModelAdmin):
     change_form_template = "admin/registry/application/change_form.html"
+    form = forms.ApplicationAdminForm
     # Urgency first: what a reviewer scans for is the state and how long is left, then who and what.
     list_display = (
         "display_number",
@@ -129,6 +136,7 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
         "issued_on",
         "closed_on",
         "decision_reason",
+        "written_decisions",
         "current_due_on",
         "created_by",
         "created_at",
@@ -141,6 +149,19 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
     @admin.display(description=_("materials to correct"))
     def correction_items_display(self, obj: Application) -> str:
         return "；".join(str(MaterialKind(k).label) for k in obj.correction_items if k in MaterialKind.values)
+
+    @admin.display(description=_("written decisions"))
+    def written_decisions(self, obj: Application) -> str:
+        """Links to the stored written decisions (受理通知书, 补正材料通知书, …), each download audited."""
+        rows = [
+            (
+                reverse("admin:registry_application_decision_download", args=[obj.pk, document.pk]),
+                document.get_kind_display(),
+                document.number,
+            )
+            for document in application_decision_documents(application=obj)
+        ]
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{} {}</a>', rows) if rows else "—"
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -239,6 +260,11 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
                 view(self.download_view),
                 name="{}_{}_material_download".format(*info),
             ),
+            path(
+                "<int:object_id>/decisions/<int:document_id>/download/",
+                view(self.decision_download_view),
+                name="{}_{}_decision_download".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -251,6 +277,11 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
         return reverse("admin:registry_application_transition", args=[obj.pk, name])
 
     def transition_done_message(self, obj: Application) -> str:
+        if obj.state == ApplicationState.ACCEPTED and obj.deemed_accepted:
+            return _(
+                "The acceptance deadline had passed: by law the application is accepted from the day its "
+                "materials were received (%(date)s). This is recorded as a deemed acceptance."
+            ) % {"date": obj.accepted_on}
         return _("Done: the application is now “%(state)s”.") % {"state": obj.get_state_display()}
 
     def transition_extra_context(self, obj: Application) -> dict:
@@ -295,6 +326,7 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
                     kind=form.cleaned_data["kind"],
                     file=form.cleaned_data["file"],
                     by=request.user,
+                    project=form.cleaned_data["project"],
                 )
             except ValidationError as error:
                 for message in error.messages:
@@ -324,6 +356,14 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
             raise Http404 from None
         material_downloaded(material=material, by=request.user)
         return FileResponse(handle, as_attachment=True, filename=material.original_name)
+
+    def decision_download_view(self, request: HttpRequest, object_id: int, document_id: int) -> FileResponse:
+        """A written decision, to staff who may see the application; the download is audited."""
+        application = get_object_or_404(Application, pk=object_id)
+        if not self.has_view_or_change_permission(request, application):
+            raise PermissionDenied
+        document = get_object_or_404(DecisionDocument, pk=document_id, application_id=object_id)
+        return decision_document_response(request, document)
 
     # --- bulk actions ---------------------------------------------------------------------------------
     def _report(self, request, result, done_message) -> None:

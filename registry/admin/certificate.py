@@ -30,7 +30,7 @@ class RegistrationCertificateAdmin(
     list_display = (
         "number",
         "person",
-        "employer",
+        "employer_name",
         "level",
         "state",
         "issued_on",
@@ -39,7 +39,7 @@ class RegistrationCertificateAdmin(
     )
     list_filter = ("state", "level", "year")
     list_select_related = ("person", "employer")
-    search_fields = ("=number", "person__name", "employer__name", "=employer__uscc")
+    search_fields = ("=number", "person__name", "employer__name", "employer_name", "=employer__uscc")
     search_help_text = _(
         "Certificate number, name, resident ID number (full or masked), employer name or credit code."
     )
@@ -51,6 +51,7 @@ class RegistrationCertificateAdmin(
         "sequence",
         "person",
         "employer",
+        "employer_name",
         "level",
         "projects",
         "issued_on",
@@ -59,6 +60,7 @@ class RegistrationCertificateAdmin(
         "state",
         "ended_on",
         "end_reason",
+        "lapse_reason",
         "application",
         "previous",
         "created_at",
@@ -138,11 +140,25 @@ class RegistrationCertificateAdmin(
 
 @admin.register(Batch)
 class BatchAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("display_number", "title", "employer", "created_by", "created_at", "submitted_at")
-    list_select_related = ("employer", "created_by")
+    list_display = (
+        "display_number",
+        "title",
+        "employer",
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "truthfulness_confirmed_by",
+    )
+    list_select_related = ("employer", "created_by", "truthfulness_confirmed_by")
     search_fields = ("title", "employer__name", "=employer__uscc")
     autocomplete_fields = ("employer",)
-    readonly_fields = ("created_by", "created_at", "submitted_at")
+    readonly_fields = (
+        "created_by",
+        "created_at",
+        "submitted_at",
+        "truthfulness_confirmed_by",
+        "truthfulness_confirmed_at",
+    )
     actions = ["submit_batches"]
 
     @admin.display(description=_("number"), ordering="id")
@@ -155,11 +171,17 @@ class BatchAdmin(AuditedAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     @admin.action(
-        description=_("Submit every complete draft of the selected batches"), permissions=["change"]
+        description=_(
+            "Submit every complete draft of the selected batches (their signed paper undertaking of "
+            "truthfulness is on file)"
+        ),
+        permissions=["change"],
     )
     def submit_batches(self, request, queryset) -> None:
+        """Paper batches: the employer signed the undertaking on the application form; staff confirm it
+        is on file, and are recorded as having confirmed it."""
         for batch in queryset:
-            result = batch_submit(batch=batch, by=request.user)
+            result = batch_submit(batch=batch, by=request.user, truthfulness_confirmed=True)
             self.message_user(
                 request,
                 _("%(batch)s: %(n)d submitted.") % {"batch": batch.number, "n": len(result.submitted)},

@@ -92,7 +92,8 @@ class TransitionButtonsMixin:
         transition = next((t for t in person_transitions(model) if t.name == name), None)
         if transition is None:
             raise Http404
-        form = transition_form(transition)(request.POST if request.method == "POST" else None)
+        form_class = transition_form(transition)
+        form = form_class(request.POST, request.FILES) if request.method == "POST" else form_class()
         change_url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
         if request.method == "POST" and form.is_valid():
             service = self.transition_service(name)
@@ -111,6 +112,7 @@ class TransitionButtonsMixin:
             "title": self.transition_title(obj, str(transition.custom["label"])),
             "form": form,
             "change_url": change_url,
+            "multipart": form.is_multipart(),
             **self.transition_extra_context(obj),
         }
         return TemplateResponse(request, self.transition_template, context)

@@ -6,6 +6,7 @@ from .application import Application
 from .audit import AuditEntry
 from .batch import Batch
 from .certificate import CertificateCounter, RegistrationCertificate
+from .decision import DecisionDocument, DecisionKind
 from .material import Material
 from .notification import NotificationLog
 
@@ -14,6 +15,8 @@ __all__ = [
     "AuditEntry",
     "Batch",
     "CertificateCounter",
+    "DecisionDocument",
+    "DecisionKind",
     "Material",
     "NotificationLog",
     "RegistrationCertificate",

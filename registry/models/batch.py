@@ -26,6 +26,19 @@ class Batch(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The undertaking that the applicants and the employer answer for the truth of the materials
+    # (申请人及申请单位要对申请材料的真实性负责), confirmed at the last submission: who and when.
+    truthfulness_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("truthfulness undertaking confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    truthfulness_confirmed_at = models.DateTimeField(
+        _("truthfulness undertaking confirmed at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("batch")

@@ -3,6 +3,7 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.uploads import validate_new_material_file
 from people.models import Level
 from registry.verification import verification_token_new
 from registry.workflow import CertificateState, CertificateWorkflow
@@ -26,6 +27,11 @@ def certificate_number(*, year: int, level: int, sequence: int) -> str:
     See docs/decisions/0001-certificate-numbers.md.
     """
     return f"HLJ-ZC{level}-{year}-{sequence:05d}"
+
+
+def lapse_evidence_path(instance: "RegistrationCertificate", filename: str) -> str:
+    """Under private storage, which no URL serves: the document proving why the registration lapsed."""
+    return f"certificates/{instance.year}/{instance.number}-lapse-{filename}"
 
 
 def certificate_pdf_path(instance: "RegistrationCertificate", filename: str) -> str:
@@ -53,6 +59,10 @@ class RegistrationCertificate(CertificateWorkflow):
         on_delete=models.PROTECT,
         related_name="registration_certificates",
     )
+    # The employer's name as issued: what the PDF, /verify/ and lists print, whatever the employer is
+    # called later. A rename reaches a certificate only by issuing a change-of-employer-name application,
+    # which issues a new certificate under the new name (issue 14, item 5).
+    employer_name = models.CharField(_("employer name as issued"), max_length=200)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     projects = models.ManyToManyField(
         "exams.MetrologyProject",
@@ -77,6 +87,14 @@ class RegistrationCertificate(CertificateWorkflow):
         related_name="successor",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The evidence of a lapse (death certificate, court decision, …), checked by content on upload.
+    lapse_evidence = models.FileField(
+        _("evidence of the lapse"),
+        upload_to=lapse_evidence_path,
+        max_length=300,
+        blank=True,
+        validators=[validate_new_material_file],
+    )
     # The public verification page finds a certificate by this token (its QR code carries it), never by
     # its sequential number alone: docs/decisions/0005-public-verification.md.
     verification_token = models.CharField(

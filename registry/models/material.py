@@ -23,6 +23,15 @@ class Material(models.Model):
         related_name="materials",
     )
     kind = models.CharField(_("kind"), max_length=40, choices=MaterialKind.choices)
+    # The project an assessment-certificate copy is of: one copy per project applied for (issue 14).
+    project = models.ForeignKey(
+        "exams.MetrologyProject",
+        verbose_name=_("metrology project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     file = models.FileField(
         _("file"), upload_to=material_path, max_length=300, validators=[validate_new_material_file]
     )

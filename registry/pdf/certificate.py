@@ -111,6 +111,7 @@ def _state_word(state: PrintedState) -> str:
         PrintedState.CANCELLED: pgettext("certificate state", "Cancelled"),
         PrintedState.REVOKED: pgettext("certificate state", "Revoked"),
         PrintedState.EXPIRED: pgettext("certificate state", "Expired"),
+        PrintedState.LAPSED: pgettext("certificate state", "Lapsed"),
         PrintedState.VALID: pgettext("certificate state", "Valid"),
     }[state]
 
@@ -127,6 +128,7 @@ def _state_line(doc: CertificateDocument) -> str:
         PrintedState.CANCELLED: gettext("This certificate was cancelled on %(date)s and ceased to be valid."),
         PrintedState.REVOKED: gettext("This certificate was revoked on %(date)s and ceased to be valid."),
         PrintedState.EXPIRED: gettext("This certificate expired and ceased to be valid on %(date)s."),
+        PrintedState.LAPSED: gettext("This registration lapsed on %(date)s and ceased to be valid."),
     }[doc.state] % {"date": date}
 
 

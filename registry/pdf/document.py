@@ -19,6 +19,7 @@ class PrintedState(StrEnum):
     CANCELLED = "cancelled"
     REVOKED = "revoked"
     EXPIRED = "expired"
+    LAPSED = "lapsed"
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,16 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transitio
 from accounts.models import User
 from exams.models import MetrologyProject
 from people.models import Employer, Person
-from registry.eligibility import application_eligibility_problems
+from registry.eligibility import application_eligibility_problems, certificate_holder_problem
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Batch, RegistrationCertificate
 from registry.selectors import application_missing_materials
 from registry.services.audit import audit_record
 from registry.services.certificate_pdfs import certificate_pdf_enqueue
 from registry.services.certificates import certificate_issue_for
+from registry.services.decision_documents import decision_documents_after_transition
 from registry.services.reminders import application_notify_employer_queue
-from registry.workflow import ApplicationState, transition_label
+from registry.workflow import ApplicationState, acceptance_deadline_passed, transition_label
 
 # A check run on the locked row before a transition: (row, the transition method) -> None, or raises.
 Check = Callable[[Application, Callable[..., Any]], None]
@@ -41,7 +42,9 @@ def _after_transition(application_id: int, transition: str) -> None:
     """Side effects of a committed transition that are not in its transaction: THE hook for certificate PDFs.
 
     Runs after commit only (transaction.on_commit). Once issued, asks a worker for the PDF of the new
-    certificate; a broker that is down is logged, not raised, and the PDF sweep produces it later.
+    certificate; after an acceptance (deemed too), non-acceptance, correction notice or denial, for the
+    written decision (registry/services/decision_documents.py). A broker that is down is logged, not
+    raised, and the sweeps produce them later.
     (Certificates that end by this issuance, superseded or cancelled, are enqueued by
     registry/services/certificates.py; the employer's e-mail is already in the outbox, written by `_move`.)
     """
@@ -49,6 +52,7 @@ def _after_transition(application_id: int, transition: str) -> None:
         produced = RegistrationCertificate.objects.filter(application_id=application_id)
         for certificate_id in produced.values_list("pk", flat=True):
             certificate_pdf_enqueue(certificate_id)
+    decision_documents_after_transition(application_id, transition)
 
 
 def _today() -> dt.date:
@@ -125,9 +129,12 @@ def _require_ready(application: Application, method: Callable[..., Any]) -> None
 
 # --- the employer's acts (also done by staff in the admin for paper submissions) -----------------------
 @transaction.atomic
-def application_submit(*, application: Application, by: User) -> Application:
-    """draft → submitted. Receipt date today; acceptance due 5 working days later."""
-    return _move(application, "submit", by=by, check=_require_ready, on=_today())
+def application_submit(
+    *, application: Application, by: User, detail: dict[str, Any] | None = None
+) -> Application:
+    """draft → submitted. Receipt date today; acceptance due 5 working days later. `detail` goes into
+    the audit row (a batch's submission records the truthfulness undertaking there)."""
+    return _move(application, "submit", by=by, detail=detail, check=_require_ready, on=_today())
 
 
 @transaction.atomic
@@ -150,17 +157,58 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
+def _require_within_acceptance_deadline(locked: Application, method: Callable[..., Any]) -> None:
+    """Not accepting and the correction notice only until the acceptance deadline (registry/workflow.py:
+    after it the application is accepted by law from its receipt date, whether or not the sweep ran)."""
+    _require_legal(locked, method)
+    if acceptance_deadline_passed(locked, _today()):
+        raise ValidationError(
+            _(
+                "The acceptance deadline (%(due)s) has passed, so by law the application counts as "
+                "accepted from the day its materials were received (%(received)s). It can no longer be "
+                "refused acceptance or sent a correction notice: accept it to record the deemed acceptance."
+            )
+            % {"due": locked.acceptance_due_on, "received": locked.received_on},
+            code="acceptance_deadline_passed",
+        )
+
+
 @transaction.atomic
 def application_accept(*, application: Application, by: User) -> Application:
-    """submitted → accepted (受理). Approval becomes due 10 working days after receipt."""
+    """submitted → accepted (受理). Approval becomes due 10 working days after receipt.
+
+    Past the acceptance deadline the application is already accepted by law, from its receipt date: the
+    click records that deemed acceptance as the system's act (the audit row names who noticed it in its
+    detail), never as this person's acceptance of today (docs/decisions/0093-late-acceptance-decisions.md).
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.state == ApplicationState.SUBMITTED and acceptance_deadline_passed(locked, _today()):
+        return _move(
+            locked,
+            "deem_accept",
+            by=None,
+            comment=_(
+                "Deemed accepted: the acceptance deadline had passed when the association came to decide."
+            ),
+            detail={"noticed_by": by.pk},
+            on=_today(),
+        )
     return _move(application, "accept", by=by, on=_today(), user=by)
 
 
 @transaction.atomic
 def application_not_accept(*, application: Application, by: User, reason: str) -> Application:
-    """submitted → not accepted (不予受理), with the reason."""
+    """submitted → not accepted (不予受理), with the reason; only within the acceptance deadline."""
     reason = _require_reason(reason)
-    return _move(application, "not_accept", by=by, comment=reason, on=_today(), reason=reason)
+    return _move(
+        application,
+        "not_accept",
+        by=by,
+        comment=reason,
+        check=_require_within_acceptance_deadline,
+        on=_today(),
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -188,6 +236,7 @@ def application_request_corrections(
                 % {"date": locked.corrections_requested_on},
                 code="corrections_once",
             )
+        _require_within_acceptance_deadline(locked, method)
 
     return _move(
         application,
@@ -242,11 +291,39 @@ def application_deny(*, application: Application, by: User, reason: str) -> Appl
     )
 
 
+def _require_held_target(
+    *,
+    target: RegistrationCertificate | None,
+    person_id: int | None,
+    employer_id: int | None,
+    kind: str,
+) -> None:
+    """The certificate an application acts on is the person's, held through the application's employer
+    (for a change of employer: through another employer, the one the holder leaves)."""
+    if target is None:
+        return
+    problem = certificate_holder_problem(target, person_id=person_id, employer_id=employer_id, kind=kind)
+    if problem is not None:
+        code, message = problem
+        raise ValidationError(message, code=code)
+
+
+def _require_issuable(locked: Application, method: Callable[..., Any]) -> None:
+    """Checked again at issue: issuing must never re-home a certificate to another employer."""
+    _require_legal(locked, method)
+    _require_held_target(
+        target=locked.target_certificate,
+        person_id=locked.person_id,
+        employer_id=locked.employer_id,
+        kind=locked.kind,
+    )
+
+
 @transaction.atomic
 def application_issue(*, application: Application, by: User) -> Application:
     """approved → issued: the certificate is created (or, for a cancellation, the old one cancelled)."""
     today = _today()
-    locked = _move(application, "issue", by=by, on=today)
+    locked = _move(application, "issue", by=by, check=_require_issuable, on=today)
     certificate_issue_for(application=locked, on=today, by=by)
     return locked
 
@@ -335,7 +412,10 @@ def application_create(
     target_certificate: RegistrationCertificate | None = None,
     batch: Batch | None = None,
 ) -> Application:
-    """A new draft. Nothing is checked against the rules yet: submission does that, all at once."""
+    """A new draft. Nothing is checked against the rules yet (submission does that, all at once), except
+    that a target certificate must be the person's, held through `employer`: no path may even draft an
+    application on another employer's certificate."""
+    _require_held_target(target=target_certificate, person_id=person.pk, employer_id=employer.pk, kind=kind)
     application = Application(
         kind=kind,
         person=person,

@@ -83,7 +83,7 @@ def certificate_document(certificate: RegistrationCertificate) -> CertificateDoc
         holder_name=certificate.person.name,
         # Masked: the PDF is downloaded, mailed and printed; name, photo and the QR code identify the holder.
         id_number=certificate.person.masked_id_number,
-        employer_name=certificate.employer.name,
+        employer_name=certificate.employer_name,  # as issued: a later rename does not reprint it
         projects=projects,
         valid_from=certificate.valid_from,
         valid_until=certificate.valid_until,

@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import User
 from audit.models import Action
 from audit.services import audit_log
-from registry.models import Application, Material, RegistrationCertificate
+from registry.models import Application, DecisionDocument, Material, RegistrationCertificate
 
 
 @transaction.atomic
@@ -33,4 +33,16 @@ def certificate_pdf_downloaded(*, certificate: RegistrationCertificate, by: User
         target=certificate,
         target_label=certificate.number,
         detail={"file": "certificate_pdf"},
+    )
+
+
+@transaction.atomic
+def decision_document_downloaded(*, document: DecisionDocument, by: User) -> None:
+    number = Application(pk=document.application_id).number
+    audit_log(
+        action=Action.DOWNLOADED,
+        actor=by,
+        target=document,
+        target_label=f"{document.number} {document.get_kind_display()}",
+        detail={"file": "decision", "kind": document.kind, "application": number},
     )

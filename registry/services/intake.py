@@ -302,6 +302,9 @@ def _form_row(data: dict[str, Any]) -> SheetRow:
         qualification_date=data.get("qualification_date"),
         project_codes=tuple(p.code for p in data.get("projects") or ()),
         kind=data["kind"],
+        target_certificate_number=(data.get("target_certificate_number") or "").strip().upper()
+        if ApplicationKind(data["kind"]).moves_employer
+        else "",
     )
 
 
@@ -324,6 +327,10 @@ def batch_add_applicant(
     problems = _as_sheet_errors(eligibility_problems([candidate], on=on))
     if problems:
         raise RowsRejected(problems)
+    if needs_target and target is None and row.target_certificate_number:
+        # A change of employer names the certificate by number (the form cannot list another
+        # employer's certificates); eligibility has just matched it to the person.
+        target = RegistrationCertificate.objects.get(pk=target_certificate_ids([candidate], on=on)[0])
     person, _created = Person.objects.get_or_create(
         id_digest=resident_id_digest(row.id_number),
         defaults={"id_number": row.id_number, "name": row.name, "phone": row.phone},

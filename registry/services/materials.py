@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from exams.models import MetrologyProject
 from registry.materials import SINGLE_FILE_KINDS, MaterialKind
 from registry.models import Application, Material
 from registry.workflow import ApplicationState
@@ -27,9 +28,46 @@ def _sha256(file: File) -> str:
     return digest.hexdigest()
 
 
+def _project_of_copy(
+    application: Application, kind: str, project: MetrologyProject | None
+) -> MetrologyProject | None:
+    """The project an assessment-certificate copy is of: one the application applies for, named when it
+    applies for several (one copy per project, issue 14), and that one when it applies for one."""
+    if kind != MaterialKind.ASSESSMENT_CERTIFICATE:
+        if project is not None:
+            raise ValidationError(
+                _("Only an assessment certificate copy names a metrology project."),
+                code="project_not_for_kind",
+            )
+        return None
+    applied = list(application.projects.order_by("code"))
+    if project is None:
+        if len(applied) > 1:
+            raise ValidationError(
+                _("Choose the metrology project this assessment certificate copy is of."),
+                code="project_required",
+            )
+        return applied[0] if applied else None
+    if project not in applied:
+        raise ValidationError(
+            _("The application does not apply for the metrology project %(project)s.") % {"project": project},
+            code="project_not_applied_for",
+        )
+    return project
+
+
 @transaction.atomic
-def material_attach(*, application: Application, kind: str, file: File, by: User) -> Material:
+def material_attach(
+    *,
+    application: Application,
+    kind: str,
+    file: File,
+    by: User,
+    project: MetrologyProject | None = None,
+) -> Material:
     """Store `file` as a material of `application` with its SHA-256; a single-file kind replaces the old.
+    An assessment-certificate copy names its project (`project`; the only one when the application
+    applies for one).
 
     Checks nothing about the content (the portal does). The replaced file is removed from storage only
     after commit, so a rollback never leaves a row pointing at a deleted file.
@@ -41,6 +79,7 @@ def material_attach(*, application: Application, kind: str, file: File, by: User
         raise ValidationError(
             _("Materials can be changed only in a draft or after a correction notice."), code="not_editable"
         )
+    project = _project_of_copy(locked, kind, project)
     replaced = []
     if kind in SINGLE_FILE_KINDS:
         replaced = list(Material.objects.filter(application=locked, kind=kind))
@@ -48,6 +87,7 @@ def material_attach(*, application: Application, kind: str, file: File, by: User
     material = Material(
         application=locked,
         kind=kind,
+        project=project,
         original_name=name[:255],
         size=file.size or 0,
         checksum=_sha256(file),
@@ -69,7 +109,7 @@ def material_replace(*, material: Material, file: File, by: User) -> Material:
 
     Refused, like every change of materials, once the application has left the employer's hands.
     """
-    old = Material.objects.select_related("application").get(pk=material.pk)
+    old = Material.objects.select_related("application", "project").get(pk=material.pk)
     if old.application.state not in EDITABLE_STATES:
         raise ValidationError(
             _("Materials can be changed only in a draft or after a correction notice."), code="not_editable"
@@ -78,4 +118,4 @@ def material_replace(*, material: Material, file: File, by: User) -> Material:
         stored, storage = old.file.name or "", old.file.storage
         old.delete()
         transaction.on_commit(partial(storage.delete, stored))
-    return material_attach(application=old.application, kind=old.kind, file=file, by=by)
+    return material_attach(application=old.application, kind=old.kind, file=file, by=by, project=old.project)

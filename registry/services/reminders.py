@@ -203,6 +203,70 @@ def application_notify_employer(*, application_id: int, audit_entry_id: int) -> 
     )
 
 
+def certificate_notify_former_employer_queue(
+    *, certificate: RegistrationCertificate, new: RegistrationCertificate
+) -> NotificationLog | None:
+    """Tell the employer a holder left (变更执业单位) that the registration now runs through another
+    employer, in the issuing transaction (the outbox): its link to the registration ends today. Says only
+    what the old employer knew already (the holder, the old number) and the day; not the new employer.
+    One per certificate (key `certificate:<old id>:moved:former_employer`); None without an e-mail."""
+    recipients = employer_emails(certificate.employer)
+    if not recipients:
+        return None
+    with translation.override("zh-hans"):
+        values = {
+            "number": certificate.number,
+            "person": certificate.person.name,
+            "date": new.issued_on.isoformat(),
+        }
+        subject = _("Registration %(number)s (%(person)s) moved to another employer") % values
+        body = "\n".join(
+            [
+                _("Dear %(employer)s,") % {"employer": certificate.employer.name},
+                "",
+                _(
+                    "On %(date)s %(person)s was re-registered through another employer (change of employer). "
+                    "The registration certificate %(number)s held through your employer is no longer valid, "
+                    "and the registration no longer runs through your employer."
+                )
+                % values,
+                "",
+                _("Heilongjiang Metrology Association"),
+            ]
+        )
+    return notification_queue_email(
+        key=f"certificate:{certificate.pk}:moved:former_employer", to=recipients, subject=subject, body=body
+    )
+
+
+def certificate_departure_notify_staff_queue(
+    *, certificate: RegistrationCertificate, left_on: dt.date, entry_id: int
+) -> NotificationLog | None:
+    """Tell association staff that an employer reported a holder's departure, to confirm it by recording
+    the lapse (or to wait for the change of employer). In the report's transaction (the outbox)."""
+    recipients = staff_emails()
+    if not recipients:
+        return None
+    with translation.override("zh-hans"):
+        values = {
+            "number": certificate.number,
+            "employer": certificate.employer.name,
+            "date": left_on.isoformat(),
+        }
+        subject = _("Departure reported: registration %(number)s") % values
+        body = (
+            _(
+                "%(employer)s reports that the holder of the registration certificate %(number)s left on "
+                "%(date)s. Record the lapse with the employer's statement as evidence, unless a change of "
+                "employer is on its way."
+            )
+            % values
+        )
+    return notification_queue_email(
+        key=f"certificate:{certificate.pk}:departure:{entry_id}", to=recipients, subject=subject, body=body
+    )
+
+
 # --- certificate-expiry reminders ----------------------------------------------------------------------
 
 
@@ -224,8 +288,10 @@ def reminders_send_certificate_expiry(*, today: dt.date | None = None) -> int:
     sent = 0
     for threshold in EXPIRY_THRESHOLDS_DAYS:
         start, end = _expiry_window(today, threshold)
+        # A certificate already renewed (its successor starts when it ends, docs/decisions/0090) does not
+        # expire: no reminder.
         certificates = RegistrationCertificate.objects.filter(
-            state=CertificateState.VALID, valid_until__gte=start, valid_until__lte=end
+            state=CertificateState.VALID, valid_until__gte=start, valid_until__lte=end, successor__isnull=True
         ).select_related("person", "employer")
         done = set(
             NotificationLog.objects.filter(

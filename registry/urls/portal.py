@@ -22,8 +22,10 @@ urlpatterns = [
     path("applications/<int:pk>/resubmit/", applications.application_resubmit, name="application_resubmit"),
     path("applications/<int:pk>/withdraw/", applications.application_withdraw, name="application_withdraw"),
     path("materials/<int:pk>/", applications.material_download, name="material_download"),
+    path("decisions/<int:pk>/pdf/", applications.decision_download, name="decision_pdf"),
     path("materials/<int:pk>/replace/", applications.material_replace_view, name="material_replace"),
     path("holders/", holders.holders, name="holders"),
     path("holders/<int:pk>/", holders.holder_detail, name="holder_detail"),
+    path("holders/<int:pk>/departure/", holders.holder_departure, name="holder_departure"),
     path("certificates/<int:pk>/pdf/", certificates.portal_certificate_pdf, name="certificate_pdf"),
 ]

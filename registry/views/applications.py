@@ -18,7 +18,7 @@ from registry.materials import REQUIRED_MATERIALS, MaterialKind, describe_missin
 from registry.portal_batch_forms import MaterialForm, ReplaceMaterialForm, WithdrawForm
 from registry.services.applications import application_resubmit as resubmit_service
 from registry.services.applications import application_withdraw as withdraw_service
-from registry.services.downloads import material_downloaded
+from registry.services.downloads import decision_document_downloaded, material_downloaded
 from registry.services.materials import EDITABLE_STATES, material_attach, material_replace
 from registry.views.portal import _own_employer
 from registry.workflow import ApplicationState, action_label, state_label
@@ -69,15 +69,30 @@ def application_detail(request, pk, material_form=None):
             "left": working_days.working_days_between(today, due),
             "provisional": working_days.is_provisional(today, due),
         }
-    materials = list(application.materials.order_by("kind", "id"))
+    materials = list(application.materials.select_related("project").order_by("kind", "id"))
     missing = selectors.application_missing_materials(application=application)
-    counts = {}
+    projects = list(application.projects.all())
+    counts: dict[str, int] = {}
+    copies: dict[int | None, int] = {}
     for material in materials:
         counts[material.kind] = counts.get(material.kind, 0) + 1
-    checklist = [
-        {"label": MaterialKind(kind).label, "needed": needed, "have": counts.get(kind, 0)}
-        for kind, needed in REQUIRED_MATERIALS[application.kind].items()
-    ]
+        if material.kind == MaterialKind.ASSESSMENT_CERTIFICATE:
+            copies[material.project_id] = copies.get(material.project_id, 0) + 1
+    checklist = []
+    for kind, needed in REQUIRED_MATERIALS[application.kind].items():
+        if kind == MaterialKind.ASSESSMENT_CERTIFICATE and projects:
+            # One copy per project applied for; an unnamed (older) copy stands for a single project.
+            for project in projects:
+                have = copies.get(project.pk, 0) + (copies.get(None, 0) if len(projects) == 1 else 0)
+                label = _("%(material)s of %(project)s") % {
+                    "material": MaterialKind(kind).label,
+                    "project": project,
+                }
+                checklist.append({"label": label, "needed": 1, "have": have})
+        else:
+            checklist.append(
+                {"label": MaterialKind(kind).label, "needed": needed, "have": counts.get(kind, 0)}
+            )
     certificate = (
         getattr(application, "produced_certificate", None) if application.state == "issued" else None
     )
@@ -99,10 +114,15 @@ def application_detail(request, pk, material_form=None):
             "history": _history(application, employer),
             "certificate": certificate,
             "certificate_pdf_url": certificate_pdf_url(certificate) if certificate else None,
-            "material_form": material_form or MaterialForm(application_kind=application.kind),
+            "decisions": [
+                {"document": d, "url": reverse("portal:decision_pdf", args=[d.pk])}
+                for d in selectors.application_decision_documents(application=application)
+            ],
+            "material_form": material_form
+            or MaterialForm(application_kind=application.kind, projects=application.projects.all()),
             "replace_form": ReplaceMaterialForm(material_kind=""),
             "withdraw_form": WithdrawForm(),
-            "projects": list(application.projects.all()),
+            "projects": projects,
         },
     )
 
@@ -111,7 +131,9 @@ def application_detail(request, pk, material_form=None):
 @role_required(Role.ENTERPRISE)
 def material_upload(request, pk):
     _employer, application = _application(request, pk)
-    form = MaterialForm(request.POST, request.FILES, application_kind=application.kind)
+    form = MaterialForm(
+        request.POST, request.FILES, application_kind=application.kind, projects=application.projects.all()
+    )
     if form.is_valid():
         try:
             material_attach(
@@ -119,6 +141,7 @@ def material_upload(request, pk):
                 kind=form.cleaned_data["kind"],
                 file=form.cleaned_data["file"],
                 by=request.user,
+                project=form.cleaned_data.get("project"),
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -164,6 +187,26 @@ def material_download(request, pk):
     return FileResponse(
         handle, as_attachment=True, filename=material.original_name, content_type=content_type
     )
+
+
+def decision_document_response(request, document) -> FileResponse:
+    """The stored written decision as a download named after its number; the download is audited."""
+    try:
+        handle = document.pdf.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    decision_document_downloaded(document=document, by=request.user)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"{document.number}.pdf", content_type="application/pdf"
+    )
+
+
+@role_required(Role.ENTERPRISE)
+def decision_download(request, pk):
+    """A written decision on one of one's own employer's applications; anyone else's is not found (404)."""
+    employer = _own_employer(request)
+    document = get_object_or_404(selectors.employer_decision_documents(employer=employer), pk=pk)
+    return decision_document_response(request, document)
 
 
 @require_POST

@@ -14,7 +14,7 @@ from common.sheet_files import sheet_upload_throttled, throttled_message
 from exams.models import MetrologyProject
 from registry import selectors, sheet_store, spreadsheets
 from registry.materials import describe_missing
-from registry.portal_batch_forms import ApplicantForm, BatchForm
+from registry.portal_batch_forms import ApplicantForm, BatchForm, BatchSubmitForm
 from registry.portal_forms import SheetUploadForm
 from registry.services.batches import batch_submit as batch_submit_service
 from registry.services.intake import (
@@ -26,6 +26,7 @@ from registry.services.intake import (
 )
 from registry.spreadsheets import COLUMNS
 from registry.views.portal import _own_employer, sheet_upload_refusal
+from registry.workflow import ApplicationKind
 
 FIELD_OF_COLUMN = {c.header: c.key for c in COLUMNS} | {
     "申请项目代码": "projects",
@@ -77,6 +78,7 @@ def batch_detail(request, pk):
             "drafts": drafts,
             "ready": [a for a in drafts if not a.missing],
             "upload_form": SheetUploadForm(),
+            "submit_form": BatchSubmitForm(),
         },
     )
 
@@ -98,8 +100,11 @@ def applicant_add(request, pk):
         try:
             application = batch_add_applicant(batch=batch, data=form.cleaned_data, by=request.user)
         except RowsRejected as rejected:
+            moves = ApplicationKind(form.cleaned_data["kind"]).moves_employer
             for problem in rejected.problems:
                 field = FIELD_OF_COLUMN.get(problem.column or "", problem.column)
+                if field == "target_certificate" and moves:
+                    field = "target_certificate_number"  # a change of employer names it by number
                 form.add_error(field if field in form.fields else None, problem.message)
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -231,7 +236,14 @@ def batch_submit(request, pk):
                 ),
             )
         return redirect("portal:batch_detail", pk=batch.pk)
-    result = batch_submit_service(batch=batch, by=request.user)
+    form = BatchSubmitForm(request.POST)
+    confirmed = form.is_valid() and form.cleaned_data["truthfulness"]
+    try:
+        result = batch_submit_service(batch=batch, by=request.user, truthfulness_confirmed=confirmed)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("portal:batch_detail", pk=batch.pk)
     if result.submitted:
         messages.success(
             request,

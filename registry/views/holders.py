@@ -5,13 +5,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
 from exams.models import MetrologyProject
 from registry import selectors
 from registry.eligibility import renewal_window_open
-from registry.portal_batch_forms import HolderStartForm
+from registry.portal_batch_forms import DepartureForm, HolderStartForm
+from registry.services.certificates import certificate_report_departure
 from registry.services.intake import holder_application_start
 from registry.views.portal import _own_employer
 
@@ -67,5 +69,34 @@ def holder_detail(request, pk):
             "projects": list(certificate.projects.all()),
             "renewal_open": renewal_window_open(certificate, today),
             "form": form,
+            "departure_form": DepartureForm(),
         },
     )
+
+
+@role_required(Role.ENTERPRISE)
+@require_POST
+def holder_departure(request, pk):
+    """The employer reports that the holder left (issue 14 item 7); staff confirm by recording the lapse."""
+    employer = _own_employer(request)
+    certificate = get_object_or_404(
+        selectors.employer_valid_certificates(employer=employer, on=timezone.localdate()), pk=pk
+    )
+    form = DepartureForm(request.POST)
+    if form.is_valid():
+        try:
+            certificate_report_departure(certificate=certificate, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The association was told that %(name)s left; it confirms and records the lapse.")
+                % {"name": certificate.person.name},
+            )
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("portal:holder_detail", pk=certificate.pk)

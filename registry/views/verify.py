@@ -10,12 +10,14 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from people.validators import mask_resident_id
 from registry import selectors
+from registry.eligibility import certificate_renewal_pending
 from registry.forms import VerifyForm
 from registry.models import RegistrationCertificate
 from registry.verification import (
@@ -24,19 +26,30 @@ from registry.verification import (
     verification_rate_limited,
     verification_token_is_well_formed,
 )
+from registry.workflow import CertificateState
 
 
 def _result(certificate: RegistrationCertificate) -> dict:
-    """What the public may see: never the full name, the full ID number or the photo."""
+    """What the public may see: never the full name, the full ID number or the photo.
+
+    A valid certificate past its printed end is still valid while a renewal applied for in time is being
+    decided (`renewal_pending`); one that renews an earlier one is valid from its first day only
+    (`not_yet_valid`; until then the earlier one is valid): docs/decisions/0090.
+    """
+    today = timezone.localdate()
     return {
+        "renewal_pending": certificate_renewal_pending(certificate, today),
+        "not_yet_valid": certificate.state == CertificateState.VALID and certificate.valid_from > today,
         "number": certificate.number,
         "state": certificate.state,
         "state_label": certificate.get_state_display(),
         "ended_on": certificate.ended_on,
+        # A lapse's category is public (why it is no longer valid); staff's note and evidence are not.
+        "lapse_reason_label": certificate.get_lapse_reason_display() if certificate.lapse_reason else "",
         "level_label": certificate.get_level_display(),
         "masked_name": mask_name(certificate.person.name),
         "masked_id": mask_resident_id(certificate.person.id_number),
-        "employer": certificate.employer.name,
+        "employer": certificate.employer_name,  # as issued
         "projects": [f"{p.code} {p.name}" for p in certificate.projects.all()],
         "valid_from": certificate.valid_from,
         "valid_until": certificate.valid_until,

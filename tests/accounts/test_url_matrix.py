@@ -27,6 +27,7 @@ Sessions come from `client.force_login`, which the two-factor slice treats as ve
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,7 @@ from accounts.roles import Role
 from audit.models import Action
 from audit.services import audit_log
 from exams.models import MetrologyCategory
-from registry.models import NotificationLog
+from registry.models import DecisionDocument, NotificationLog
 from registry.services.materials import material_attach
 from tests.factories import (
     ApplicationFactory,
@@ -163,8 +164,12 @@ PAGES: dict[str, Rule] = {
     "portal:holders": ENTERPRISE,
     "portal:holder_detail[own]": ENTERPRISE,
     "portal:holder_detail[other]": NOBODY,
+    "portal:holder_departure[own]": post(ENTERPRISE),
+    "portal:holder_departure[other]": post(NOBODY),
     "portal:certificate_pdf[own]": ENTERPRISE,
     "portal:certificate_pdf[other]": NOBODY,
+    "portal:decision_pdf[own]": ENTERPRISE,
+    "portal:decision_pdf[other]": NOBODY,
     # The bureau's reports, the inspectors' supervision pages.
     "reports:home": {BUREAU, SUPERUSER},
     "supervision:home": {BUREAU, INSPECTOR, SUPERUSER},
@@ -194,9 +199,11 @@ PAGES: dict[str, Rule] = {
     "admin:registry_application_transition": ASSOC_SU,
     "admin:registry_application_attach": ASSOC_SU,
     "admin:registry_application_material_download": ASSOC_SU,
+    "admin:registry_application_decision_download": ASSOC_SU,
     "admin:workdays_calendaryear_calendar": ASSOC_SU,
     "admin:registry_registrationcertificate_pdf": ASSOC_SU,
     "admin:registry_registrationcertificate_revoke": ASSOC_SU,
+    "admin:registry_registrationcertificate_lapse": ASSOC_SU,
     "admin:exams_assessmentresult_import_template": CENTRE_SU,
     "admin:exams_assessmentresult_import": CENTRE_SU,
     "admin:exams_assessmentresult_process_import": post(CENTRE_SU),
@@ -300,7 +307,21 @@ def _employer_objects(employer) -> dict[str, Any]:
         by=None,
     )
     certificate = RegistrationCertificateFactory(application__employer=employer)
-    return {"batch": batch, "application": application, "material": material, "certificate": certificate}
+    decision = DecisionDocument(
+        application=application,
+        kind="non_acceptance",
+        number=f"{application.number}-BSL",
+        issued_on=dt.date(2026, 3, 3),
+        generated_at=dt.datetime(2026, 3, 3, 2, tzinfo=dt.UTC),
+    )
+    decision.pdf.save("d.pdf", ContentFile(pdf_bytes()))
+    return {
+        "batch": batch,
+        "application": application,
+        "material": material,
+        "certificate": certificate,
+        "decision": decision,
+    }
 
 
 @pytest.fixture
@@ -386,7 +407,9 @@ PORTAL_OBJECT = {  # portal URL name → which of an employer's objects its <pk>
     "material_download": "material",
     "material_replace": "material",
     "holder_detail": "certificate",
+    "holder_departure": "certificate",
     "certificate_pdf": "certificate",
+    "decision_pdf": "decision",
 }
 
 
@@ -423,10 +446,17 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         "admin:registry_application_material_download": lambda: {
             "": {"object_id": draft.pk, "material_id": objects["_material"][""].pk}
         },
+        "admin:registry_application_decision_download": lambda: {
+            "": {
+                "object_id": world.employer_objects["verified"]["decision"].application_id,
+                "document_id": world.employer_objects["verified"]["decision"].pk,
+            }
+        },
         "admin:workdays_calendaryear_calendar": lambda: {"": {"year": 2026}},
         "admin:people_employer_rename": lambda: {"": {"object_id": objects["people.employer"][""].pk}},
         "admin:registry_registrationcertificate_pdf": lambda: {"": {"object_id": certificate.pk}},
         "admin:registry_registrationcertificate_revoke": lambda: {"": {"object_id": certificate.pk}},
+        "admin:registry_registrationcertificate_lapse": lambda: {"": {"object_id": certificate.pk}},
         "admin:exams_assessmentresult_correct": lambda: {
             "": {"object_id": objects["exams.assessmentresult"][""].pk}
         },

@@ -108,6 +108,7 @@ def test_a_batch_from_forms_and_a_spreadsheet_to_an_issued_certificate(page):
     assert page.get_by_test_id("missing").inner_text().startswith("仍缺少")
 
     page.goto(batch_url)
+    page.get_by_test_id("truthfulness").locator("input").check()
     page.get_by_role("button", name="提交材料齐全的申请").click()
     page.get_by_text("已提交 4 份申请").wait_for()
     lacking = page.get_by_test_id("row-冯五")

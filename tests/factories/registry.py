@@ -175,6 +175,7 @@ class RegistrationCertificateFactory(factory.django.DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory, issued=True)
     person = factory.SelfAttribute("application.person")
     employer = factory.SelfAttribute("application.employer")
+    employer_name = factory.LazyAttribute(lambda o: o.employer.name)
     level = factory.SelfAttribute("application.level")
     issued_on = factory.LazyFunction(_today)
     valid_from = factory.SelfAttribute("issued_on")

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 
 from accounts.roles import Role
 from people.models import EmployerNameChange
-from registry.materials import REQUIRED_MATERIALS
+from registry.materials import REQUIRED_MATERIALS, MaterialKind
 from registry.services.materials import material_attach
 from registry.workflow import ApplicationKind
 from tests.factories import (
@@ -38,8 +38,20 @@ def second_reviewer(db):
 
 
 def attach_required(application, *, by=None) -> None:
-    """Every material the application's kind needs, as small files."""
+    """Every material the application's kind needs, as small files: an assessment certificate copy per
+    project applied for (or one, when it names none)."""
+    projects = list(application.projects.all())
     for kind, count in REQUIRED_MATERIALS[application.kind].items():
+        if kind == MaterialKind.ASSESSMENT_CERTIFICATE and projects:
+            for project in projects:
+                material_attach(
+                    application=application,
+                    kind=kind,
+                    file=ContentFile(project.code.encode(), name=f"{kind}-{project.code}.pdf"),
+                    by=by,
+                    project=project,
+                )
+            continue
         for i in range(count):
             material_attach(
                 application=application, kind=kind, file=ContentFile(b"%d" % i, name=f"{kind}-{i}.pdf"), by=by

@@ -82,7 +82,9 @@ def test_a_certificate_shows_the_revoke_button_exactly_while_valid(client, assoc
     response = client.get(reverse("admin:registry_registrationcertificate_change", args=[certificate.pk]))
     buttons = _buttons(response)
     if state == CertificateState.VALID:
-        assert buttons == [("revoke", "撤销")]
+        # Recording a lapse (issue 14 item 7) and revoking; the lapse's label is in the catalogue.
+        assert [name for name, _label in buttons] == ["lapse", "revoke"]
+        assert buttons[1] == ("revoke", "撤销")
         url = reverse("admin:registry_registrationcertificate_revoke", args=[certificate.pk])
         assert url == f"/admin/registry/registrationcertificate/{certificate.pk}/revoke/"
     else:
@@ -133,7 +135,7 @@ def test_every_person_transition_names_its_form_and_has_its_service(model):
 
 def test_system_transitions_have_no_button_and_no_page(client, association_user, monday):
     assert sorted(t.name for t in person_transitions(Application)) == sorted(APPLICATION_FORMS)
-    assert [t.name for t in person_transitions(RegistrationCertificate)] == ["revoke"]
+    assert [t.name for t in person_transitions(RegistrationCertificate)] == ["lapse", "revoke"]
     application = ApplicationFactory(submitted=True)
     client.force_login(association_user)
     for name in ("deem_accept", "no_such_thing"):

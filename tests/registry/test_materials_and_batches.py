@@ -74,7 +74,7 @@ def test_batch_submits_the_complete_and_reports_the_rest(
     for application in complete:
         application.batch = batch
         application.save()
-    result = batch_submit(batch=batch, by=association_user)
+    result = batch_submit(batch=batch, by=association_user, truthfulness_confirmed=True)
     assert sorted(a.pk for a in result.submitted) == sorted(a.pk for a in complete)
     assert list(result.incomplete) == [incomplete]
     assert any("申请表" in m or "Application form" in m for m in result.incomplete[incomplete])

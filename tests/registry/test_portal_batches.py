@@ -286,7 +286,9 @@ def test_a_pending_employer_cannot_submit_and_is_told_why(client, project):
     client.force_login(clerk)
     application = _draft(clerk, project)
     _upload_all(client, application)
-    response = client.post(reverse("portal:batch_submit", args=[application.batch_id]), follow=True)
+    response = client.post(
+        reverse("portal:batch_submit", args=[application.batch_id]), {"truthfulness": "on"}, follow=True
+    )
     application.refresh_from_db()
     assert application.state == "draft"
     assert any("verified" in str(m) or "核实" in str(m) for m in response.context["messages"])
@@ -300,7 +302,9 @@ def test_submitting_moves_complete_drafts_and_lists_what_the_others_lack(
         employer=clerk.employer, batch=complete.batch, person=assessed_person(project), projects=[project]
     )
     _upload_all(client_in, complete)
-    response = client_in.post(reverse("portal:batch_submit", args=[complete.batch_id]), follow=True)
+    response = client_in.post(
+        reverse("portal:batch_submit", args=[complete.batch_id]), {"truthfulness": "on"}, follow=True
+    )
     complete.refresh_from_db()
     incomplete.refresh_from_db()
     assert (complete.state, incomplete.state) == ("submitted", "draft")
@@ -313,7 +317,7 @@ def test_the_correction_round_on_the_application_page(
 ):
     application = _draft(clerk, project)
     _upload_all(client_in, application)
-    client_in.post(reverse("portal:batch_submit", args=[application.batch_id]))
+    client_in.post(reverse("portal:batch_submit", args=[application.batch_id]), {"truthfulness": "on"})
     application.refresh_from_db()
     application_request_corrections(
         application=application, items=["photo"], note="照片背景应为白色", by=association_user

@@ -28,6 +28,7 @@ OBJECT_OF_PREFIX = {
     "materials/": "material",
     "holders/": "certificate",
     "certificates/": "certificate",
+    "decisions/": "decision",
 }
 PATTERNS_WITH_PK = [p for p in urlpatterns if "pk" in p.pattern.converters]
 
@@ -42,9 +43,11 @@ def _object_kind(pattern) -> str:
 
 @pytest.fixture
 def others():
-    """Another employer's batch, draft application, material and valid certificate."""
+    """Another employer's batch, draft application, material, valid certificate and written decision."""
     from django.core.files.base import ContentFile
+    from django.utils import timezone
 
+    from registry.models import DecisionDocument
     from registry.services.materials import material_attach
 
     employer = EmployerFactory(name="别人的公司")
@@ -54,12 +57,32 @@ def others():
         application=application, kind="application_form", file=ContentFile(pdf_bytes(), name="f.pdf"), by=None
     )
     certificate = RegistrationCertificateFactory(application__employer=employer)
-    return {"batch": batch, "application": application, "material": material, "certificate": certificate}
+    decision = DecisionDocument(
+        application=application,
+        kind="non_acceptance",
+        number=f"{application.number}-BSL",
+        issued_on=timezone.localdate(),
+        generated_at=timezone.now(),
+    )
+    decision.pdf.save("d.pdf", ContentFile(pdf_bytes()))
+    return {
+        "batch": batch,
+        "application": application,
+        "material": material,
+        "certificate": certificate,
+        "decision": decision,
+    }
 
 
 def test_every_portal_url_with_an_id_is_listed():
     names = {p.name for p in PATTERNS_WITH_PK}
-    assert {"batch_detail", "application_detail", "material_download", "holder_detail"} <= names
+    assert {
+        "batch_detail",
+        "application_detail",
+        "material_download",
+        "holder_detail",
+        "decision_pdf",
+    } <= names
     for pattern in PATTERNS_WITH_PK:
         _object_kind(pattern)
 

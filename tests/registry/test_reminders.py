@@ -143,6 +143,7 @@ def test_the_beat_schedule_covers_every_periodic_job(settings):
         "registry.send_staff_digest",
         "registry.send_expiry_reminders",
         "registry.sweep_certificate_pdfs",
+        "registry.sweep_decision_documents",
         "registry.deliver_notifications",
         "audit.verify_chains",
     }

@@ -7,14 +7,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from people.models import Employer, Person, QualificationCertificate
 from registry.demo import DEMO_PASSWORD
-from registry.models import Application, AuditEntry, RegistrationCertificate
+from registry.models import Application, AuditEntry, DecisionDocument, RegistrationCertificate
 
 pytestmark = pytest.mark.django_db
 
 
 def _counts():
     models = [User, Employer, Person, QualificationCertificate, Application, AuditEntry]
-    models.append(RegistrationCertificate)
+    models += [RegistrationCertificate, DecisionDocument]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -93,3 +93,17 @@ def test_demo_applications_stand_in_several_states_reached_through_the_workflow(
     # Every application got there through the services, each step audited.
     for application in Application.objects.exclude(state="draft"):
         assert application.audit_entries.filter(transition="submit").exists(), application
+
+
+def test_the_demo_applications_have_their_written_notices():
+    """Accepted (and on beyond), not accepted, denied and sent a correction notice: each has its document."""
+    call_command("seed_demo", force=True)
+    kinds = {
+        state: set(DecisionDocument.objects.filter(application__state=state).values_list("kind", flat=True))
+        for state in ["accepted", "approved", "issued", "not_accepted", "denied", "corrections_requested"]
+    }
+    assert kinds["accepted"] == kinds["approved"] == kinds["issued"] == {"acceptance"}
+    assert kinds["not_accepted"] == {"non_acceptance"}
+    assert kinds["denied"] == {"acceptance", "denial"}
+    assert kinds["corrections_requested"] == {"correction"}
+    assert all(d.pdf and d.pdf.storage.exists(d.pdf.name) for d in DecisionDocument.objects.all())

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django_fsm import TransitionNotAllowed
 
-from registry.models import Application
+from registry.models import Application, RegistrationCertificate
 from registry.workflow import ApplicationState as S
 from registry.workflow import transition_graph
 
@@ -42,13 +42,14 @@ TODAY = dt.date(2026, 3, 2)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _in_state(state: str) -> Application:
-    """An unsaved application in `state` whose transition conditions hold (the deadline has passed,
-    no correction notice sent yet), so only the graph decides."""
+def _in_state(state: str, *, deadline_passed: bool = True) -> Application:
+    """An unsaved application in `state` whose transition conditions hold (the acceptance deadline has
+    passed for deemed acceptance, not yet for a decision or notice of the association; no correction
+    notice sent yet), so only the graph decides."""
     return Application(
         state=state,
-        received_on=dt.date(2026, 1, 5),
-        acceptance_due_on=dt.date(2026, 1, 12),
+        received_on=dt.date(2026, 1, 5) if deadline_passed else TODAY,
+        acceptance_due_on=dt.date(2026, 1, 12) if deadline_passed else dt.date(2026, 3, 9),
         approved_on=dt.date(2026, 1, 20),
     )
 
@@ -63,7 +64,7 @@ def test_the_table_covers_exactly_the_declared_graph():
 @pytest.mark.parametrize("name", GRAPH)
 def test_every_state_and_transition(state, name, time_machine):
     time_machine.move_to(dt.datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), tick=False)
-    application = _in_state(state)
+    application = _in_state(state, deadline_passed=name == "deem_accept")
     method = getattr(application, name)
     expected = GRAPH[name].get(state)
     if expected is None:
@@ -80,8 +81,17 @@ def test_final_states_have_no_way_out():
     assert sources.isdisjoint({S.NOT_ACCEPTED, S.DENIED, S.ISSUED, S.WITHDRAWN})
 
 
+@pytest.mark.parametrize("name", ["not_accept", "request_corrections"])
+def test_no_refusal_or_notice_once_the_acceptance_deadline_has_passed(name, time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 2, 10, tzinfo=SHANGHAI), tick=False)
+    application = _in_state(S.SUBMITTED)  # due 2026-01-12: accepted by law since
+    with pytest.raises(TransitionNotAllowed):
+        getattr(application, name)(on=TODAY, **ARGS[name])
+    assert application.state == S.SUBMITTED
+
+
 def test_the_correction_notice_is_one_time():
-    application = _in_state(S.SUBMITTED)
+    application = _in_state(S.SUBMITTED, deadline_passed=False)
     application.corrections_requested_on = dt.date(2026, 1, 6)
     with pytest.raises(TransitionNotAllowed):
         application.request_corrections(on=TODAY, items=["photo"], note="again")
@@ -106,3 +116,18 @@ def test_no_deemed_acceptance_without_a_stored_acceptance_deadline(time_machine)
     with pytest.raises(TransitionNotAllowed):
         application.deem_accept(on=dt.date(2027, 1, 4))
     assert application.state == S.SUBMITTED
+
+
+# Every arrow of the registration certificate's machine: it ends once, in one of five ways (issue 14
+# item 7 added the lapse by law, docs/decisions/0091-change-of-employer-and-lapse.md).
+CERTIFICATE_ARROWS = {
+    ("valid", "supersede", "superseded"),
+    ("valid", "cancel", "cancelled"),
+    ("valid", "revoke", "revoked"),
+    ("valid", "expire", "expired"),
+    ("valid", "lapse", "lapsed"),
+}
+
+
+def test_the_certificate_arrows_are_exactly_these():
+    assert set(transition_graph(RegistrationCertificate)) == CERTIFICATE_ARROWS

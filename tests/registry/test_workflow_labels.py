@@ -35,6 +35,7 @@ CERTIFICATE_TRANSITIONS = {
     "cancel": (SYSTEM, "注销"),
     "revoke": (A, "撤销"),
     "expire": (SYSTEM, "过期"),
+    "lapse": (A, "记录注册失效"),
 }
 STATES = {
     "draft": "草稿",
@@ -51,6 +52,7 @@ STATES = {
     "cancelled": "已注销",
     "revoked": "已撤销",
     "expired": "已过期",
+    "lapsed": "已失效",
 }
 
 

@@ -31,8 +31,10 @@ ACCEPTED_ON = dt.date(2026, 3, 4)
 APPROVAL_DUE = dt.date(2026, 3, 16)  # 10 working days after receipt (not after acceptance)
 APPROVED_ON = dt.date(2026, 3, 5)
 ISSUANCE_DUE = dt.date(2026, 3, 12)  # 5 working days after approval on 5 March
-ON = dt.date(2026, 3, 10)  # Tuesday: the day every transition below happens (acceptance deadline past)
-ON_PLUS_5 = dt.date(2026, 3, 17)  # 5 working days after ON: a new receipt's or a new approval's deadline
+# Monday, the last day of the acceptance deadline: the day every transition below happens (deemed
+# acceptance the day after, once the deadline has passed: `on_the_day`).
+ON = dt.date(2026, 3, 9)
+ON_PLUS_5 = dt.date(2026, 3, 16)  # 5 working days after ON: a new receipt's or a new approval's deadline
 
 # Every field the application's workflow declares besides the state: each one is compared after every
 # transition (`test_the_table_compares_every_field_of_the_workflow` keeps this list complete).
@@ -234,8 +236,12 @@ def users():
 
 
 @pytest.fixture
-def on_the_day(time_machine):
-    time_machine.move_to(dt.datetime(ON.year, ON.month, ON.day, 10, tzinfo=SHANGHAI), tick=False)
+def on_the_day(time_machine, request):
+    """The clock on ON; for deemed acceptance, on the day after (the acceptance deadline has passed)."""
+    day = ON
+    if getattr(request.node, "callspec", None) and request.node.callspec.params.get("name") == "deem_accept":
+        day = ON + dt.timedelta(days=1)
+    time_machine.move_to(dt.datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI), tick=False)
 
 
 def _resolve(values: dict, users: dict) -> dict:
@@ -318,14 +324,23 @@ CERTIFICATE_GRAPH = {
     "cancel": {C.VALID: C.CANCELLED},
     "revoke": {C.VALID: C.REVOKED},
     "expire": {C.VALID: C.EXPIRED},
+    "lapse": {C.VALID: C.LAPSED},
 }
-CERTIFICATE_ARGS = {"supersede": {}, "cancel": {}, "revoke": {"reason": "以欺骗手段取得注册"}, "expire": {}}
-# Only revocation has a reason: the others are the system's acts, their reason is the transition itself.
+CERTIFICATE_ARGS = {
+    "supersede": {},
+    "cancel": {},
+    "revoke": {"reason": "以欺骗手段取得注册"},
+    "expire": {},
+    "lapse": {"reason": "death", "note": "死亡证明"},
+}
+# Revocation has a reason, a lapse its category and staff's note: the others are the system's acts, their
+# reason is the transition itself.
 CERTIFICATE_WRITES = {
-    "supersede": {"ended_on": ON, "end_reason": ""},
-    "cancel": {"ended_on": ON, "end_reason": ""},
-    "revoke": {"ended_on": ON, "end_reason": "以欺骗手段取得注册"},
-    "expire": {"ended_on": ON, "end_reason": ""},
+    "supersede": {"ended_on": ON, "end_reason": "", "lapse_reason": ""},
+    "cancel": {"ended_on": ON, "end_reason": "", "lapse_reason": ""},
+    "revoke": {"ended_on": ON, "end_reason": "以欺骗手段取得注册", "lapse_reason": ""},
+    "expire": {"ended_on": ON, "end_reason": "", "lapse_reason": ""},
+    "lapse": {"ended_on": ON, "end_reason": "死亡证明", "lapse_reason": "death"},
 }
 
 
@@ -334,7 +349,7 @@ def test_the_certificate_table_covers_exactly_the_declared_graph():
     pinned = {(src, name, dst) for name, arrows in CERTIFICATE_GRAPH.items() for src, dst in arrows.items()}
     assert declared == pinned
     declared_fields = {f.attname for f in CertificateWorkflow._meta.get_fields() if f.concrete}
-    assert declared_fields - {"state"} == {"ended_on", "end_reason"}
+    assert declared_fields - {"state"} == {"ended_on", "end_reason", "lapse_reason"}
 
 
 @pytest.mark.parametrize("state", C.values)
@@ -345,10 +360,23 @@ def test_a_certificate_ends_once_and_the_end_writes_its_day(state, name):
     if target is None:
         with pytest.raises(TransitionNotAllowed):
             getattr(certificate, name)(on=ON, **CERTIFICATE_ARGS[name])
-        assert (certificate.state, certificate.ended_on, certificate.end_reason) == (state, None, "")
+        assert (
+            certificate.state,
+            certificate.ended_on,
+            certificate.end_reason,
+            certificate.lapse_reason,
+        ) == (
+            state,
+            None,
+            "",
+            "",
+        )
     else:
         getattr(certificate, name)(on=ON, **CERTIFICATE_ARGS[name])
         assert certificate.state == target
-        assert {"ended_on": certificate.ended_on, "end_reason": certificate.end_reason} == CERTIFICATE_WRITES[
-            name
-        ]
+        written = {
+            "ended_on": certificate.ended_on,
+            "end_reason": certificate.end_reason,
+            "lapse_reason": certificate.lapse_reason,
+        }
+        assert written == CERTIFICATE_WRITES[name]
