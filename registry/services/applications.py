@@ -80,10 +80,14 @@ def _move(
     comment: str = "",
     detail: dict[str, Any] | None = None,
     check: Check | None = None,
+    locked: Application | None = None,
     **kwargs: Any,
 ) -> Application:
-    """Lock, (optionally check), transition, save, audit, queue the e-mail, schedule; in a transaction."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    """Lock, (optionally check), transition, save, audit, queue the e-mail, schedule; in a transaction.
+
+    `locked`: the row, when the caller already locked it in this transaction (no second lock query)."""
+    if locked is None:
+        locked = Application.objects.select_for_update().get(pk=application.pk)
     from_state = locked.state
     method = getattr(locked, name)
     if check is not None:
@@ -191,9 +195,10 @@ def application_accept(*, application: Application, by: User) -> Application:
                 "Deemed accepted: the acceptance deadline had passed when the association came to decide."
             ),
             detail={"noticed_by": by.pk},
+            locked=locked,
             on=_today(),
         )
-    return _move(application, "accept", by=by, on=_today(), user=by)
+    return _move(locked, "accept", by=by, locked=locked, on=_today(), user=by)
 
 
 @transaction.atomic
