@@ -78,6 +78,12 @@ class Action(models.TextChoices):
     DELETED = "deleted", _("Record deleted")
     RESULT_CORRECTED = "result_corrected", _("Assessment result corrected")
     AUDIT_ARCHIVED = "audit_archived", _("Audit events archived")
+    TRAINING_DECIDED = "training_decided", _("Continuing-education hours confirmed or rejected")
+    TRAINING_CORRECTED = "training_corrected", _("Continuing-education hours corrected")
+    TRAINING_SHORTFALL_OVERRIDDEN = (
+        "training_overridden",
+        _("Continuing-education shortfall accepted with a reason"),
+    )
 
 
 class AuditEvent(ChainedRecord):
