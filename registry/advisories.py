@@ -153,11 +153,10 @@ class RenewalTraining:
 
 def application_training(application: Application, *, on: dt.date) -> RenewalTraining | None:
     """For a renewal, its holder's years judged on day `on`; None for another kind or with no provider."""
-    if (
-        application.kind != ApplicationKind.RENEWAL
-        or application.target_certificate_id is None
-        or not training_years_provided()
-    ):
+    if application.kind != ApplicationKind.RENEWAL or not training_years_provided():
         return None
-    years = renewal_training_years(application.target_certificate, on=on)
+    certificate = application.target_certificate
+    if certificate is None:
+        return None
+    years = renewal_training_years(certificate, on=on)
     return RenewalTraining(years=years, advisories=advisories_from(years))

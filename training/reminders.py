@@ -20,6 +20,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from people.models import Employer
 from registry.advisories import hours_text
@@ -105,10 +106,11 @@ def shortfall_message(
     awaiting confirmation, and what is still missing."""
     year = reminder_date.year
     with translation.override("zh-hans"):
-        subject = _("Continuing education %(year)s: %(count)d holders still short") % {
-            "year": year,
-            "count": len(rows),
-        }
+        subject = ngettext(
+            "Continuing education %(year)s: %(count)d holder still short",
+            "Continuing education %(year)s: %(count)d holders still short",
+            len(rows),
+        ) % {"year": year, "count": len(rows)}
         lines = [
             _("Dear %(employer)s,") % {"employer": employer.name},
             "",
@@ -132,13 +134,23 @@ def shortfall_message(
                 "short_professional": hours_text(shortfall.professional),
                 "pending": hours_text(row.pending),
             }
-            line = (
-                _(
-                    "%(name)s: %(total)s of %(required)s hours confirmed (%(professional)s professional); "
-                    "%(short)s hours still needed, of which at least %(short_professional)s professional."
+            if shortfall.professional:
+                line = (
+                    _(
+                        "%(name)s: %(total)s of %(required)s hours confirmed "
+                        "(%(professional)s professional); %(short)s hours still needed, of which at least "
+                        "%(short_professional)s professional."
+                    )
+                    % values
                 )
-                % values
-            )
+            else:
+                line = (
+                    _(
+                        "%(name)s: %(total)s of %(required)s hours confirmed "
+                        "(%(professional)s professional); %(short)s hours still needed."
+                    )
+                    % values
+                )
             if row.pending:
                 line += " " + _("%(pending)s hours await confirmation.") % values
             lines.append(f"- {line}")
