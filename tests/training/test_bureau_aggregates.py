@@ -114,3 +114,20 @@ def test_other_roles_do_not_reach_it(enterprise_user, association_user, client):
     assert client.get(URL).status_code == 403
     client.force_login(association_user)
     assert client.get(URL).status_code == 403
+
+
+def test_the_page_reads_the_same_number_of_queries_for_3_or_20_holders(bureau_user, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(bureau_user)
+    employer = EmployerFactory(prefecture=Prefecture.values[0])
+
+    def queries(n: int) -> int:
+        while RegistrationCertificateFactory._meta.model.objects.count() < n:
+            hours(holder(employer, "某").person, "45")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    assert queries(3) == queries(20)

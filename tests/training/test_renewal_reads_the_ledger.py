@@ -220,3 +220,16 @@ def test_the_admin_page_shows_the_years_and_approval_asks_for_the_reason(
     comply_every_year(other.person)
     url = reverse("admin:registry_application_transition", args=[renewal(other).pk, "approve"])
     assert list(client.get(url).context["form"].fields) == []
+
+
+def test_the_override_reads_in_the_audit_trail(certificate, association_user):
+    from audit.describe import summary
+
+    comply_every_year(certificate.person, but=[2022, 2024])
+    services.application_approve(
+        application=renewal(certificate), by=association_user, override_reason="另行核实"
+    )
+    text = summary(AuditEvent.objects.get(action=Action.TRAINING_SHORTFALL_OVERRIDDEN))
+    assert "2022、2024" in text
+    assert "另行核实" in text
+    assert "years：" not in text  # the key is labelled, not shown raw
