@@ -7,9 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from people.models import Prefecture
+from registry.models import RegistrationCertificate
 from tests.factories import EmployerFactory, RegistrationCertificateFactory
 from training.aggregates import compliance_aggregates
 from training.models import Activity, ActivityKind, Participation, ParticipationState, Subject
@@ -117,14 +120,11 @@ def test_other_roles_do_not_reach_it(enterprise_user, association_user, client):
 
 
 def test_the_page_reads_the_same_number_of_queries_for_3_or_20_holders(bureau_user, client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(bureau_user)
     employer = EmployerFactory(prefecture=Prefecture.values[0])
 
     def queries(n: int) -> int:
-        while RegistrationCertificateFactory._meta.model.objects.count() < n:
+        while RegistrationCertificate.objects.count() < n:
             hours(holder(employer, "某").person, "45")
         with CaptureQueriesContext(connection) as captured:
             assert client.get(URL).status_code == 200

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.roles import Role
+from audit.describe import summary
 from audit.models import Action, AuditEvent
 from registry import advisories
 from registry.materials import REQUIRED_MATERIALS, MaterialKind
@@ -223,8 +224,6 @@ def test_the_admin_page_shows_the_years_and_approval_asks_for_the_reason(
 
 
 def test_the_override_reads_in_the_audit_trail(certificate, association_user):
-    from audit.describe import summary
-
     comply_every_year(certificate.person, but=[2022, 2024])
     services.application_approve(
         application=renewal(certificate), by=association_user, override_reason="另行核实"
