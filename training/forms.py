@@ -201,3 +201,11 @@ class YearForm(forms.Form):
 
     def short_only(self) -> bool:
         return bool(self.is_valid() and self.cleaned_data.get("short"))
+
+
+class ParticipantsSheetForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in spreadsheet"),
+        help_text=_("The template saved as .xlsx, or as .csv (UTF-8 or GBK). One row per participant."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from registry.portal_forms import SheetUploadForm
 from training import selectors
 from training.downloads import attendance_list_downloaded, evidence_downloaded
-from training.forms import YearForm
+from training.forms import ParticipantsSheetForm, YearForm
 from training.models import Activity, ParticipationState
 
 from .common import own_activity, own_employer, own_entry, years
@@ -70,7 +69,7 @@ def activity_detail(request, pk):
             "activity": activity,
             "entries": entries,
             "ours": activity.employer_id == employer.pk,
-            "upload_form": SheetUploadForm(),
+            "upload_form": ParticipantsSheetForm(),
             "query": "",
         },
     )

@@ -19,9 +19,9 @@ from accounts.permissions import role_required
 from accounts.roles import Role
 from common.sheet_files import SheetRefused, sheet_upload_throttled, throttled_message
 from registry import sheet_store
-from registry.portal_forms import SheetUploadForm
 from registry.views.portal import sheet_upload_refusal
 from training import participant_sheets, services
+from training.forms import ParticipantsSheetForm
 
 from .common import own_activity
 
@@ -48,7 +48,7 @@ def _preview(request, activity, sheet, *, token=None, refused=None, status=200):
             "sheet": sheet,
             "token": token,
             "refused": refused,
-            "form": SheetUploadForm(),
+            "form": ParticipantsSheetForm(),
         },
         status=status,
     )
@@ -69,7 +69,7 @@ def sheet_upload(request, pk):
     employer, activity = own_activity(request, pk, recorded_by_us=True)
     if (refused := _refused(request, employer, activity)) is not None:
         return refused
-    form = SheetUploadForm(request.POST, request.FILES)
+    form = ParticipantsSheetForm(request.POST, request.FILES)
     if not form.is_valid():
         return _preview(request, activity, None, refused=_("Choose the filled-in spreadsheet first."))
     if sheet_upload_throttled(request):
