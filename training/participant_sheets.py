@@ -247,7 +247,7 @@ def participants_check(*, activity: Activity, employer: Employer, file, name: st
             employer=employer, person__in=[p.pk for p in people.values()]
         ).values_list("person_id", flat=True)
     )
-    matched: list[ParticipantRow] = []
+    matched: list[tuple[ParticipantRow, Person]] = []
     for row in sheet.rows:
         person = people.get(row.id_number)
         if person is None or person.pk not in ever_holders:
@@ -272,11 +272,11 @@ def participants_check(*, activity: Activity, employer: Employer, file, name: st
             )
         else:
             row.person = person
-            matched.append(row)
-    entries = [services.Entry(person=r.person, hours=r.hours) for r in matched]
+            matched.append((row, person))
+    entries = [services.Entry(person=person, hours=row.hours) for row, person in matched]
     for index, message in services.entry_problems(activity=activity, entries=entries, employer=employer):
-        sheet.errors.append(SheetProblem(matched[index].row, None, message))
+        sheet.errors.append(SheetProblem(matched[index][0].row, None, message))
     failed = {e.row for e in sheet.errors}
-    sheet.rows = [r for r in matched if r.row not in failed]
+    sheet.rows = [row for row, _person in matched if row.row not in failed]
     sheet.errors.sort(key=lambda e: e.row)
     return sheet

@@ -2,6 +2,7 @@
 scoped to the employer (another employer's activity, entry or file is not found)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -17,6 +18,7 @@ from training.models import ParticipationState
 from .portal import activity, clerk_of, holder, pdf_bytes, record
 
 pytestmark = pytest.mark.django_db
+D = Decimal
 
 
 def test_the_ledger_shows_the_years_activities_states_and_the_reason_for_a_rejection(client, today):
@@ -135,3 +137,26 @@ def test_an_activitys_page_runs_as_many_queries_for_20_entries_as_for_3(client, 
 
 def _pdf(name):
     return ContentFile(pdf_bytes(), name=name)
+
+
+def test_in_an_activity_shared_by_several_employers_a_clerk_sees_only_its_own_staff(client, today):
+    """An activity the association recorded holds hours of many enterprises' staff: each clerk reads and
+    reaches only its own."""
+    clerk = clerk_of()
+    other = EmployerFactory()
+    mine, theirs = holder(clerk.employer), holder(other)
+    course = activity(None)
+    staff = UserFactory()
+    [own_entry] = services.participations_record(
+        activity=course, entries=[services.Entry(mine.person, D("30"))], by=staff, employer=None
+    )
+    [their_entry] = services.participations_record(
+        activity=course, entries=[services.Entry(theirs.person, D("30"))], by=staff, employer=None
+    )
+    client.force_login(clerk)
+
+    response = client.get(reverse("training:activity_detail", args=[course.pk]))
+
+    assert list(response.context["entries"].object_list) == [own_entry]
+    assert theirs.person.name not in response.content.decode()
+    assert client.get(reverse("training:entry_change", args=[their_entry.pk])).status_code == 404

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -236,3 +238,18 @@ def test_participants_cannot_be_added_to_an_activity_the_clerk_did_not_record(cl
     assert client.get(reverse("training:activity_detail", args=[association_course.pk])).status_code == 200
     assert client.get(reverse("training:participants_add", args=[association_course.pk])).status_code == 404
     assert client.get(reverse("training:attendance_list", args=[association_course.pk])).status_code == 404
+
+
+def test_the_participants_page_runs_as_many_queries_for_20_holders_as_for_3(client, today):
+    counts = []
+    for size in (3, 20):
+        clerk = clerk_of()
+        for _number in range(size):
+            holder(clerk.employer)
+        course = activity(clerk.employer)
+        client.force_login(clerk)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("training:participants_add", args=[course.pk]))
+        assert len(response.context["form"].rows) == size
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
