@@ -11,6 +11,7 @@ import unicodedata
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +105,13 @@ class ActivityForm(forms.Form):
         return data
 
 
+def evidence_rows_limit() -> int:
+    """The most rows the participants form gives a certificate input each (a margin below Django's limit
+    on files in one request)."""
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    return 10**9 if limit is None else max(0, limit - 5)
+
+
 class ParticipantsForm(forms.Form):
     """One row per holder of the employer on the activity's last day: took part, hours, certificate.
 
@@ -117,18 +125,22 @@ class ParticipantsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.activity = activity
         self.rows = []
+        # A browser sends every file input, empty or not, and Django refuses a request with more than
+        # DATA_UPLOAD_MAX_NUMBER_FILES of them: a long list records hours without per-row certificates.
+        self.with_evidence = len(staff) <= evidence_rows_limit()
         for person, certificate in staff:
             take = f"take-{person.pk}"
             hours = f"hours-{person.pk}"
             evidence = f"evidence-{person.pk}"
             self.fields[take] = forms.BooleanField(label=_("Took part"), required=False)
             self.fields[hours] = HoursField(label=_("Hours"), required=False, initial=_plain(activity.hours))
-            self.fields[evidence] = forms.FileField(
-                label=_("Certificate of attendance"),
-                required=False,
-                validators=[validate_material_file],
-                widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-            )
+            if self.with_evidence:
+                self.fields[evidence] = forms.FileField(
+                    label=_("Certificate of attendance"),
+                    required=False,
+                    validators=[validate_material_file],
+                    widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+                )
             self.rows.append({"person": person, "certificate": certificate, "names": (take, hours, evidence)})
 
     def bound_rows(self):
@@ -140,7 +152,7 @@ class ParticipantsForm(forms.Form):
                 "certificate": row["certificate"],
                 "take": self[take],
                 "hours": self[hours],
-                "evidence": self[evidence],
+                "evidence": self[evidence] if self.with_evidence else None,
                 "errors": [
                     *self.errors.get(take, []),
                     *self.errors.get(hours, []),

@@ -253,3 +253,23 @@ def test_the_participants_page_runs_as_many_queries_for_20_holders_as_for_3(clie
         assert len(response.context["form"].rows) == size
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_a_list_longer_than_the_upload_file_limit_records_hours_without_certificate_inputs(
+    client, today, settings
+):
+    """A browser sends each file input, empty or not; past Django's limit on files per request the
+    submission would be refused whole, so a long list has no per-row certificate inputs."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 8
+    clerk = clerk_of()
+    staff = [holder(clerk.employer) for _ in range(4)]
+    course = activity(clerk.employer)
+    client.force_login(clerk)
+
+    page = client.get(reverse("training:participants_add", args=[course.pk]))
+    assert not page.context["form"].with_evidence
+    assert 'type="file"' not in page.content.decode()
+    response = _post_participants(client, course, [(h.person, "30") for h in staff])
+
+    assert response.status_code == 302
+    assert Participation.objects.count() == 4
