@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/continuing-education/", include("training.urls")),
     path("portal/", include("registry.urls.portal")),
     path("reports/continuing-education/", include("training.urls_bureau")),
     path("reports/", include("registry.urls.reports")),

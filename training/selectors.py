@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from people.models import Employer, Person
@@ -210,3 +210,58 @@ def employer_activities(*, employer: Employer) -> QuerySet[Activity]:
 def employer_participations(*, employer: Employer) -> QuerySet[Participation]:
     """The participations an employer recorded for its staff: what its clerk may see and download."""
     return Participation.objects.filter(employer=employer).select_related("activity", "person")
+
+
+# --- the enterprise portal's lists (training/views) ------------------------------------------------------
+def employer_ledger_activities(*, employer: Employer, year: int) -> QuerySet[Activity]:
+    """The employer's activities that ended in `year` (recorded by it, or holding hours it recorded), each
+    with the number of its own entries awaiting confirmation, confirmed and rejected. One query."""
+    mine = Q(participations__employer=employer)
+    return (
+        Activity.objects.filter(
+            Q(employer=employer)
+            | Q(pk__in=Participation.objects.filter(employer=employer).values("activity_id")),
+            ends_on__year=year,
+        )
+        .annotate(
+            awaiting=Count(
+                "participations", filter=mine & Q(participations__state=ParticipationState.RECORDED)
+            ),
+            confirmed=Count(
+                "participations", filter=mine & Q(participations__state=ParticipationState.CONFIRMED)
+            ),
+            rejected=Count(
+                "participations", filter=mine & Q(participations__state=ParticipationState.REJECTED)
+            ),
+        )
+        .order_by("-ends_on", "-id")
+    )
+
+
+def employer_ledger_entries(*, employer: Employer, year: int, state: str = "") -> QuerySet[Participation]:
+    """The hours the employer recorded in activities that ended in `year` (of one state if given)."""
+    entries = employer_participations(employer=employer).filter(activity__ends_on__year=year)
+    if state:
+        entries = entries.filter(state=state)
+    return entries.order_by("-activity__ends_on", "activity_id", "person__name", "id")
+
+
+@dataclass(frozen=True)
+class ComplianceLine:
+    """A compliance row as the employer's list shows it: with the holder's masked ID number."""
+
+    row: YearCompliance
+    masked_id_number: str
+
+
+def employer_compliance(*, employer: Employer, year: int, short_only: bool = False) -> list[ComplianceLine]:
+    """The employer's holders in `year` (training.selectors.yearly_compliance), those short of hours first
+    (largest shortfall first), then by name. Three queries whatever the number of holders."""
+    rows = yearly_compliance(years=[year], employer=employer)
+    if short_only:
+        rows = [r for r in rows if not r.complies]
+    masked = {
+        p.pk: p.masked_id_number for p in Person.objects.filter(pk__in=[r.person_id for r in rows]).order_by()
+    }
+    rows.sort(key=lambda r: (r.complies, -r.shortfall.hours, r.person_name, r.person_id))
+    return [ComplianceLine(row=r, masked_id_number=masked.get(r.person_id, "")) for r in rows]
