@@ -33,6 +33,7 @@ from training.attendance import (
 from training.downloads import attendance_list_downloaded
 from training.models import Activity, ParticipationState
 
+from .filters import KIND, SUBJECT, titled
 from .forms import ActivityAdminForm, AttendanceUploadForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,15 +70,15 @@ class ActivityAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audited_by_service = True  # activity_record / activity_change write the audit events
     list_display = (
         "title",
-        "kind",
-        "subject",
+        "kind_display",
+        "subject_display",
         "ends_on",
         "hours",
         "recorded_by_display",
         "participant_count",
         "confirmed_hours",
     )
-    list_filter = (RecordedByFilter, "kind", "subject", "online")
+    list_filter = (RecordedByFilter, ("kind", titled(KIND)), ("subject", titled(SUBJECT)), "online")
     list_select_related = ("employer",)
     search_fields = ("title", "organiser")
     date_hierarchy = "ends_on"
@@ -136,6 +137,14 @@ class ActivityAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False  # entries point at it; a mistaken activity is corrected, not deleted
 
     # --- columns ------------------------------------------------------------------------------------
+    @admin.display(description=KIND, ordering="kind")
+    def kind_display(self, obj: Activity) -> str:
+        return obj.get_kind_display()
+
+    @admin.display(description=SUBJECT, ordering="subject")
+    def subject_display(self, obj: Activity) -> str:
+        return obj.get_subject_display()
+
     @admin.display(description=_("recorded by"), ordering="employer__name")
     def recorded_by_display(self, obj: Activity) -> str:
         return obj.employer.name if obj.employer_id else str(_("The association"))

@@ -25,3 +25,19 @@ class ActivityYearFilter(admin.SimpleListFilter):
             return queryset
         year = int(value)
         return queryset.filter(activity__ends_on__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+
+
+def titled(title):
+    """A choices filter with its own title: the model's "kind" and "subject" share their msgids with other
+    models' fields of those names, whose Chinese does not fit an activity."""
+
+    class TitledChoicesFilter(admin.ChoicesFieldListFilter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return TitledChoicesFilter
+
+
+KIND = _("way of learning")
+SUBJECT = _("subject category")

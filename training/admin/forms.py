@@ -10,6 +10,8 @@ from people.models.choices import Prefecture
 from training import services
 from training.models import Activity, ParticipationState
 
+from .filters import KIND, SUBJECT
+
 
 class ActivityAdminForm(forms.ModelForm):
     """An activity the association or an industry body ran; checked by the service's own rules, so a
@@ -29,6 +31,7 @@ class ActivityAdminForm(forms.ModelForm):
             "subject",
             "attendance_list",
         )
+        labels = {"kind": KIND, "subject": SUBJECT}
 
     # What the service's ActivityData holds: the form's fields but the file.
     DATA_FIELDS = (

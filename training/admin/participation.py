@@ -26,7 +26,7 @@ from training.downloads import evidence_downloaded
 from training.models import Participation, ParticipationCorrection, ParticipationState
 
 from .compliance import ComplianceViewsMixin
-from .filters import ActivityYearFilter
+from .filters import KIND, SUBJECT, ActivityYearFilter, titled
 from .forms import CorrectionForm, RejectForm
 
 S = ParticipationState
@@ -74,8 +74,8 @@ class ParticipationAdmin(AuditedAdminMixin, IdNumberSearchMixin, ComplianceViews
         ActivityYearFilter,
         EmployerFilter,
         ("employer__prefecture", admin.ChoicesFieldListFilter),
-        "activity__kind",
-        "activity__subject",
+        ("activity__kind", titled(KIND)),
+        ("activity__subject", titled(SUBJECT)),
     )
     list_select_related = ("person", "activity", "employer")
     list_per_page = 50
@@ -143,11 +143,11 @@ class ParticipationAdmin(AuditedAdminMixin, IdNumberSearchMixin, ComplianceViews
     def ends_on(self, obj: Participation):
         return obj.activity.ends_on
 
-    @admin.display(description=_("kind"))
+    @admin.display(description=KIND)
     def kind(self, obj: Participation) -> str:
         return obj.activity.get_kind_display()
 
-    @admin.display(description=_("subject"))
+    @admin.display(description=SUBJECT)
     def subject(self, obj: Participation) -> str:
         return obj.activity.get_subject_display()
 
