@@ -344,8 +344,10 @@ def _locked_awaiting(participation_ids: Sequence[int], refusal: str) -> list[Par
         .filter(pk__in=list(participation_ids))
         .order_by("pk")
     )
+    if not rows:
+        raise ValidationError(_("Select at least one entry."), code="none_selected")
     decided = sum(1 for p in rows if p.state != S.RECORDED)
-    if not rows or decided:
+    if decided:
         raise ValidationError(refusal % {"count": decided}, code="already_decided")
     return rows
 

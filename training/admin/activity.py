@@ -164,7 +164,7 @@ class ActivityAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def confirmed_hours(self, obj: Activity) -> str:
         return str(obj.hours_confirmed or 0)
 
-    @admin.display(description=_("attendance list"))
+    @admin.display(description=_("stored attendance list"))
     def attendance_list_link(self, obj: Activity) -> str:
         if not obj.attendance_list:
             return "—"

@@ -31,7 +31,7 @@ class ActivityAdminForm(forms.ModelForm):
             "subject",
             "attendance_list",
         )
-        labels = {"kind": KIND, "subject": SUBJECT}
+        labels = {"kind": KIND, "subject": SUBJECT, "place": _("venue")}
 
     # What the service's ActivityData holds: the form's fields but the file.
     DATA_FIELDS = (
