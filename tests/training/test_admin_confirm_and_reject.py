@@ -236,3 +236,14 @@ def test_participations_list_runs_in_constant_queries(assoc, association_user, w
         return len(captured.captured_queries)
 
     assert queries(3) == queries(20)
+
+
+def test_a_full_id_number_finds_the_entry_without_travelling_in_the_url(assoc):
+    wanted, other = holder().person, holder().person
+    entries(activity(), [wanted, other])
+    landing = assoc.post(reverse("admin:training_participation_search"), {"q": wanted.id_number})
+    assert landing.status_code == 302
+    assert wanted.id_number not in landing["Location"]
+    page = assoc.get(landing["Location"]).content.decode()
+    assert wanted.masked_id_number in page
+    assert other.masked_id_number not in page

@@ -96,7 +96,14 @@ class ActivityAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "subject",
         "attendance_list",
     )
-    info_fields = ("employer", "attendance_list_link", "participant_count", "confirmed_hours", "created_at")
+    info_fields = (
+        "recorded_by_display",
+        "attendance_list_link",
+        "participant_count",
+        "confirmed_hours",
+        "created_by",
+        "created_at",
+    )
 
     def get_queryset(self, request):
         confirmed = Q(participations__state=ParticipationState.CONFIRMED)
