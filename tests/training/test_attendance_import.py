@@ -4,6 +4,7 @@ Chinese, a file with any problem saves nothing, hostile files are refused, then 
 import io
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -14,6 +15,12 @@ from training.attendance import attendance_check
 from training.models import Participation, ParticipationState
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_upload_budget():
+    """The per-user upload limit counts in the cache, which outlives a test: each test starts afresh."""
+    cache.clear()
 
 
 @pytest.fixture
