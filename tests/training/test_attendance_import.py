@@ -186,3 +186,13 @@ def test_the_template_has_the_columns(assoc):
     response = assoc.get(reverse("admin:training_activity_attendance_template"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]] == ["姓名", "公民身份号码", "学时"]
+
+
+def test_uploads_past_the_per_user_limit_are_refused_before_reading(assoc, settings):
+    settings.REGISTRY_SHEET_UPLOAD_RATE = "1/h"
+    act = activity(hours="8")
+    person = holder().person
+    assert _upload(assoc, act, xlsx([(person.name, person.id_number, 8)])).status_code == 200
+    again = _upload(assoc, act, xlsx([(person.name, person.id_number, 8)]))
+    assert again.status_code == 429
+    assert 'name="token"' not in again.content.decode()
