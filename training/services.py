@@ -98,12 +98,91 @@ def activity_check(activity: Activity) -> None:
     if not activity.online and not (activity.place or "").strip():
         errors.setdefault("place", []).append(_("Enter the place, or mark the activity as online."))
     try:
-        activity.full_clean()
+        # The fields already refused are left out, so their database constraints do not add a second,
+        # unreadable message ("constraint … is violated").
+        activity.full_clean(exclude=list(errors) or None)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
     if errors:
         raise ValidationError(errors)
+
+
+# What decides how an activity's hours count: the year (its end), the cap (its hours), professional or
+# general (its subject). Frozen once any of its entries is confirmed or rejected.
+COUNTING_FIELDS = ("starts_on", "ends_on", "hours", "subject")
+
+
+def activity_frozen_fields(activity: Activity) -> tuple[str, ...]:
+    """COUNTING_FIELDS once an entry of `activity` is decided (their change would silently move decided
+    hours between years, subjects or over the cap), else nothing."""
+    if activity.pk and activity.participations.exclude(state=S.RECORDED).exists():
+        return COUNTING_FIELDS
+    return ()
+
+
+def _activity_values(data: ActivityData) -> dict:
+    return {
+        "title": data.title,
+        "kind": data.kind,
+        "organiser": data.organiser,
+        "starts_on": data.starts_on,
+        "ends_on": data.ends_on,
+        "hours": Decimal(data.hours),
+        "subject": data.subject,
+        "online": data.online,
+        "place": "" if data.online else data.place,
+    }
+
+
+def activity_change_check(*, activity: Activity, data: ActivityData) -> list[str]:
+    """The fields `data` would change; ValidationError (by field) if the change is not allowed: dates,
+    hours or subject once an entry is decided, hours below an entry's. For forms to ask before saving."""
+    new = _activity_values(data)
+    changed = [name for name, value in new.items() if getattr(activity, name) != value]
+    frozen = [name for name in changed if name in activity_frozen_fields(activity)]
+    if frozen:
+        message = _(
+            "Hours of this activity are already confirmed or rejected: its dates, hours and subject can "
+            "no longer change. Correct the entries instead."
+        )
+        raise ValidationError(dict.fromkeys(frozen, message), code="frozen")
+    if "hours" in changed:
+        most = max(activity.participations.values_list("hours", flat=True), default=None)
+        if most is not None and new["hours"] < most:
+            raise ValidationError(
+                {
+                    "hours": _(
+                        "An entry of this activity records %(hours)s hours; the activity cannot have fewer."
+                    )
+                    % {"hours": format(most.normalize(), "f")}
+                },
+                code="below_entries",
+            )
+    return changed
+
+
+@transaction.atomic
+def activity_change(
+    *, activity: Activity, data: ActivityData, by: User, attendance_list: File | None = None
+) -> Activity:
+    """Change an activity's details. Its dates, hours and subject only while none of its entries is decided
+    (afterwards a decided entry changes through `participation_correct`), and its hours never below an
+    entry's. Validated in full; ValidationError changes nothing. Audited with the names of the fields."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    changed = activity_change_check(activity=activity, data=data)
+    for name, value in _activity_values(data).items():
+        setattr(activity, name, value)
+    if attendance_list is not None:
+        activity.attendance_list = attendance_list
+        activity.attendance_list_name = _file_name(attendance_list)
+        changed.append("attendance_list")
+    if not changed:
+        return activity
+    activity_check(activity)
+    activity.save()
+    audit_log(action=Action.RECORD_CHANGED, actor=by, target=activity, detail={"fields": changed})
+    return activity
 
 
 def staff_on(*, employer: Employer, on: dt.date) -> dict[int, RegistrationCertificate]:
@@ -255,6 +334,74 @@ def participation_reject(*, participation: Participation, by: User, reason: str)
         detail={"state": S.REJECTED, "reason": reason},
     )
     return participation
+
+
+def _locked_awaiting(participation_ids: Sequence[int], refusal: str) -> list[Participation]:
+    """The entries, locked, if every one awaits confirmation; else ValidationError(`refusal`)."""
+    rows = list(
+        Participation.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .filter(pk__in=list(participation_ids))
+        .order_by("pk")
+    )
+    if not rows:
+        raise ValidationError(_("Select at least one entry."), code="none_selected")
+    decided = sum(1 for p in rows if p.state != S.RECORDED)
+    if decided:
+        raise ValidationError(refusal % {"count": decided}, code="already_decided")
+    return rows
+
+
+@transaction.atomic
+def participations_confirm(*, participation_ids: Sequence[int], by: User) -> list[Participation]:
+    """Association staff confirm several entries at once, all or none: if any of them is already decided,
+    nothing changes. One audit event per entry, as `participation_confirm` writes."""
+    rows = _locked_awaiting(
+        participation_ids,
+        _(
+            "%(count)d of the selected entries are already confirmed or rejected; nothing was changed. "
+            "Select only entries awaiting confirmation."
+        ),
+    )
+    now = timezone.now()
+    for participation in rows:
+        participation.state, participation.decided_by, participation.decided_at = S.CONFIRMED, by, now
+    Participation.objects.bulk_update(rows, ["state", "decided_by", "decided_at"])
+    for participation in rows:
+        audit_log(
+            action=Action.TRAINING_DECIDED, actor=by, target=participation, detail={"state": S.CONFIRMED}
+        )
+    return rows
+
+
+@transaction.atomic
+def participations_reject(*, participation_ids: Sequence[int], by: User, reason: str) -> list[Participation]:
+    """Association staff reject several entries at once with one reason, all or none (as
+    `participations_confirm`); rejected hours do not count."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for rejecting these hours."), code="reason_required")
+    Participation._meta.get_field("rejection_reason").run_validators(reason)
+    rows = _locked_awaiting(
+        participation_ids,
+        _(
+            "%(count)d of the selected entries are already confirmed or rejected; nothing was changed. "
+            "Select only entries awaiting confirmation."
+        ),
+    )
+    now = timezone.now()
+    for participation in rows:
+        participation.state, participation.rejection_reason = S.REJECTED, reason
+        participation.decided_by, participation.decided_at = by, now
+    Participation.objects.bulk_update(rows, ["state", "rejection_reason", "decided_by", "decided_at"])
+    for participation in rows:
+        audit_log(
+            action=Action.TRAINING_DECIDED,
+            actor=by,
+            target=participation,
+            detail={"state": S.REJECTED, "reason": reason},
+        )
+    return rows
 
 
 @transaction.atomic

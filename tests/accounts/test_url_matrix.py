@@ -30,6 +30,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
@@ -65,6 +66,7 @@ from tests.factories import (
     VerifierCertificateFactory,
 )
 from tests.portal_files import pdf_bytes
+from training import services as training_services
 from workdays.models import CalendarChange, CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +193,7 @@ PAGES: dict[str, Rule] = {
     "admin:app_list[workdays]": ASSOC_SU,
     "admin:app_list[registry]": ASSOC_SU,
     "admin:app_list[exams]": ASSESSMENT_READERS,
+    "admin:app_list[training]": ASSOC_SU,
     "admin/(?P<url>.*)$": NOBODY,  # the admin's catch-all: unknown pages
     # Custom admin views.
     "admin:auth_user_password_change[enterprise]": ASSOC_SU,
@@ -224,6 +227,16 @@ PAGES: dict[str, Rule] = {
     "admin:exams_assessmentcertificate_search": post(ASSESSMENT_READERS),
     "admin:exams_recognisedcertificate_search": post(ASSESSMENT_READERS),
     "admin:exams_verifiercertificate_search": post(ASSESSMENT_READERS),
+    # Continuing education (training/admin/): association staff only; the bureau reads aggregates elsewhere.
+    "admin:training_activity_attendance_list": ASSOC_SU,
+    "admin:training_activity_attendance_import": ASSOC_SU,
+    "admin:training_activity_attendance_confirm": ASSOC_SU,  # a GET is sent back to the upload page
+    "admin:training_activity_attendance_template": ASSOC_SU,
+    "admin:training_participation_correct": ASSOC_SU,
+    "admin:training_participation_evidence": ASSOC_SU,
+    "admin:training_participation_search": post(ASSOC_SU),
+    "admin:training_compliance": ASSOC_SU,
+    "admin:training_compliance_export": ASSOC_SU,
 }
 
 
@@ -266,6 +279,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "exams.verifiercertificate": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
     "exams.metrologycategory": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
     "exams.metrologyproject": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
+    # Activities are changed, never deleted; entries come from the portal or an import, are decided or
+    # corrected, never added or deleted in the admin.
+    "training.activity": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
+    "training.participation": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
 }
 
 # Autocomplete lookups (admin:autocomplete) by source field: who may see the target model.
@@ -324,6 +341,33 @@ def _employer_objects(employer) -> dict[str, Any]:
     }
 
 
+def _training_objects(person, staff):
+    """An activity the association ran, with its attendance list, and one confirmed entry with evidence."""
+    activity = training_services.activity_record(
+        data=training_services.ActivityData(
+            title="计量法规培训",
+            kind="course",
+            organiser="省计量协会",
+            starts_on=dt.date(2026, 5, 1),
+            ends_on=dt.date(2026, 5, 2),
+            hours=Decimal("16"),
+            subject="professional",
+            place="哈尔滨",
+        ),
+        by=staff,
+        employer=None,
+        attendance_list=ContentFile(pdf_bytes(), name="list.pdf"),
+    )
+    [entry] = training_services.participations_record(
+        activity=activity,
+        entries=[training_services.Entry(person, Decimal("16"), ContentFile(pdf_bytes(), name="e.pdf"))],
+        by=staff,
+        employer=None,
+    )
+    training_services.participation_confirm(participation=entry, by=staff)
+    return activity, entry
+
+
 @pytest.fixture
 def world(db) -> World:
     cache.clear()  # the public verification page's rate limits count per client address
@@ -354,6 +398,7 @@ def world(db) -> World:
         day="2026-10-01", kind=CalendarDay.Kind.DAY_OFF, note="国庆节"
     )
     change = CalendarChange.objects.create(action=CalendarChange.Action.YEAR_STATUS, detail={"year": 2026})
+    training_activity, training_entry = _training_objects(submitted.person, users[ASSOCIATION])
     admin_objects = {
         "accounts.user": {
             "enterprise": users[ENTERPRISE_A],
@@ -382,6 +427,8 @@ def world(db) -> World:
         "exams.verifiercertificate": {"": VerifierCertificateFactory(projects=[project])},
         "exams.metrologycategory": {"": MetrologyCategory.objects.order_by("code").first()},
         "exams.metrologyproject": {"": project},
+        "training.activity": {"": training_activity},
+        "training.participation": {"": training_entry},
         # For the custom views: a draft application (materials may be attached) and one of its materials.
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
@@ -461,6 +508,21 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
             "": {"object_id": objects["exams.assessmentresult"][""].pk}
         },
         "admin:people_person_reveal_id": lambda: {"": {"object_id": objects["people.person"][""].pk}},
+        "admin:training_activity_attendance_list": lambda: {
+            "": {"object_id": objects["training.activity"][""].pk}
+        },
+        "admin:training_activity_attendance_import": lambda: {
+            "": {"object_id": objects["training.activity"][""].pk}
+        },
+        "admin:training_activity_attendance_confirm": lambda: {
+            "": {"object_id": objects["training.activity"][""].pk}
+        },
+        "admin:training_participation_correct": lambda: {
+            "": {"object_id": objects["training.participation"][""].pk}
+        },
+        "admin:training_participation_evidence": lambda: {
+            "": {"object_id": objects["training.participation"][""].pk}
+        },
         "two_factor:reset": lambda: {"": {"user_id": world.users[ENTERPRISE_A].pk}},
     }
     return known[name]() if name in known else None
