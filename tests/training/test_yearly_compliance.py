@@ -131,7 +131,8 @@ def test_after_a_change_of_employer_the_year_belongs_to_the_employer_named_last(
 
     [y2025, y2026] = person_compliance(person=person, years=[2025, 2026])
     assert (y2025.employer_id, y2026.employer_id) == (old.pk, new.pk)
-    assert y2026.covered_days == 365 and y2026.total == D("40")  # the hours go with the person
+    assert y2026.covered_days == 365
+    assert y2026.total == D("40")
     assert y2026.prefecture == Prefecture.DAQING
     assert [r.person_id for r in yearly_compliance(years=[2026], employer=new)] == [person.pk]
     assert yearly_compliance(years=[2026], employer=old) == []
@@ -197,7 +198,8 @@ def test_a_compliant_year_and_a_short_share():
     _hours(short, general, hours="30.5")
     assert _row(ok, 2026).complies
     row = _row(short, 2026)
-    assert row.total == D("90") and not row.complies
+    assert row.total == D("90")
+    assert not row.complies
     assert (row.shortfall.hours, row.shortfall.professional) == (D("1.5"), D("1.5"))
 
 
