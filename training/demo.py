@@ -1,8 +1,8 @@
 """The demo's year of continuing education (a step of `python manage.py seed_demo`).
 
-registry's `seed_demo` cannot import this app (training sits above registry, docs/decisions/0080), so the
-composition happens in config: `settings.DEMO_SEED_STEPS` names `training.demo.training_demo_seed`, which
-the command runs after the registry's own demo. Run after registry.demo.demo_seed, on its people.
+registry's `seed_demo` cannot import this app (training sits above registry, docs/decisions/0080): the call
+upward is a signal. The command sends `registry.signals.demo_seeded` after the registry's own demo;
+training connects `demo_seeded_receiver` in its AppConfig.ready. It works on registry.demo's people.
 
 This year's activities, taken through the real services (audit rows, the staff check, decisions):
 
@@ -219,3 +219,8 @@ def training_demo_seed() -> str:
         f"({states.count(S.CONFIRMED)} confirmed, {states.count(S.RECORDED)} awaiting confirmation, "
         f"{states.count(S.REJECTED)} rejected)."
     )
+
+
+def demo_seeded_receiver(sender, **kwargs) -> str:
+    """Receiver of registry.signals.demo_seeded (connected in TrainingConfig.ready)."""
+    return training_demo_seed()

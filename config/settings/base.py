@@ -247,12 +247,6 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # a send holds its notific
 # A dotted path to a class with send(*, to, body); the default only logs (registry/sms.py).
 SMS_BACKEND = env("SMS_BACKEND", default="registry.sms.LoggingSMSBackend")
 
-# --- Demo -----------------------------------------------------------------------------------------
-# `seed_demo` (registry) runs registry.demo.demo_seed, then each of these dotted paths (a function taking
-# nothing and returning a one-line summary): the demo steps of apps above registry, which registry may not
-# import (docs/decisions/0080). Composed here, at the top layer.
-DEMO_SEED_STEPS = ["training.demo.training_demo_seed"]
-
 # --- Celery -----------------------------------------------------------------------------------------
 # CELERY_BROKER_URL=redis://127.0.0.1:6379/0 sends tasks to a real broker and worker. Without it, tasks
 # run in-process, in the request that enqueues them (after its transaction commits).

@@ -3,9 +3,9 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
-from django.utils.module_loading import import_string
 
 from registry.demo import DEMO_PASSWORD, demo_seed
+from registry.signals import demo_seeded
 
 
 class Command(BaseCommand):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
         try:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
                 summary = demo_seed()
-                # The demo steps of apps above registry (config: DEMO_SEED_STEPS), each on registry's data.
-                steps = [import_string(path)() for path in getattr(settings, "DEMO_SEED_STEPS", [])]
+                # The demo steps of apps above registry (training), each on the registry's demo data.
+                steps = [line for _receiver, line in demo_seeded.send(sender=demo_seed)]
         finally:
             quiet.setLevel(level)
         self.stdout.write(
