@@ -23,6 +23,7 @@ REPEAT = 5
 BASELINE_HOLDERS = 500
 QUERIES = 2
 EMPLOYER_LIMIT_MS = 300
+HOLDER_LIMIT_MS = 50
 
 
 def _ensure_data(applications: int, participations: int, seed: int, on: dt.date) -> None:
@@ -148,9 +149,17 @@ def run(
         base = measure(_baseline(years, sample), repeat=1, warmup=0)
         base_seconds = base.median * len(people) / len(sample)
         ratio = base_seconds / mine.median
-        met = mine.queries == QUERIES and ratio >= 10
-        if large_pg and name == "one employer":
-            met = met and mine.median * 1000 <= EMPLOYER_LIMIT_MS
+        if name.startswith("one holder"):
+            # Renewal's page: one person, so the baseline is a handful of queries too; read in time.
+            met = mine.queries == QUERIES and mine.median * 1000 <= HOLDER_LIMIT_MS
+            target = f"{QUERIES} queries, ≤ {HOLDER_LIMIT_MS} ms"
+        else:
+            met = mine.queries == QUERIES and ratio >= 10
+            target = f"{QUERIES} queries at any size, ≥ 10x"
+        if name == "one employer":
+            target += f", ≤ {EMPLOYER_LIMIT_MS} ms at 1M on PG"
+            if large_pg:
+                met = met and mine.median * 1000 <= EMPLOYER_LIMIT_MS
         figures.append(
             Figure(
                 key=f"compliance_list_{name.split(',')[0].replace(' ', '_')}",
@@ -158,8 +167,7 @@ def run(
                 unit="ms",
                 ours=mine.median * 1000,
                 baseline=base_seconds * 1000,
-                target=f"{QUERIES} queries at any size, ≥ 10x"
-                + (f", one employer ≤ {EMPLOYER_LIMIT_MS} ms at 1M on PG" if name == "one employer" else ""),
+                target=target,
                 met=met,
                 details={
                     "applications": applications,

@@ -215,19 +215,42 @@ def _holders(employer, n):
         _hours(person, _activity(dt.date(2027, 5, 1), "10"), state=S.RECORDED)
 
 
-@pytest.mark.parametrize("by_employer", [False, True])
-def test_the_query_count_is_the_same_for_1_and_20_holders(by_employer):
-    small, large = EmployerFactory(), EmployerFactory()
+@pytest.mark.parametrize("by", ["all", "employer", "prefecture"])
+def test_the_query_count_is_the_same_for_1_and_20_holders(by):
+    small = EmployerFactory(prefecture=Prefecture.HARBIN)
+    large = EmployerFactory(prefecture=Prefecture.DAQING)
     _holders(small, 1)
 
     def count(employer):
+        filters = {
+            "all": {},
+            "employer": {"employer": employer},
+            "prefecture": {"prefecture": employer.prefecture},
+        }
         with CaptureQueriesContext(connection) as queries:
-            rows = yearly_compliance(years=[2026, 2027], employer=employer if by_employer else None)
+            rows = yearly_compliance(years=[2026, 2027], **filters[by])
         return len(queries), rows
 
     one, rows = count(small)
     assert len(rows) == 2
     _holders(large, 19)
     twenty, rows = count(large)
-    assert len(rows) == (38 if by_employer else 40)
+    assert len(rows) == (40 if by == "all" else 38)
     assert one == twenty == 2
+
+
+def test_the_prefecture_list_keeps_a_holder_who_moved_into_it_and_drops_one_who_moved_out():
+    harbin = EmployerFactory(prefecture=Prefecture.HARBIN)
+    daqing = EmployerFactory(prefecture=Prefecture.DAQING)
+    moved_in, moved_out, stayed = PersonFactory(), PersonFactory(), PersonFactory()
+    _certificate(moved_in, daqing, dt.date(2025, 1, 1), dt.date(2029, 12, 31), ended_on=dt.date(2026, 3, 31))
+    _certificate(moved_in, harbin, dt.date(2026, 4, 1), dt.date(2029, 12, 31))
+    _certificate(moved_out, harbin, dt.date(2025, 1, 1), dt.date(2029, 12, 31), ended_on=dt.date(2026, 3, 31))
+    _certificate(moved_out, daqing, dt.date(2026, 4, 1), dt.date(2029, 12, 31))
+    _certificate(stayed, harbin, dt.date(2025, 1, 1), dt.date(2029, 12, 31))
+    listed = {r.person_id for r in yearly_compliance(years=[2026], prefecture=Prefecture.HARBIN)}
+    assert listed == {moved_in.pk, stayed.pk}
+    [row] = [
+        r for r in yearly_compliance(years=[2026], prefecture=Prefecture.HARBIN) if r.person_id == moved_in.pk
+    ]
+    assert row.covered_days == 365  # the Daqing months count too: the year is registered in full
