@@ -58,14 +58,14 @@ class Activity(models.Model):
     """One continuing-education activity and the hours it gives a participant who attended all of it."""
 
     title = models.CharField(_("title"), max_length=200, validators=[text.single_line])
-    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    kind = models.CharField(_("way of learning"), max_length=20, choices=ActivityKind.choices)
     organiser = models.CharField(_("organiser"), max_length=200, validators=[text.single_line])
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"), db_index=True)
     online = models.BooleanField(_("online"), default=False)
-    place = models.CharField(_("place"), max_length=200, blank=True, validators=[text.single_line])
+    place = models.CharField(_("venue"), max_length=200, blank=True, validators=[text.single_line])
     hours = HoursField(_("hours"))
-    subject = models.CharField(_("subject"), max_length=20, choices=Subject.choices)
+    subject = models.CharField(_("subject category"), max_length=20, choices=Subject.choices)
     # The employer whose clerk recorded it; empty for an activity association staff recorded (run by the
     # association or an industry body).
     employer = models.ForeignKey(

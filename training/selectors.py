@@ -212,11 +212,6 @@ def _confirmed_hours(
     }
 
 
-def person_compliance(*, person: Person, years: Sequence[int]) -> list[YearCompliance]:
-    """One holder's years (those of `years` in which they were registered)."""
-    return yearly_compliance(years=years, person_ids=[person.pk])
-
-
 def employer_activities(*, employer: Employer) -> QuerySet[Activity]:
     """The activities an employer's clerk recorded, or in which it recorded its staff's hours."""
     return (

@@ -94,7 +94,7 @@ def run(
 
     from bench.generate import GENERATED_USCC_PREFIX
     from people.models import Employer, Person
-    from training.selectors import person_compliance, yearly_compliance
+    from training.selectors import yearly_compliance
 
     on = timezone.localdate()
     year = on.year
@@ -135,7 +135,7 @@ def run(
         ),
         (
             "one holder, five years",
-            lambda: person_compliance(person=holder, years=range(year - 4, year + 1)),
+            lambda: yearly_compliance(years=range(year - 4, year + 1), person_ids=[holder.pk]),
             [holder.pk],
             False,
             list(range(year - 4, year + 1)),

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from people.models import Prefecture
 from tests.factories.registry import EmployerFactory, PersonFactory, RegistrationCertificateFactory
 from training.models import Activity, ActivityKind, Participation, ParticipationState, Subject
-from training.selectors import person_compliance, yearly_compliance
+from training.selectors import yearly_compliance
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -129,7 +129,7 @@ def test_after_a_change_of_employer_the_year_belongs_to_the_employer_named_last(
     _certificate(person, new, dt.date(2026, 7, 1), dt.date(2029, 12, 31))
     _hours(person, _activity(dt.date(2026, 3, 1), hours="40"))  # earned while with the old employer
 
-    [y2025, y2026] = person_compliance(person=person, years=[2025, 2026])
+    [y2025, y2026] = yearly_compliance(years=[2025, 2026], person_ids=[person.pk])
     assert (y2025.employer_id, y2026.employer_id) == (old.pk, new.pk)
     assert y2026.covered_days == 365
     assert y2026.total == D("40")

@@ -5,6 +5,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -186,7 +187,7 @@ def participation_withdraw(*, participation: Participation, by: User, employer: 
         target=participation,
         detail={"activity": participation.activity_id, "hours": str(participation.hours)},
     )
-    file = participation.evidence
+    storage, name = participation.evidence.storage, participation.evidence.name
     participation.delete()
-    if file:
-        transaction.on_commit(lambda: file.storage.delete(file.name))
+    if name:
+        transaction.on_commit(partial(storage.delete, name))
