@@ -1,6 +1,7 @@
 """A clerk records continuing education through the real pages: an activity for 3 staff by form, another
-for 30 by spreadsheet (a file with a bad row first, which saves nothing), sees the association's decisions
-and the yearly compliance list with the shortfall; every page fits a phone, a tablet and a desktop.
+for 30 by spreadsheet (a file with a bad row first, which saves nothing); association staff confirm all
+but one in the admin and reject that one with a reason; the clerk reads the decisions and the yearly
+compliance list with the shortfall; every page fits a phone, a tablet and a desktop.
 
 Elements are found by their names and test ids, not their Chinese labels, so the walk holds before and
 after the catalogue is filled."""
@@ -13,9 +14,9 @@ import pytest
 from accounts.roles import Role
 from tests.e2e.conftest import login
 from tests.factories import EmployerFactory, PersonFactory, RegistrationCertificateFactory, UserFactory
+from tests.otp import verified_session_cookie
 from tests.portal_files import pdf_bytes
 from tests.training.portal import xlsx
-from training import services
 from training.models import Participation
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,7 +64,7 @@ def _fits(page, path):
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_a_clerk_records_hours_by_form_and_spreadsheet_and_reads_the_shortfall(page):
+def test_a_clerk_records_hours_by_form_and_spreadsheet_and_reads_the_shortfall(page, live_server):
     employer = EmployerFactory(name="齐齐哈尔衡器有限公司")
     UserFactory(username="qqhr_clerk", role=Role.ENTERPRISE, employer=employer)
     by_form = [_holder(employer, n) for n in ("赵一", "钱二", "孙三")]
@@ -106,13 +107,30 @@ def test_a_clerk_records_hours_by_form_and_spreadsheet_and_reads_the_shortfall(p
     page.wait_for_url(f"**/continuing-education/activities/{second}/")
     assert Participation.objects.filter(activity_id=second).count() == 30
 
-    # The association decides (in the admin; here through its services): one of the form's is rejected.
-    staff = UserFactory(role=Role.ASSOCIATION)
+    # The association decides in the admin: everything confirmed but one of the form's, which is rejected.
     rejected = Participation.objects.get(activity_id=first, person=by_form[1])
-    for entry in Participation.objects.exclude(pk=rejected.pk):
-        services.participation_confirm(participation=entry, by=staff)
-    services.participation_reject(participation=rejected, by=staff, reason="学习证明与活动不符")
+    page.context.clear_cookies()
+    cookie = verified_session_cookie(UserFactory(username="e2e-ce-staff", role=Role.ASSOCIATION))
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page.goto("/admin/training/participation/?state__exact=recorded")
+    page.locator("#action-toggle").check()
+    page.locator(f"input.action-select[value='{rejected.pk}']").uncheck()
+    page.locator("select[name=action]").select_option("confirm_selected")
+    page.locator("button[name=index], input[name=index]").first.click()
+    page.wait_for_load_state("networkidle")
+    page.goto("/admin/training/participation/?state__exact=recorded")
+    page.locator(f"input.action-select[value='{rejected.pk}']").check()
+    page.locator("select[name=action]").select_option("reject_selected")
+    page.locator("button[name=index], input[name=index]").first.click()
+    page.locator("textarea[name=reason]").fill("学习证明与活动不符")
+    page.locator("form input[type=submit].default").click()
+    page.wait_for_load_state("networkidle")
+    assert Participation.objects.filter(state="confirmed").count() == 32
+    rejected.refresh_from_db()
+    assert (rejected.state, rejected.rejection_reason) == ("rejected", "学习证明与活动不符")
 
+    page.context.clear_cookies()
+    login(page, "qqhr_clerk")
     page.goto("/portal/continuing-education/?year=2026")
     assert "学习证明与活动不符" in page.get_by_test_id(f"reason-{rejected.pk}").inner_text()
 
