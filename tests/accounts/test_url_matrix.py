@@ -172,8 +172,30 @@ PAGES: dict[str, Rule] = {
     "portal:certificate_pdf[other]": NOBODY,
     "portal:decision_pdf[own]": ENTERPRISE,
     "portal:decision_pdf[other]": NOBODY,
+    # Continuing education in the portal (training/urls.py): the employer's own activities and entries.
+    "training:ledger": ENTERPRISE,
+    "training:compliance": ENTERPRISE,
+    "training:activity_add": ENTERPRISE,
+    "training:sheet_template": ENTERPRISE | {SUPERUSER},  # the same blank template for everyone
+    "training:activity_detail[own]": ENTERPRISE,
+    "training:activity_detail[other]": NOBODY,
+    "training:participants_add[own]": ENTERPRISE,
+    "training:participants_add[other]": NOBODY,
+    "training:sheet_upload[own]": post(ENTERPRISE),
+    "training:sheet_upload[other]": post(NOBODY),
+    "training:sheet_confirm[own]": post(ENTERPRISE),
+    "training:sheet_confirm[other]": post(NOBODY),
+    "training:attendance_list[own]": ENTERPRISE,
+    "training:attendance_list[other]": NOBODY,
+    "training:entry_change[own]": ENTERPRISE,
+    "training:entry_change[other]": NOBODY,
+    "training:entry_withdraw[own]": post(ENTERPRISE),
+    "training:entry_withdraw[other]": post(NOBODY),
+    "training:evidence[own]": ENTERPRISE,
+    "training:evidence[other]": NOBODY,
     # The bureau's reports, the inspectors' supervision pages.
     "reports:home": {BUREAU, SUPERUSER},
+    "training_reports:compliance": {BUREAU, SUPERUSER},  # aggregates only
     "supervision:home": {BUREAU, INSPECTOR, SUPERUSER},
     # Public certificate verification.
     "verify:form": EVERYONE,
@@ -332,13 +354,46 @@ def _employer_objects(employer) -> dict[str, Any]:
         generated_at=dt.datetime(2026, 3, 3, 2, tzinfo=dt.UTC),
     )
     decision.pdf.save("d.pdf", ContentFile(pdf_bytes()))
+    activity, entry = _employer_training(employer, certificate)
     return {
         "batch": batch,
         "application": application,
         "material": material,
         "certificate": certificate,
         "decision": decision,
+        "activity": activity,
+        "entry": entry,
     }
+
+
+def _employer_training(employer, certificate):
+    """An activity the employer's clerk recorded (with its attendance list), and its holder's hours in it,
+    awaiting confirmation, with a certificate of attendance."""
+    clerk = UserFactory(role=Role.ENTERPRISE, employer=employer)
+    activity = training_services.activity_record(
+        data=training_services.ActivityData(
+            title="企业内部计量培训",
+            kind="course",
+            organiser=employer.name,
+            starts_on=certificate.valid_from,
+            ends_on=certificate.valid_from,
+            hours=Decimal("8"),
+            subject="professional",
+            place="本企业会议室",
+        ),
+        by=clerk,
+        employer=employer,
+        attendance_list=ContentFile(pdf_bytes(), name="list.pdf"),
+    )
+    [entry] = training_services.participations_record(
+        activity=activity,
+        entries=[
+            training_services.Entry(certificate.person, Decimal("8"), ContentFile(pdf_bytes(), name="e.pdf"))
+        ],
+        by=clerk,
+        employer=employer,
+    )
+    return activity, entry
 
 
 def _training_objects(person, staff):
@@ -458,6 +513,16 @@ PORTAL_OBJECT = {  # portal URL name → which of an employer's objects its <pk>
     "certificate_pdf": "certificate",
     "decision_pdf": "decision",
 }
+TRAINING_OBJECT = {  # continuing-education URL name → which of an employer's objects its <pk> names
+    "activity_detail": "activity",
+    "participants_add": "activity",
+    "sheet_upload": "activity",
+    "sheet_confirm": "activity",
+    "attendance_list": "activity",
+    "entry_change": "entry",
+    "entry_withdraw": "entry",
+    "evidence": "entry",
+}
 
 
 def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] | None:
@@ -465,6 +530,10 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
     objects = world.admin_objects
     if name.startswith("portal:") and name.split(":", 1)[1] in PORTAL_OBJECT:
         kind = PORTAL_OBJECT[name.split(":", 1)[1]]
+        own = world.employer_objects[world.employer_of_role.get(role, "verified")]
+        return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
+    if name.startswith("training:") and name.split(":", 1)[1] in TRAINING_OBJECT:
+        kind = TRAINING_OBJECT[name.split(":", 1)[1]]
         own = world.employer_objects[world.employer_of_role.get(role, "verified")]
         return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
     application = objects["registry.application"][""]
