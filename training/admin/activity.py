@@ -32,6 +32,7 @@ from training.attendance import (
 )
 from training.downloads import attendance_list_downloaded
 from training.models import Activity, ParticipationState
+from training.templatetags.training_hours import hours
 
 from .filters import KIND, SUBJECT, titled
 from .forms import ActivityAdminForm, AttendanceUploadForm
@@ -67,12 +68,16 @@ class ActivityAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = ActivityAdminForm
     change_form_template = "admin/training/activity/change_form.html"
     audited_by_service = True  # activity_record / activity_change write the audit events
+
+    class Media:
+        css = {"all": ["css/admin-training.css"]}
+
     list_display = (
         "title",
         "kind_display",
         "subject_display",
         "ends_on",
-        "hours",
+        "hours_shown",
         "recorded_by_display",
         "participant_count",
         "confirmed_hours",
@@ -168,7 +173,11 @@ class ActivityAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("confirmed hours"), ordering="hours_confirmed")
     def confirmed_hours(self, obj: Activity) -> str:
-        return str(obj.hours_confirmed or 0)
+        return hours(obj.hours_confirmed or 0)
+
+    @admin.display(description=_("hours"), ordering="hours")
+    def hours_shown(self, obj: Activity) -> str:
+        return hours(obj.hours)
 
     @admin.display(description=_("stored attendance list"))
     def attendance_list_link(self, obj: Activity) -> str:

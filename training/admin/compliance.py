@@ -21,6 +21,7 @@ from people.models import Employer, Person
 from people.models.choices import Prefecture
 from training.downloads import compliance_exported
 from training.selectors import YearCompliance, yearly_compliance
+from training.templatetags.training_hours import hours
 
 from .forms import ComplianceFilterForm
 
@@ -34,10 +35,10 @@ def shortfall_text(row: YearCompliance) -> str:
         return ""
     if short.professional:
         return _("%(hours)s more hours needed, of which at least %(professional)s professional") % {
-            "hours": short.hours,
-            "professional": short.professional,
+            "hours": hours(short.hours),
+            "professional": hours(short.professional),
         }
-    return _("%(hours)s more hours needed") % {"hours": short.hours}
+    return _("%(hours)s more hours needed") % {"hours": hours(short.hours)}
 
 
 def prefecture_label(value: str) -> str:
@@ -115,7 +116,7 @@ class ComplianceViewsMixin:
         dataset = tablib.Dataset(
             headers=[
                 _("year"),
-                _("name"),
+                _("Name"),
                 _("resident ID number"),
                 _("employer"),
                 _("prefecture"),

@@ -24,6 +24,7 @@ from registry.admin.filters import EmployerFilter
 from training import services
 from training.downloads import evidence_downloaded
 from training.models import Participation, ParticipationCorrection, ParticipationState
+from training.templatetags.training_hours import hours
 
 from .compliance import ComplianceViewsMixin
 from .filters import KIND, SUBJECT, ActivityYearFilter, titled
@@ -56,15 +57,18 @@ class CorrectionInline(admin.TabularInline):
 class ParticipationAdmin(AuditedAdminMixin, IdNumberSearchMixin, ComplianceViewsMixin, admin.ModelAdmin):
     change_form_template = "admin/training/participation/change_form.html"
     change_list_template = "admin/training/participation/change_list.html"
+
+    class Media:
+        css = {"all": ["css/admin-training.css"]}
+
     audited_by_service = True  # nothing is saved here but through services, which audit
     list_display = (
         "person_name",
         "masked_id",
         "activity_title",
         "ends_on",
-        "kind",
         "subject",
-        "hours",
+        "hours_shown",
         "state",
         "employer_name",
     )
@@ -123,7 +127,11 @@ class ParticipationAdmin(AuditedAdminMixin, IdNumberSearchMixin, ComplianceViews
         return actions
 
     # --- columns ------------------------------------------------------------------------------------
-    @admin.display(description=_("name"), ordering="person__name")
+    @admin.display(description=_("hours"), ordering="hours")
+    def hours_shown(self, obj: Participation) -> str:
+        return hours(obj.hours)
+
+    @admin.display(description=_("Name"), ordering="person__name")
     def person_name(self, obj: Participation) -> str:
         return obj.person.name
 
