@@ -87,11 +87,16 @@ def test_the_shortfall_names_the_professional_hours_still_needed():
 
     D = __import__("decimal").Decimal
     row = YearCompliance(1, "张三", 1, "某公司", "harbin", 2026, 365, D(90), D(60), D(30), D(0))
-    assert shortfall_text(row) == "30 more hours needed, of which at least 30 professional"
+    assert shortfall_text(row) == "还差 30 学时，其中专业科目至少 30 学时"
     row = YearCompliance(1, "张三", 1, "某公司", "harbin", 2026, 365, D(90), D(60), D(60), D(0))
-    assert shortfall_text(row) == "30 more hours needed"
+    assert shortfall_text(row) == "还差 30 学时"
     row = YearCompliance(1, "张三", 1, "某公司", "harbin", 2026, 365, D(90), D(90), D(60), D(0))
     assert shortfall_text(row) == ""
+    # Hours as people write them: 36, not 36.0; 7.5 stays 7.5.
+    row = YearCompliance(1, "张三", 1, "某公司", "harbin", 2026, 365, D("90.0"), D("54.0"), D("24.0"), D(0))
+    assert shortfall_text(row) == "还差 36 学时，其中专业科目至少 36 学时"
+    row = YearCompliance(1, "张三", 1, "某公司", "harbin", 2026, 365, D("90.0"), D("82.5"), D("82.5"), D(0))
+    assert shortfall_text(row) == "还差 7.5 学时"
 
 
 def test_the_list_runs_in_constant_queries(assoc, association_user, workday_calendar):
