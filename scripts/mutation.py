@@ -117,6 +117,9 @@ MODULES: dict[str, list[str]] = {
         "tests/training/test_yearly_compliance.py",
     ],
     "workdays/working_days.py": [
+        "tests/workdays/test_provisional_fixed_date_holidays.py",
+        "tests/workdays/test_calendar_arrays_agree_with_the_rules.py",
+        "tests/workdays/test_calendar_version_stamp.py",
         "tests/workdays/test_workdays.py",
         "tests/workdays/test_workday_cache.py",
         "tests/workdays/test_calendar_changes.py",
