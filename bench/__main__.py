@@ -20,6 +20,7 @@ FIGURES = [
     "certificate_pdf",
     "verification_load",
     "workdays",
+    "compliance_list",
 ]
 
 
@@ -32,13 +33,24 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="generated applications for figures 1 and 2 (default 100,000; 1000000 on PostgreSQL)",
     )
+    parser.add_argument(
+        "--participations",
+        type=int,
+        default=None,
+        help="generated participation rows for figure 8 (default min(1,000,000, 10 × applications))",
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed of the generated data (default 1)")
     parser.add_argument(
         "--port", type=int, default=None, help="loopback port for the load figure's server (8091–8099)"
     )
     args = parser.parse_args(argv)
     # Options a figure's run() accepts by name; a figure that does not take one is not given it.
-    options = {"port": args.port, "applications": args.applications, "seed": args.seed}
+    options = {
+        "port": args.port,
+        "applications": args.applications,
+        "participations": args.participations,
+        "seed": args.seed,
+    }
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
     import django

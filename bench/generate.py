@@ -402,13 +402,15 @@ def synthetic_audit_removal():
 
 @transaction.atomic
 def remove_generated() -> None:
-    """Delete the generated rows, and only them (by their credit-code and qualification-number prefixes).
+    """Delete the generated rows, and only them (by their credit-code and qualification-number prefixes),
+    and the generated continuing-education ledger over them (bench.ledger).
 
     Every generated person holds exactly one generated qualification certificate; people are deleted
     through it first (foreign keys are checked at commit), because their ID numbers are encrypted.
     """
     from django.db import router
 
+    from bench.ledger import remove_ledger  # here: bench.ledger imports this module's prefixes
     from people.models import Employer, Person, QualificationCertificate
     from registry.models import Application, AuditEntry, Batch, Material, RegistrationCertificate
 
@@ -435,6 +437,7 @@ def remove_generated() -> None:
         QualificationCertificate.objects.filter(number__startswith=GENERATED_QUALIFICATION_PREFIX),
         Employer.objects.filter(uscc__startswith=GENERATED_USCC_PREFIX),
     ]
+    remove_ledger()  # its participations refer to the generated people
     with synthetic_audit_removal():
         for queryset in querysets:
             queryset._raw_delete(db)  # no per-row collection: these rows reference only each other

@@ -28,3 +28,14 @@ def download(event: AuditEvent) -> Lines:
     elif file:
         lines.append((key_label("file"), str(file)))
     return lines + generic(detail)
+
+
+@describes(Action.TRAINING_SHORTFALL_OVERRIDDEN)
+def training_shortfall_overridden(event: AuditEvent) -> Lines:
+    """A renewal approved despite continuing-education years short (registry/services/applications.py)."""
+    detail = dict(event.detail or {})
+    lines: Lines = []
+    years = detail.pop("years", None)
+    if years:
+        lines.append((gettext("years short"), "、".join(str(year) for year in years)))
+    return lines + generic(detail)

@@ -47,6 +47,24 @@ class ReasonForm(forms.Form):
     )
 
 
+class ApproveForm(forms.Form):
+    """Approval. A renewal whose holder is short of continuing education in some year is approved only
+    with a written reason (the admin shows this form then, and ConfirmForm otherwise; the service
+    enforces it either way)."""
+
+    override_reason = forms.CharField(
+        label=_("Reason for approving despite the shortfall"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+        validators=[text.multi_line],
+        help_text=_(
+            "The continuing-education requirement applies “generally”: say why this renewal is approved "
+            "although the years listed above are short. Kept on the application and in the audit trail."
+        ),
+    )
+
+
 class OptionalReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

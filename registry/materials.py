@@ -21,6 +21,7 @@ class MaterialKind(models.TextChoices):
     PHOTO = "photo", _("2-inch photo")
     REGISTRATION_CERTIFICATE = "registration_certificate", _("Registration certificate")
     RENAMING_DOCUMENTS = "renaming_documents", _("Employer renaming documents")
+    # No longer asked for (renewal reads the ledger, docs/decisions/0095); kept for files already uploaded.
     CONTINUING_EDUCATION_RECORD = "continuing_education_record", _("Continuing education record")
     EMPLOYMENT_PROOF = "employment_proof", _("Proof of employment by the new employer (copy)")
     OTHER = "other", _("Other")
@@ -49,12 +50,8 @@ REQUIRED_MATERIALS: Mapping[str, Mapping[str, int]] = {
         M.EMPLOYMENT_PROOF: 1,
         M.PHOTO: 2,
     },
-    K.RENEWAL: {
-        M.APPLICATION_FORM: 1,
-        M.REGISTRATION_CERTIFICATE: 1,
-        M.CONTINUING_EDUCATION_RECORD: 1,
-        M.PHOTO: 2,
-    },
+    # The continuing-education record is read from the ledger, not uploaded (docs/decisions/0095).
+    K.RENEWAL: {M.APPLICATION_FORM: 1, M.REGISTRATION_CERTIFICATE: 1, M.PHOTO: 2},
     K.CANCELLATION: {M.APPLICATION_FORM: 1, M.REGISTRATION_CERTIFICATE: 1},
 }
 

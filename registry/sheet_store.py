@@ -4,7 +4,9 @@ The file is written to private storage under a random name, encrypted (it lists 
 pii/crypto.py); the page carries only a signed token that
 names the file, the batch and the user, and expires. At confirmation the file is read and checked
 again (the registry may have changed meanwhile), so the token never vouches for the content. A token
-for another batch or user, a forged or expired one, finds nothing.
+for another batch or user, a forged or expired one, finds nothing. `scope` tells apart what the number
+names: a batch (the default) or another upload's target, such as a continuing-education activity
+("training-activity"), so a token kept for one never opens the other.
 """
 
 import secrets
@@ -38,7 +40,7 @@ def _sweep(folder: Path) -> None:
             continue
 
 
-def sheet_keep(data: bytes, *, name: str, batch_id: int, user_id: int) -> str:
+def sheet_keep(data: bytes, *, name: str, batch_id: int, user_id: int, scope: str = "batch") -> str:
     """Store the uploaded bytes; return the signed token the confirmation form sends back."""
     folder = _folder()
     _sweep(folder)
@@ -46,16 +48,19 @@ def sheet_keep(data: bytes, *, name: str, batch_id: int, user_id: int) -> str:
     path = folder / key
     path.write_bytes(crypto.encrypt_bytes(data))
     path.chmod(0o600)
-    return signing.dumps({"k": key, "n": name[-100:], "b": batch_id, "u": user_id}, salt=SALT)
+    value = {"k": key, "n": name[-100:], "b": batch_id, "u": user_id}
+    if scope != "batch":
+        value["s"] = scope
+    return signing.dumps(value, salt=SALT)
 
 
-def sheet_take(token: str, *, batch_id: int, user_id: int) -> tuple[bytes, str] | None:
+def sheet_take(token: str, *, batch_id: int, user_id: int, scope: str = "batch") -> tuple[bytes, str] | None:
     """The bytes and name kept under `token` for this batch and user, or None (forged, expired, gone)."""
     try:
         value = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
     except signing.BadSignature:
         return None
-    if value.get("b") != batch_id or value.get("u") != user_id:
+    if value.get("b") != batch_id or value.get("u") != user_id or value.get("s", "batch") != scope:
         return None
     key = str(value.get("k", ""))
     if not key.isalnum():

@@ -330,7 +330,7 @@ class ApplicationWorkflow(ProtectedStateMixin):
         source=S.ACCEPTED,
         target=S.APPROVED,
         permission=_not_the_acceptor,
-        custom={"label": _("Approve"), "actor": Actor.ASSOCIATION, "form": "ConfirmForm"},
+        custom={"label": _("Approve"), "actor": Actor.ASSOCIATION, "form": "ApproveForm"},
     )
     def approve(self, *, on: dt.date) -> None:
         self.approved_on = on

@@ -112,6 +112,10 @@ MODULES: dict[str, list[str]] = {
         "tests/registry/test_intake_oracle.py",
         "tests/registry/test_verification.py",
     ],
+    "training/rules.py": [
+        "tests/training/test_continuing_education_rule.py",
+        "tests/training/test_yearly_compliance.py",
+    ],
     "workdays/working_days.py": [
         "tests/workdays/test_provisional_fixed_date_holidays.py",
         "tests/workdays/test_calendar_arrays_agree_with_the_rules.py",

@@ -58,14 +58,14 @@ class Activity(models.Model):
     """One continuing-education activity and the hours it gives a participant who attended all of it."""
 
     title = models.CharField(_("title"), max_length=200, validators=[text.single_line])
-    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    kind = models.CharField(_("way of learning"), max_length=20, choices=ActivityKind.choices)
     organiser = models.CharField(_("organiser"), max_length=200, validators=[text.single_line])
     starts_on = models.DateField(_("start date"))
     ends_on = models.DateField(_("end date"), db_index=True)
     online = models.BooleanField(_("online"), default=False)
-    place = models.CharField(_("place"), max_length=200, blank=True, validators=[text.single_line])
+    place = models.CharField(_("venue"), max_length=200, blank=True, validators=[text.single_line])
     hours = HoursField(_("hours"))
-    subject = models.CharField(_("subject"), max_length=20, choices=Subject.choices)
+    subject = models.CharField(_("subject category"), max_length=20, choices=Subject.choices)
     # The employer whose clerk recorded it; empty for an activity association staff recorded (run by the
     # association or an industry body).
     employer = models.ForeignKey(
@@ -229,3 +229,42 @@ class ParticipationCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participation_id}: {self.old_hours} → {self.new_hours}"
+
+
+class ShortfallReminder(models.Model):
+    """The reminder an employer got on one reminder date (1 October, 1 December) of its holders short of
+    continuing education for the year: the record that makes it once per employer and date
+    (training/reminders.py). The e-mail itself is in the registry's outbox (`notification`)."""
+
+    employer = models.ForeignKey(
+        "people.Employer",
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        related_name="training_shortfall_reminders",
+    )
+    reminder_date = models.DateField(_("reminder date"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    holders = models.PositiveIntegerField(_("holders short"))
+    notification = models.ForeignKey(
+        "registry.NotificationLog",
+        verbose_name=_("e-mail"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the employer has no e-mail address on record."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("continuing-education shortfall reminder")
+        verbose_name_plural = _("continuing-education shortfall reminders")
+        ordering = ["-reminder_date", "employer_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "reminder_date"], name="training_one_reminder_per_employer_and_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder_date:%Y-%m-%d} · {self.employer_id}"

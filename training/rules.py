@@ -9,6 +9,8 @@ the reminders, the yearly report) asks these functions; none repeats a number.
 """
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
@@ -21,6 +23,9 @@ PROFESSIONAL_NUMERATOR = 2
 PROFESSIONAL_DENOMINATOR = 3
 HOUR_STEP = Decimal("0.5")
 MAX_ACTIVITY_HOURS = Decimal("999.5")
+# A number as typed: ASCII digits (after NFKC) with an optional sign and decimal point; no exponent,
+# underscore, NaN or Infinity, which Decimal() would otherwise accept.
+_HOURS_TEXT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 
 
 def days_in_year(year: int) -> int:
@@ -107,15 +112,20 @@ def validate_hours(value: Decimal) -> None:
 
 
 def parse_hours(value: object) -> Decimal:
-    """`value` (text, int, float from a spreadsheet, Decimal) as hours; ValidationError if it is not."""
+    """`value` (text, int, float from a spreadsheet, Decimal) as hours; ValidationError if it is not.
+
+    Text is NFKC-normalised first, so full-width digits typed with a Chinese input method (“３．５”) read
+    as 3.5."""
     if isinstance(value, bool) or value is None:
         raise ValidationError(_("Enter the hours."), code="hours_required")
     if isinstance(value, float):
         value = repr(value)
-    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         raise ValidationError(_("Enter the hours."), code="hours_required")
     try:
+        if not _HOURS_TEXT.fullmatch(text):
+            raise InvalidOperation
         hours = Decimal(text)
     except InvalidOperation:
         raise ValidationError(

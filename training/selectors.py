@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from people.models import Employer, Person
@@ -100,6 +100,10 @@ def yearly_compliance(
         # Everyone who held a registration through `employer` in the period; narrowed below to those it
         # named last in each year.
         certificates = certificates.filter(person__in=_holders_through(employer, first, last))
+    if prefecture:
+        # Likewise everyone registered through an employer of `prefecture` in the period: the province's
+        # other holders are not fetched nor summed (benchmark figure 8), only narrowed below.
+        certificates = certificates.filter(person__in=_holders_through_prefecture(prefecture, first, last))
     spans: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
     employers: dict[int, tuple[str, str]] = {}
     names: dict[int, str] = {}
@@ -120,7 +124,12 @@ def yearly_compliance(
         spans[person_id].append((start, end, employer_id))
         employers[employer_id] = (employer_name, employer_prefecture)
         names[person_id] = name
-    hours = _confirmed_hours(spans.keys(), first, last) if spans else {}
+    # Never the holders' ids as a list: a province's 100,000 ids as parameters cost seconds to bind and
+    # send (benchmark figure 8). Unfiltered, every participation of the period is summed (those of people
+    # not registered then are never read); filtered, the certificates' subquery narrows them.
+    filtered = person_ids is not None or employer is not None or bool(prefecture)
+    holders = certificates.values("person_id") if filtered else None
+    hours = _confirmed_hours(holders, first, last) if spans else {}
     out = []
     for year in years:
         year_first, year_last = _year_span(year)
@@ -165,15 +174,25 @@ def _holders_through(employer: Employer, first: dt.date, last: dt.date) -> Query
     )
 
 
+def _holders_through_prefecture(prefecture: str, first: dt.date, last: dt.date) -> QuerySet[Person]:
+    return Person.objects.filter(
+        registration_certificates__employer__prefecture=prefecture,
+        registration_certificates__valid_from__lte=last,
+        registration_certificates__valid_until__gte=first,
+    )
+
+
 def _confirmed_hours(
-    person_ids: Iterable[int], first: dt.date, last: dt.date
+    person_ids: QuerySet | None, first: dt.date, last: dt.date
 ) -> dict[tuple[int, int], tuple[Decimal, Decimal, Decimal]]:
     """(person, year) → (confirmed hours, confirmed professional hours, hours awaiting confirmation),
-    counted in the year each activity ended. One aggregate query."""
+    counted in the year each activity ended, for the people of `person_ids` (a subquery; None: everyone).
+    One aggregate query."""
     counted = Q(state=ParticipationState.CONFIRMED)
+    people = Q(person_id__in=person_ids) if person_ids is not None else Q()
     rows = (
         Participation.objects.filter(
-            person_id__in=list(person_ids),
+            people,
             activity__ends_on__range=(first, last),
             state__in=[ParticipationState.CONFIRMED, ParticipationState.RECORDED],
         )
@@ -193,11 +212,6 @@ def _confirmed_hours(
     }
 
 
-def person_compliance(*, person: Person, years: Sequence[int]) -> list[YearCompliance]:
-    """One holder's years (those of `years` in which they were registered)."""
-    return yearly_compliance(years=years, person_ids=[person.pk])
-
-
 def employer_activities(*, employer: Employer) -> QuerySet[Activity]:
     """The activities an employer's clerk recorded, or in which it recorded its staff's hours."""
     return (
@@ -210,3 +224,58 @@ def employer_activities(*, employer: Employer) -> QuerySet[Activity]:
 def employer_participations(*, employer: Employer) -> QuerySet[Participation]:
     """The participations an employer recorded for its staff: what its clerk may see and download."""
     return Participation.objects.filter(employer=employer).select_related("activity", "person")
+
+
+# --- the enterprise portal's lists (training/views) ------------------------------------------------------
+def employer_ledger_activities(*, employer: Employer, year: int) -> QuerySet[Activity]:
+    """The employer's activities that ended in `year` (recorded by it, or holding hours it recorded), each
+    with the number of its own entries awaiting confirmation, confirmed and rejected. One query."""
+    mine = Q(participations__employer=employer)
+    return (
+        Activity.objects.filter(
+            Q(employer=employer)
+            | Q(pk__in=Participation.objects.filter(employer=employer).values("activity_id")),
+            ends_on__year=year,
+        )
+        .annotate(
+            awaiting=Count(
+                "participations", filter=mine & Q(participations__state=ParticipationState.RECORDED)
+            ),
+            confirmed=Count(
+                "participations", filter=mine & Q(participations__state=ParticipationState.CONFIRMED)
+            ),
+            rejected=Count(
+                "participations", filter=mine & Q(participations__state=ParticipationState.REJECTED)
+            ),
+        )
+        .order_by("-ends_on", "-id")
+    )
+
+
+def employer_ledger_entries(*, employer: Employer, year: int, state: str = "") -> QuerySet[Participation]:
+    """The hours the employer recorded in activities that ended in `year` (of one state if given)."""
+    entries = employer_participations(employer=employer).filter(activity__ends_on__year=year)
+    if state:
+        entries = entries.filter(state=state)
+    return entries.order_by("-activity__ends_on", "activity_id", "person__name", "id")
+
+
+@dataclass(frozen=True)
+class ComplianceLine:
+    """A compliance row as the employer's list shows it: with the holder's masked ID number."""
+
+    row: YearCompliance
+    masked_id_number: str
+
+
+def employer_compliance(*, employer: Employer, year: int, short_only: bool = False) -> list[ComplianceLine]:
+    """The employer's holders in `year` (training.selectors.yearly_compliance), those short of hours first
+    (largest shortfall first), then by name. Three queries whatever the number of holders."""
+    rows = yearly_compliance(years=[year], employer=employer)
+    if short_only:
+        rows = [r for r in rows if not r.complies]
+    masked = {
+        p.pk: p.masked_id_number for p in Person.objects.filter(pk__in=[r.person_id for r in rows]).order_by()
+    }
+    rows.sort(key=lambda r: (r.complies, -r.shortfall.hours, r.person_name, r.person_id))
+    return [ComplianceLine(row=r, masked_id_number=masked.get(r.person_id, "")) for r in rows]

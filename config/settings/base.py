@@ -306,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
     "deliver-notifications": {"task": "registry.deliver_notifications", "schedule": crontab(minute="*")},
+    # Acts on 1 October and 1 December only (and catches up in the days after, if those runs were missed).
+    "send-shortfall-reminders": {
+        "task": "training.send_shortfall_reminders",
+        "schedule": crontab(hour=9, minute=30),
+    },
     "verify-audit-chains": {"task": "audit.verify_chains", "schedule": crontab(hour=3, minute=30)},
 }
 

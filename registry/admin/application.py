@@ -23,6 +23,7 @@ from registry.admin.audit import AuditEntryInlineBase
 from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
 from registry.admin.person import may_reveal
 from registry.admin.transitions import TransitionButtonsMixin
+from registry.advisories import application_training
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, DecisionDocument, Material
 from registry.selectors import (
@@ -37,6 +38,11 @@ from registry.services.materials import EDITABLE_STATES, material_attach
 from registry.views.applications import decision_document_response
 from registry.workflow import ApplicationState
 from workdays.working_days import working_days_between
+
+
+def training_context(obj: Application) -> dict:
+    """For a renewal: the holder's continuing-education years (registry/advisories.py)."""
+    return {"training": application_training(obj, on=timezone.localdate())}
 
 
 class MaterialInline(admin.TabularInline):
@@ -136,6 +142,8 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
         "issued_on",
         "closed_on",
         "decision_reason",
+        "training_override_years_display",
+        "training_override_reason",
         "written_decisions",
         "current_due_on",
         "created_by",
@@ -149,6 +157,10 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
     @admin.display(description=_("materials to correct"))
     def correction_items_display(self, obj: Application) -> str:
         return "；".join(str(MaterialKind(k).label) for k in obj.correction_items if k in MaterialKind.values)
+
+    @admin.display(description=_("continuing-education years short, approved anyway"))
+    def training_override_years_display(self, obj: Application) -> str:
+        return "、".join(str(year) for year in obj.training_override_years) or "—"
 
     @admin.display(description=_("written decisions"))
     def written_decisions(self, obj: Application) -> str:
@@ -285,7 +297,18 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
         return _("Done: the application is now “%(state)s”.") % {"state": obj.get_state_display()}
 
     def transition_extra_context(self, obj: Application) -> dict:
-        return {"missing_materials": describe_missing(application_missing_materials(application=obj))}
+        return {
+            "missing_materials": describe_missing(application_missing_materials(application=obj)),
+            **training_context(obj),
+        }
+
+    def transition_form_class(self, obj: Application, transition):
+        """Approval asks for the override reason only when a renewal's holder is short of continuing
+        education (the service refuses the approval without it all the same)."""
+        training = application_training(obj, on=timezone.localdate())
+        if transition.name == "approve" and not (training and training.advisories):
+            return forms.ConfirmForm
+        return super().transition_form_class(obj, transition)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
@@ -297,6 +320,8 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
             extra_context["missing_materials"] = describe_missing(
                 application_missing_materials(application=obj)
             )
+        if obj is not None:
+            extra_context.update(training_context(obj))
         if obj is not None and may_reveal(request.user):
             # Reviewers compare the number with the ID card's copy: shown on request, and recorded.
             reveal = reverse("admin:people_person_reveal_id", args=[obj.person_id])

@@ -72,6 +72,11 @@ class TransitionButtonsMixin:
     def transition_extra_context(self, obj: Any) -> dict[str, Any]:
         return {}
 
+    def transition_form_class(self, obj: Any, transition: Any) -> type[Form]:
+        """The confirmation form for `transition` on `obj`: the one workflow.py names, unless the admin
+        narrows it for this object (e.g. no override reason to ask for)."""
+        return transition_form(transition)
+
     def transition_service(self, name: str) -> Callable[..., Any]:
         return getattr(self.transition_services, f"{self.transition_service_prefix}{name}")
 
@@ -92,7 +97,7 @@ class TransitionButtonsMixin:
         transition = next((t for t in person_transitions(model) if t.name == name), None)
         if transition is None:
             raise Http404
-        form_class = transition_form(transition)
+        form_class = self.transition_form_class(obj, transition)
         form = form_class(request.POST, request.FILES) if request.method == "POST" else form_class()
         change_url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
         if request.method == "POST" and form.is_valid():

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common import text
 from people.models import Level
 from registry.workflow import ApplicationKind, ApplicationState, ApplicationWorkflow
 
@@ -47,6 +48,17 @@ class Application(ApplicationWorkflow):
         null=True,
         blank=True,
         related_name="applications",
+    )
+    # Approval of a renewal despite continuing-education years short of the requirement (the plan says
+    # "generally"): the years and the reason staff wrote (registry/advisories.py, docs/decisions/0095).
+    training_override_years = models.JSONField(
+        _("continuing-education years short, approved anyway"), default=list, blank=True, editable=False
+    )
+    training_override_reason = models.TextField(
+        _("reason for approving despite the shortfall"),
+        blank=True,
+        editable=False,
+        validators=[text.multi_line],
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

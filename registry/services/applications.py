@@ -21,8 +21,12 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
 
 from accounts.models import User
+from audit.models import Action
+from audit.services import audit_log
+from common import text
 from exams.models import MetrologyProject
 from people.models import Employer, Person
+from registry.advisories import application_training
 from registry.eligibility import application_eligibility_problems, certificate_holder_problem
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Batch, RegistrationCertificate
@@ -269,16 +273,49 @@ def _require_other_reviewer(by: User) -> Check:
 
 
 @transaction.atomic
-def application_approve(*, application: Application, by: User) -> Application:
-    """accepted → approved (审批通过), only if still eligible today; issuance due 5 working days later."""
+def application_approve(*, application: Application, by: User, override_reason: str = "") -> Application:
+    """accepted → approved (审批通过), only if still eligible today; issuance due 5 working days later.
+
+    A renewal whose holder has continuing-education years short of the requirement (registry/advisories.py)
+    is approved only with `override_reason`, written by staff: the years and the reason are kept on the
+    application and in the audit trail (Action.TRAINING_SHORTFALL_OVERRIDDEN). Without it, nothing changes.
+    """
+    override_reason = (override_reason or "").strip()
+    text.multi_line(override_reason)  # invisible characters: refused, nothing changes
+    overridden: list[int] = []
 
     def check(locked: Application, method: Callable[..., Any]) -> None:
         _require_other_reviewer(by)(locked, method)
-        problems = application_eligibility_problems(locked, on=_today())
+        today = _today()
+        problems = application_eligibility_problems(locked, on=today)
         if problems:
             raise ValidationError([ValidationError(p.message, code="not_eligible") for p in problems])
+        training = application_training(locked, on=today)  # None: not a renewal, or no ledger
+        advisories = training.advisories if training else []
+        if advisories and not override_reason:
+            message = _(
+                "The holder's continuing education is short of the requirement in %(years)s. To approve the "
+                "renewal all the same, write the reason in “Reason for approving despite the shortfall”."
+            ) % {"years": "、".join(str(a.year) for a in advisories)}
+            raise ValidationError(
+                [ValidationError(message, code="training_shortfall")]
+                + [ValidationError(a.message, code=a.code) for a in advisories]
+            )
+        if advisories:
+            # Stored with the transition's own save, on the locked row.
+            overridden[:] = [a.year for a in advisories]
+            locked.training_override_years = list(overridden)
+            locked.training_override_reason = override_reason
 
-    return _move(application, "approve", by=by, check=check, on=_today())
+    approved = _move(application, "approve", by=by, check=check, on=_today())
+    if overridden:
+        audit_log(
+            action=Action.TRAINING_SHORTFALL_OVERRIDDEN,
+            actor=by,
+            target=approved,
+            detail={"years": overridden, "reason": override_reason},
+        )
+    return approved
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ language is active. Resident ID numbers never appear in them (the notification l
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from people.models import Employer
+from registry.advisories import Advisory, advisories_from, training_years_for
 from registry.materials import MaterialKind
 from registry.models import Application, AuditEntry, NotificationLog, RegistrationCertificate
 from registry.services.certificate_pdfs import staff_emails
@@ -270,6 +272,20 @@ def certificate_departure_notify_staff_queue(
 # --- certificate-expiry reminders ----------------------------------------------------------------------
 
 
+def _expiry_training_lines(advisories: Sequence[Advisory]) -> list[str]:
+    """The years of the certificate's period short of continuing education so far, one line each."""
+    if not advisories:
+        return []
+    return [
+        "",
+        _(
+            "Continuing education short of the requirement (the renewal notes each such year; record "
+            "missing hours before applying):"
+        ),
+        *(f"- {a.message}" for a in advisories),
+    ]
+
+
 def _expiry_window(today: dt.date, threshold: int) -> tuple[dt.date, dt.date]:
     """The expiry dates a threshold's reminder covers: within `threshold` days, beyond the next one's."""
     smaller = [t for t in EXPIRY_THRESHOLDS_DAYS if t < threshold]
@@ -300,14 +316,20 @@ def reminders_send_certificate_expiry(*, today: dt.date | None = None) -> int:
                 status=NotificationLog.Status.SENT,
             ).values_list("key", flat=True)
         )
-        for certificate in certificates:
-            if f"certificate:{certificate.pk}:expiry-{threshold}:employer" in done:
-                continue
-            sent += _send_expiry_reminder(certificate, threshold)
+        due = [c for c in certificates if f"certificate:{c.pk}:expiry-{threshold}:employer" not in done]
+        # The years of each period short of continuing education so far, for all of them at once
+        # (registry/advisories.py: empty without the ledger).
+        years = training_years_for(due, on=today)
+        for certificate in due:
+            sent += _send_expiry_reminder(
+                certificate, threshold, advisories=advisories_from(years.get(certificate.pk, []))
+            )
     return sent
 
 
-def _send_expiry_reminder(certificate: RegistrationCertificate, threshold: int) -> int:
+def _send_expiry_reminder(
+    certificate: RegistrationCertificate, threshold: int, *, advisories: Sequence[Advisory] = ()
+) -> int:
     person, employer = certificate.person, certificate.employer
     base = f"certificate:{certificate.pk}:expiry-{threshold}"
     with translation.override("zh-hans"):
@@ -328,8 +350,10 @@ def _send_expiry_reminder(certificate: RegistrationCertificate, threshold: int) 
                 "",
                 _(
                     "To keep the registration, the employer applies for renewal in the 30 working days "
-                    "before it expires, with the continuing-education record."
+                    "before it expires. The association reads the continuing-education hours recorded in "
+                    "the registry."
                 ),
+                *_expiry_training_lines(advisories),
                 "",
                 _("Heilongjiang Metrology Association"),
             ]

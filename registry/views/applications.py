@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import role_required
 from accounts.roles import Role
 from registry import selectors
+from registry.advisories import application_training
 from registry.materials import REQUIRED_MATERIALS, MaterialKind, describe_missing
 from registry.portal_batch_forms import MaterialForm, ReplaceMaterialForm, WithdrawForm
 from registry.services.applications import application_resubmit as resubmit_service
@@ -123,6 +124,8 @@ def application_detail(request, pk, material_form=None):
             "replace_form": ReplaceMaterialForm(material_kind=""),
             "withdraw_form": WithdrawForm(),
             "projects": projects,
+            # A renewal: the holder's continuing-education years, read from the ledger (docs/decisions/0095).
+            "training": application_training(application, on=today),
         },
     )
 

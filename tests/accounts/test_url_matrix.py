@@ -30,6 +30,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
@@ -65,6 +66,7 @@ from tests.factories import (
     VerifierCertificateFactory,
 )
 from tests.portal_files import pdf_bytes
+from training import services as training_services
 from workdays.models import CalendarChange, CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -170,8 +172,30 @@ PAGES: dict[str, Rule] = {
     "portal:certificate_pdf[other]": NOBODY,
     "portal:decision_pdf[own]": ENTERPRISE,
     "portal:decision_pdf[other]": NOBODY,
+    # Continuing education in the portal (training/urls.py): the employer's own activities and entries.
+    "training:ledger": ENTERPRISE,
+    "training:compliance": ENTERPRISE,
+    "training:activity_add": ENTERPRISE,
+    "training:sheet_template": ENTERPRISE | {SUPERUSER},  # the same blank template for everyone
+    "training:activity_detail[own]": ENTERPRISE,
+    "training:activity_detail[other]": NOBODY,
+    "training:participants_add[own]": ENTERPRISE,
+    "training:participants_add[other]": NOBODY,
+    "training:sheet_upload[own]": post(ENTERPRISE),
+    "training:sheet_upload[other]": post(NOBODY),
+    "training:sheet_confirm[own]": post(ENTERPRISE),
+    "training:sheet_confirm[other]": post(NOBODY),
+    "training:attendance_list[own]": ENTERPRISE,
+    "training:attendance_list[other]": NOBODY,
+    "training:entry_change[own]": ENTERPRISE,
+    "training:entry_change[other]": NOBODY,
+    "training:entry_withdraw[own]": post(ENTERPRISE),
+    "training:entry_withdraw[other]": post(NOBODY),
+    "training:evidence[own]": ENTERPRISE,
+    "training:evidence[other]": NOBODY,
     # The bureau's reports, the inspectors' supervision pages.
     "reports:home": {BUREAU, SUPERUSER},
+    "training_reports:compliance": {BUREAU, SUPERUSER},  # aggregates only
     "supervision:home": {BUREAU, INSPECTOR, SUPERUSER},
     # Public certificate verification.
     "verify:form": EVERYONE,
@@ -191,6 +215,7 @@ PAGES: dict[str, Rule] = {
     "admin:app_list[workdays]": ASSOC_SU,
     "admin:app_list[registry]": ASSOC_SU,
     "admin:app_list[exams]": ASSESSMENT_READERS,
+    "admin:app_list[training]": ASSOC_SU,
     "admin/(?P<url>.*)$": NOBODY,  # the admin's catch-all: unknown pages
     # Custom admin views.
     "admin:auth_user_password_change[enterprise]": ASSOC_SU,
@@ -224,6 +249,16 @@ PAGES: dict[str, Rule] = {
     "admin:exams_assessmentcertificate_search": post(ASSESSMENT_READERS),
     "admin:exams_recognisedcertificate_search": post(ASSESSMENT_READERS),
     "admin:exams_verifiercertificate_search": post(ASSESSMENT_READERS),
+    # Continuing education (training/admin/): association staff only; the bureau reads aggregates elsewhere.
+    "admin:training_activity_attendance_list": ASSOC_SU,
+    "admin:training_activity_attendance_import": ASSOC_SU,
+    "admin:training_activity_attendance_confirm": ASSOC_SU,  # a GET is sent back to the upload page
+    "admin:training_activity_attendance_template": ASSOC_SU,
+    "admin:training_participation_correct": ASSOC_SU,
+    "admin:training_participation_evidence": ASSOC_SU,
+    "admin:training_participation_search": post(ASSOC_SU),
+    "admin:training_compliance": ASSOC_SU,
+    "admin:training_compliance_export": ASSOC_SU,
 }
 
 
@@ -266,6 +301,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "exams.verifiercertificate": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
     "exams.metrologycategory": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
     "exams.metrologyproject": AdminModel(view=ASSESSMENT_READERS, add=CENTRE_SU, delete=CENTRE_SU),
+    # Activities are changed, never deleted; entries come from the portal or an import, are decided or
+    # corrected, never added or deleted in the admin.
+    "training.activity": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
+    "training.participation": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
 }
 
 # Autocomplete lookups (admin:autocomplete) by source field: who may see the target model.
@@ -315,13 +354,73 @@ def _employer_objects(employer) -> dict[str, Any]:
         generated_at=dt.datetime(2026, 3, 3, 2, tzinfo=dt.UTC),
     )
     decision.pdf.save("d.pdf", ContentFile(pdf_bytes()))
+    activity, entry = _employer_training(employer, certificate)
     return {
         "batch": batch,
         "application": application,
         "material": material,
         "certificate": certificate,
         "decision": decision,
+        "activity": activity,
+        "entry": entry,
     }
+
+
+def _employer_training(employer, certificate):
+    """An activity the employer's clerk recorded (with its attendance list), and its holder's hours in it,
+    awaiting confirmation, with a certificate of attendance."""
+    clerk = UserFactory(role=Role.ENTERPRISE, employer=employer)
+    activity = training_services.activity_record(
+        data=training_services.ActivityData(
+            title="企业内部计量培训",
+            kind="course",
+            organiser=employer.name,
+            starts_on=certificate.valid_from,
+            ends_on=certificate.valid_from,
+            hours=Decimal("8"),
+            subject="professional",
+            place="本企业会议室",
+        ),
+        by=clerk,
+        employer=employer,
+        attendance_list=ContentFile(pdf_bytes(), name="list.pdf"),
+    )
+    [entry] = training_services.participations_record(
+        activity=activity,
+        entries=[
+            training_services.Entry(certificate.person, Decimal("8"), ContentFile(pdf_bytes(), name="e.pdf"))
+        ],
+        by=clerk,
+        employer=employer,
+    )
+    return activity, entry
+
+
+def _training_objects(person, staff):
+    """An activity the association ran, with its attendance list, and one confirmed entry with evidence."""
+    activity = training_services.activity_record(
+        data=training_services.ActivityData(
+            title="计量法规培训",
+            kind="course",
+            organiser="省计量协会",
+            starts_on=dt.date(2026, 5, 1),
+            ends_on=dt.date(2026, 5, 2),
+            hours=Decimal("16"),
+            subject="professional",
+            place="哈尔滨",
+        ),
+        by=staff,
+        employer=None,
+        attendance_list=ContentFile(pdf_bytes(), name="list.pdf"),
+    )
+    [entry] = training_services.participations_record(
+        activity=activity,
+        entries=[training_services.Entry(person, Decimal("16"), ContentFile(pdf_bytes(), name="e.pdf"))],
+        by=staff,
+        employer=None,
+    )
+    training_services.participation_confirm(participation=entry, by=staff)
+    return activity, entry
 
 
 @pytest.fixture
@@ -354,6 +453,7 @@ def world(db) -> World:
         day="2026-10-01", kind=CalendarDay.Kind.DAY_OFF, note="国庆节"
     )
     change = CalendarChange.objects.create(action=CalendarChange.Action.YEAR_STATUS, detail={"year": 2026})
+    training_activity, training_entry = _training_objects(submitted.person, users[ASSOCIATION])
     admin_objects = {
         "accounts.user": {
             "enterprise": users[ENTERPRISE_A],
@@ -382,6 +482,8 @@ def world(db) -> World:
         "exams.verifiercertificate": {"": VerifierCertificateFactory(projects=[project])},
         "exams.metrologycategory": {"": MetrologyCategory.objects.order_by("code").first()},
         "exams.metrologyproject": {"": project},
+        "training.activity": {"": training_activity},
+        "training.participation": {"": training_entry},
         # For the custom views: a draft application (materials may be attached) and one of its materials.
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
@@ -411,6 +513,16 @@ PORTAL_OBJECT = {  # portal URL name → which of an employer's objects its <pk>
     "certificate_pdf": "certificate",
     "decision_pdf": "decision",
 }
+TRAINING_OBJECT = {  # continuing-education URL name → which of an employer's objects its <pk> names
+    "activity_detail": "activity",
+    "participants_add": "activity",
+    "sheet_upload": "activity",
+    "sheet_confirm": "activity",
+    "attendance_list": "activity",
+    "entry_change": "entry",
+    "entry_withdraw": "entry",
+    "evidence": "entry",
+}
 
 
 def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] | None:
@@ -418,6 +530,10 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
     objects = world.admin_objects
     if name.startswith("portal:") and name.split(":", 1)[1] in PORTAL_OBJECT:
         kind = PORTAL_OBJECT[name.split(":", 1)[1]]
+        own = world.employer_objects[world.employer_of_role.get(role, "verified")]
+        return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
+    if name.startswith("training:") and name.split(":", 1)[1] in TRAINING_OBJECT:
+        kind = TRAINING_OBJECT[name.split(":", 1)[1]]
         own = world.employer_objects[world.employer_of_role.get(role, "verified")]
         return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
     application = objects["registry.application"][""]
@@ -461,6 +577,21 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
             "": {"object_id": objects["exams.assessmentresult"][""].pk}
         },
         "admin:people_person_reveal_id": lambda: {"": {"object_id": objects["people.person"][""].pk}},
+        "admin:training_activity_attendance_list": lambda: {
+            "": {"object_id": objects["training.activity"][""].pk}
+        },
+        "admin:training_activity_attendance_import": lambda: {
+            "": {"object_id": objects["training.activity"][""].pk}
+        },
+        "admin:training_activity_attendance_confirm": lambda: {
+            "": {"object_id": objects["training.activity"][""].pk}
+        },
+        "admin:training_participation_correct": lambda: {
+            "": {"object_id": objects["training.participation"][""].pk}
+        },
+        "admin:training_participation_evidence": lambda: {
+            "": {"object_id": objects["training.participation"][""].pk}
+        },
         "two_factor:reset": lambda: {"": {"user_id": world.users[ENTERPRISE_A].pk}},
     }
     return known[name]() if name in known else None

@@ -38,6 +38,7 @@ from tests.registry.conftest import at
 pytestmark = pytest.mark.django_db
 
 LAST_DAY = dt.date(2026, 6, 30)
+OVERRIDE = "继续教育记录另行核实"
 ISSUED = dt.date(2026, 5, 20)
 STARTS = dt.date(2026, 7, 1)
 
@@ -204,7 +205,10 @@ def test_a_renewal_issued_after_the_end_supersedes_at_once(old, association_user
         )
     with on(day):
         assert certificates_expire() == 0  # pending: kept
-        renewal = services.application_approve(application=renewal, by=UserFactory(role=Role.ASSOCIATION))
+        # The holder has no hours in the ledger: approved with the reason the shortfall needs (0095).
+        renewal = services.application_approve(
+            application=renewal, by=UserFactory(role=Role.ASSOCIATION), override_reason=OVERRIDE
+        )
         services.application_issue(application=renewal, by=association_user)
     old.refresh_from_db()
     new = RegistrationCertificate.objects.get(application=renewal)

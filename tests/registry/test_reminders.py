@@ -146,5 +146,6 @@ def test_the_beat_schedule_covers_every_periodic_job(settings):
         "registry.sweep_decision_documents",
         "registry.deliver_notifications",
         "audit.verify_chains",
+        "training.send_shortfall_reminders",
     }
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"

@@ -41,6 +41,8 @@ ACCEPTED = dt.date(2026, 5, 28)
 SWEEP = dt.date(2026, 6, 1)
 APPROVED = dt.date(2026, 6, 2)
 ISSUED = dt.date(2026, 6, 3)
+# The holders here have no hours in the ledger: approval needs the reason for the shortfall (decision 0095).
+OVERRIDE = "继续教育记录另行核实"
 
 
 def on(day: dt.date):
@@ -118,7 +120,7 @@ def test_a_renewal_pending_at_expiry_keeps_the_registration_and_can_still_be_app
 
     with on(APPROVED):
         assert application_eligibility_problems(renewal, on=APPROVED) == []
-        renewal = services.application_approve(application=renewal, by=approver)
+        renewal = services.application_approve(application=renewal, by=approver, override_reason=OVERRIDE)
         assert renewal.state == ApplicationState.APPROVED
         assert certificates_expire() == 0  # approved, not yet issued: still being decided
 
@@ -203,7 +205,7 @@ def test_a_renewal_sent_back_for_corrections_keeps_it_and_may_be_resubmitted_aft
         renewal = services.application_accept(application=renewal, by=accepter)
         assert certificates_expire() == 0
     with on(dt.date(2026, 6, 8)):
-        renewal = services.application_approve(application=renewal, by=approver)
+        renewal = services.application_approve(application=renewal, by=approver, override_reason=OVERRIDE)
         services.application_issue(application=renewal, by=approver)
     new = RegistrationCertificate.objects.get(application=renewal)
     assert new.valid_from == dt.date(2026, 6, 1)

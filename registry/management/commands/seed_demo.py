@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from registry.demo import DEMO_PASSWORD, demo_seed
+from registry.signals import demo_seeded
 
 
 class Command(BaseCommand):
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         try:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
                 summary = demo_seed()
+                # The demo steps of apps above registry (training), each on the registry's demo data.
+                steps = [line for _receiver, line in demo_seeded.send(sender=demo_seed)]
         finally:
             quiet.setLevel(level)
         self.stdout.write(
@@ -37,6 +40,8 @@ class Command(BaseCommand):
         )
         states = ", ".join(f"{state} {n}" for state, n in sorted(summary.applications.items()))
         self.stdout.write(f"Applications by state: {states}")
+        for line in steps:
+            self.stdout.write(line)
         self.stdout.write("The demo's notifications were logged (Admin → 通知记录), not sent.")
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD} as:")
         for username, role in summary.users:
