@@ -334,3 +334,16 @@ def test_only_an_open_renewal_of_this_certificate_keeps_it(certificate, clerk, d
     other.refresh_from_db()
     assert (certificate.state, certificate.ended_on) == (CertificateState.EXPIRED, SWEEP)
     assert other.state == CertificateState.VALID
+
+
+def test_on_its_last_printed_day_it_is_simply_valid_not_kept_by_the_renewal(
+    certificate, clerk, staff, client
+):
+    accepter, _approver = staff
+    _renewal_accepted(certificate, clerk, accepter)
+    with on(LAST_DAY):
+        assert not certificate_renewal_pending(certificate, LAST_DAY)
+        assert "延续注册办理中" not in _verify_html(client, certificate)
+    with on(SWEEP):
+        assert certificate_renewal_pending(certificate, SWEEP)
+        assert "延续注册办理中" in _verify_html(client, certificate)
