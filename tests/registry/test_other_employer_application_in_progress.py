@@ -150,3 +150,19 @@ def test_bs_earlier_draft_is_refused_at_submission_and_as_only_the_earlier_one_g
     assert {e.code for e in excinfo.value.error_list} == {"not_ready"}
     # A's application is not blocked by B's later draft (nor would it be by B's later submission).
     assert [p.code for p in application_eligibility_problems(theirs, on=MONDAY)] == []
+
+
+def test_who_came_first_is_told_by_the_day_received_not_by_the_order_created(world):
+    # B's application was created first but received a day after A's: A's goes ahead, B's waits.
+    ours = ApplicationFactory(
+        person=world["person"],
+        employer=world["b"],
+        level=Level.TWO,
+        projects=[world["project"]],
+        submitted=True,
+        received_on=MONDAY + dt.timedelta(days=1),
+    )
+    theirs = _at_a(world, submitted=True, received_on=MONDAY)
+    assert ours.pk < theirs.pk
+    assert [p.code for p in application_eligibility_problems(theirs, on=MONDAY)] == []
+    assert [p.code for p in application_eligibility_problems(ours, on=MONDAY)] == [CODE]
