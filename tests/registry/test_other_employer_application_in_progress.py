@@ -166,3 +166,18 @@ def test_who_came_first_is_told_by_the_day_received_not_by_the_order_created(wor
     assert ours.pk < theirs.pk
     assert [p.code for p in application_eligibility_problems(theirs, on=MONDAY)] == []
     assert [p.code for p in application_eligibility_problems(ours, on=MONDAY)] == [CODE]
+
+
+def test_received_the_same_day_the_one_created_first_goes_ahead(world):
+    theirs = _at_a(world, submitted=True, received_on=MONDAY)
+    ours = ApplicationFactory(
+        person=world["person"],
+        employer=world["b"],
+        level=Level.TWO,
+        projects=[world["project"]],
+        submitted=True,
+        received_on=MONDAY,
+    )
+    assert theirs.pk < ours.pk
+    assert [p.code for p in application_eligibility_problems(theirs, on=MONDAY)] == []
+    assert [p.code for p in application_eligibility_problems(ours, on=MONDAY)] == [CODE]
