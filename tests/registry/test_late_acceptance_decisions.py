@@ -117,3 +117,16 @@ def test_the_admin_offers_only_accept_after_the_deadline(received, client, assoc
     messages = [str(m) for m in response.context["messages"]]
     assert any(RECEIVED.isoformat() in m for m in messages), messages
     assert Application.objects.get(pk=application.pk).deemed_accepted
+
+
+def test_the_state_machine_itself_deems_a_late_acceptance(received, association_user):
+    """Whoever calls the transition (not only the service): past the deadline `accept` records the deemed
+    acceptance from the receipt date, never the clicker."""
+    application, _clock = received
+    application.accept(on=DUE + dt.timedelta(days=1), user=association_user)
+    assert application.state == ApplicationState.ACCEPTED
+    assert (application.accepted_on, application.deemed_accepted, application.accepted_by) == (
+        RECEIVED,
+        True,
+        None,
+    )
