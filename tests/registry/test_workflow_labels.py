@@ -92,8 +92,9 @@ def test_an_audit_row_shows_the_label_of_either_machines_transition(name):
     assert action_label(name) == expected
 
 
-def test_an_audit_row_shows_creation_and_keeps_an_unknown_action_as_written():
+def test_an_audit_row_shows_creation_and_departure_and_keeps_an_unknown_action_as_written():
     assert action_label("create") == "创建"
+    assert action_label("report_departure") == "执业单位报告离职"
     assert action_label("imported_from_paper") == "imported_from_paper"
 
 
