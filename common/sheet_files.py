@@ -47,6 +47,25 @@ class SheetRefused(Exception):
     """The file as a whole cannot be read; the message says why and what to do."""
 
 
+def refuse_unlike_template(*, missing: list[str], unknown: list[str]) -> None:
+    """SheetRefused naming the template's columns missing from the header row and the columns it does not
+    know, if any; nothing when the header row is the template's."""
+    if not (missing or unknown):
+        return
+    parts = []
+    if missing:
+        parts.append(_("missing columns: %(columns)s") % {"columns": "、".join(missing)})
+    if unknown:
+        parts.append(_("columns not in the template: %(columns)s") % {"columns": "、".join(unknown)})
+    raise SheetRefused(
+        _(
+            "The first row must hold the template's column names unchanged (%(problems)s). Download the "
+            "template again and copy your data into it."
+        )
+        % {"problems": "; ".join(parts)}
+    )
+
+
 @dataclass(frozen=True)
 class SheetLimits:
     max_bytes: int

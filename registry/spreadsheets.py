@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.sheet_files import SheetRefused, read_sheet
+from common.sheet_files import SheetRefused, read_sheet, refuse_unlike_template
 from common.text import text_problem
 from people.models import Level
 from people.validators import mask_resident_id, normalize_resident_id, validate_resident_id
@@ -284,19 +284,7 @@ def _header_map(header: Sequence) -> dict[int, Column]:
         else:
             positions[index] = column
     missing = [c.header for c in COLUMNS if c not in positions.values() and not c.optional]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(_("missing columns: %(columns)s") % {"columns": "、".join(missing)})
-        if unknown:
-            parts.append(_("columns not in the template: %(columns)s") % {"columns": "、".join(unknown)})
-        raise SheetRefused(
-            _(
-                "The first row must hold the template's column names unchanged (%(problems)s). Download the "
-                "template again and copy your data into it."
-            )
-            % {"problems": "; ".join(parts)}
-        )
+    refuse_unlike_template(missing=missing, unknown=unknown)
     return positions
 
 

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from common.sheet_files import SheetRefused, read_sheet
+from common.sheet_files import SheetRefused, read_sheet, refuse_unlike_template
 from common.text import text_problem
 from people.models import Employer, Person
 from people.validators import mask_resident_id, normalize_name, validate_resident_id
@@ -135,19 +135,7 @@ def _header(values: list) -> dict[str, int]:
         else:
             unknown.append(header)
     missing = [h for h in HEADERS if h not in positions]
-    if missing or unknown:
-        parts = []
-        if missing:
-            parts.append(_("missing columns: %(columns)s") % {"columns": "、".join(missing)})
-        if unknown:
-            parts.append(_("columns not in the template: %(columns)s") % {"columns": "、".join(unknown)})
-        raise SheetRefused(
-            _(
-                "The first row must hold the template's column names unchanged (%(problems)s). Download the "
-                "template again and copy your data into it."
-            )
-            % {"problems": "; ".join(parts)}
-        )
+    refuse_unlike_template(missing=missing, unknown=unknown)
     return positions
 
 
