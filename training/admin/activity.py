@@ -88,18 +88,7 @@ class ActivityAdmin(AuditedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "ends_on"
     list_per_page = 50
     show_full_result_count = False
-    fields = (
-        "title",
-        "kind",
-        "organiser",
-        "starts_on",
-        "ends_on",
-        "online",
-        "place",
-        "hours",
-        "subject",
-        "attendance_list",
-    )
+    fields = ActivityAdminForm.Meta.fields
     info_fields = (
         "recorded_by_display",
         "attendance_list_link",
