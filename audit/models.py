@@ -84,6 +84,13 @@ class Action(models.TextChoices):
         "training_overridden",
         _("Continuing-education shortfall accepted with a reason"),
     )
+    SUPERVISION_PLAN = "supervision_plan", _("Spot-check plan created or changed")
+    SUPERVISION_DRAWN = "supervision_drawn", _("Spot checks drawn")
+    SUPERVISION_CHECK = "supervision_check", _("Spot check recorded")
+    SUPERVISION_MEASURE = "supervision_measure", _("Supervision measure ordered or followed up")
+    SUPERVISION_CONFLICT = "supervision_conflict", _("Conflict of interest declared or withdrawn")
+    SUPERVISION_VISIT = "supervision_visit", _("Assistance visit recorded")
+    SUPERVISION_FEEDBACK = "supervision_feedback", _("Feedback received or answered")
 
 
 class AuditEvent(ChainedRecord):

@@ -120,6 +120,14 @@ class RevokeForm(ReasonForm):
     pass
 
 
+class SuspendForm(ReasonForm):
+    pass
+
+
+class ReinstateForm(ReasonForm):
+    pass
+
+
 class LapseForm(forms.Form):
     """Staff record that a registration lapsed by law, with the evidence (registry.services.certificates)."""
 

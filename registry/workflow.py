@@ -129,6 +129,7 @@ class CertificateState(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
     LAPSED = "lapsed", _("Lapsed")
+    SUSPENDED = "suspended", _("Suspended")
 
 
 class LapseReason(models.TextChoices):
@@ -391,7 +392,8 @@ class ApplicationWorkflow(ProtectedStateMixin):
 
 
 class CertificateWorkflow(ProtectedStateMixin):
-    """The state machine of a registration certificate: valid until one of five ends."""
+    """The state machine of a registration certificate: valid until one of five ends; suspended for a
+    while by a supervision measure (still revocable, and it expires or lapses as a valid one does)."""
 
     state = FSMField(
         _("state"),
@@ -430,7 +432,7 @@ class CertificateWorkflow(ProtectedStateMixin):
 
     @transition(
         field=state,
-        source=CertificateState.VALID,
+        source=[CertificateState.VALID, CertificateState.SUSPENDED],
         target=CertificateState.REVOKED,
         custom={"label": _("Revoke"), "actor": Actor.ASSOCIATION, "form": "RevokeForm"},
     )
@@ -441,6 +443,29 @@ class CertificateWorkflow(ProtectedStateMixin):
     @transition(
         field=state,
         source=CertificateState.VALID,
+        target=CertificateState.SUSPENDED,
+        custom={"label": _("Suspend"), "actor": Actor.ASSOCIATION, "form": "SuspendForm"},
+    )
+    def suspend(self, *, on: dt.date, reason: str) -> None:
+        """The registration stops being valid from `on` until reinstated (a supervision measure, e.g.
+        while a misuse found on a spot check is rectified). Its validity period runs on meanwhile."""
+        self.ended_on = on
+        self.end_reason = reason
+
+    @transition(
+        field=state,
+        source=CertificateState.SUSPENDED,
+        target=CertificateState.VALID,
+        custom={"label": _("Reinstate"), "actor": Actor.ASSOCIATION, "form": "ReinstateForm"},
+    )
+    def reinstate(self, *, on: dt.date, reason: str) -> None:
+        """Valid again (the suspension and its reason stay in the audit trail)."""
+        self.ended_on = None
+        self.end_reason = ""
+
+    @transition(
+        field=state,
+        source=[CertificateState.VALID, CertificateState.SUSPENDED],
         target=CertificateState.EXPIRED,
         custom={"label": _("Expire"), "actor": Actor.SYSTEM},
     )
@@ -449,7 +474,7 @@ class CertificateWorkflow(ProtectedStateMixin):
 
     @transition(
         field=state,
-        source=CertificateState.VALID,
+        source=[CertificateState.VALID, CertificateState.SUSPENDED],
         target=CertificateState.LAPSED,
         custom={"label": _("Record lapse"), "actor": Actor.ASSOCIATION, "form": "LapseForm"},
     )

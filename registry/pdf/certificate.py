@@ -112,6 +112,7 @@ def _state_word(state: PrintedState) -> str:
         PrintedState.REVOKED: pgettext("certificate state", "Revoked"),
         PrintedState.EXPIRED: pgettext("certificate state", "Expired"),
         PrintedState.LAPSED: pgettext("certificate state", "Lapsed"),
+        PrintedState.SUSPENDED: pgettext("certificate state", "Suspended"),
         PrintedState.VALID: pgettext("certificate state", "Valid"),
     }[state]
 
@@ -129,6 +130,9 @@ def _state_line(doc: CertificateDocument) -> str:
         PrintedState.REVOKED: gettext("This certificate was revoked on %(date)s and ceased to be valid."),
         PrintedState.EXPIRED: gettext("This certificate expired and ceased to be valid on %(date)s."),
         PrintedState.LAPSED: gettext("This registration lapsed on %(date)s and ceased to be valid."),
+        PrintedState.SUSPENDED: gettext(
+            "This registration was suspended on %(date)s and is not valid while suspended."
+        ),
     }[doc.state] % {"date": date}
 
 

@@ -20,6 +20,7 @@ class PrintedState(StrEnum):
     REVOKED = "revoked"
     EXPIRED = "expired"
     LAPSED = "lapsed"
+    SUSPENDED = "suspended"
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,9 @@ def _new_certificate(
     )
 
 
+_WITH_REASON = frozenset({"revoke", "suspend", "reinstate"})
+
+
 def _end(
     certificate: RegistrationCertificate,
     name: str,
@@ -80,7 +83,7 @@ def _end(
     detail: dict | None = None,
 ) -> None:
     from_state = certificate.state
-    kwargs = {"on": on, "reason": reason} if name == "revoke" else {"on": on}
+    kwargs = {"on": on, "reason": reason} if name in _WITH_REASON else {"on": on}
     kwargs.update(extra or {})
     try:
         getattr(certificate, name)(**kwargs)
@@ -165,6 +168,33 @@ def certificate_revoke(
         raise ValidationError(_("Give the reason for revoking the certificate."), code="reason_required")
     locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate.pk)
     _end(locked, "revoke", on=timezone.localdate(), by=by, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def certificate_suspend(
+    *, certificate: RegistrationCertificate, by: User, reason: str
+) -> RegistrationCertificate:
+    """Association staff suspend a valid registration (暂停), with the reason on record: not valid on
+    /verify/ or in its PDF until reinstated. Usually a measure from a spot check (supervision)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for suspending the registration."), code="reason_required")
+    locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate.pk)
+    _end(locked, "suspend", on=timezone.localdate(), by=by, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def certificate_reinstate(
+    *, certificate: RegistrationCertificate, by: User, reason: str
+) -> RegistrationCertificate:
+    """Association staff end a suspension (e.g. the misuse was rectified), with the reason on record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for reinstating the registration."), code="reason_required")
+    locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate.pk)
+    _end(locked, "reinstate", on=timezone.localdate(), by=by, reason=reason)
     return locked
 
 
@@ -263,8 +293,13 @@ def certificates_supersede_started(*, today: dt.date | None = None) -> int:
     return count
 
 
+# A suspended registration's period runs on: it expires on the same day a valid one would.
+_EXPIRING = (CertificateState.VALID, CertificateState.SUSPENDED)
+
+
 def certificates_expire(*, today: dt.date | None = None) -> int:
-    """Sweep: mark expired every valid certificate whose last valid day has passed; returns how many.
+    """Sweep: mark expired every valid or suspended certificate whose last valid day has passed; returns
+    how many.
 
     First supersedes those whose renewal has started (`certificates_supersede_started`): they end by
     renewal, not by expiry. Spares a certificate whose renewal, applied for in time, is still being
@@ -274,7 +309,7 @@ def certificates_expire(*, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     certificates_supersede_started(today=today)
     ids = list(
-        RegistrationCertificate.objects.filter(state=CertificateState.VALID, valid_until__lt=today)
+        RegistrationCertificate.objects.filter(state__in=_EXPIRING, valid_until__lt=today)
         .exclude(renewal_pending_q())
         .values_list("pk", flat=True)
     )
@@ -282,7 +317,7 @@ def certificates_expire(*, today: dt.date | None = None) -> int:
     for pk in ids:
         with transaction.atomic():
             locked = RegistrationCertificate.objects.select_for_update().get(pk=pk)
-            if locked.state != CertificateState.VALID or (
+            if locked.state not in _EXPIRING or (
                 RegistrationCertificate.objects.filter(renewal_pending_q(), pk=pk).exists()
             ):
                 continue  # ended meanwhile, or a renewal was applied for meanwhile

@@ -1,1 +1,0 @@
-"""Spot checks, findings and assistance visits (models land with their issue)."""

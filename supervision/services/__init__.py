@@ -1,0 +1,22 @@
+"""Supervision writes: each is the one sanctioned way to make its change, and writes its audit event."""
+
+from .checks import check_complete, check_record, evidence_add
+from .conflicts import conflict_declare, conflict_withdraw
+from .measures import measure_add, measure_carry_out, measure_follow_up
+from .plans import plan_complete, plan_create, plan_draw, plan_draw_again, plan_update
+
+__all__ = [
+    "check_complete",
+    "check_record",
+    "conflict_declare",
+    "conflict_withdraw",
+    "evidence_add",
+    "measure_add",
+    "measure_carry_out",
+    "measure_follow_up",
+    "plan_complete",
+    "plan_create",
+    "plan_draw",
+    "plan_draw_again",
+    "plan_update",
+]
