@@ -39,6 +39,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "exams.view_*",
         "training.*",
         "supervision.view_*",
+        # It carries out the suspensions and revocations ordered on spot checks (through the registry's
+        # workflow), and runs assistance visits and the feedback desk.
+        "supervision.change_measure",
+        "supervision.*_assistancevisit",
+        "supervision.*_feedback",
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",

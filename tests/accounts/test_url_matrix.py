@@ -229,6 +229,8 @@ PAGES: dict[str, Rule] = {
     "admin:registry_registrationcertificate_pdf": ASSOC_SU,
     "admin:registry_registrationcertificate_revoke": ASSOC_SU,
     "admin:registry_registrationcertificate_lapse": ASSOC_SU,
+    "admin:registry_registrationcertificate_suspend": ASSOC_SU,
+    "admin:registry_registrationcertificate_reinstate": ASSOC_SU,
     "admin:exams_assessmentresult_import_template": CENTRE_SU,
     "admin:exams_assessmentresult_import": CENTRE_SU,
     "admin:exams_assessmentresult_process_import": post(CENTRE_SU),
