@@ -76,17 +76,20 @@ def test_every_legal_staff_transition_of_an_application_has_a_button_and_every_b
 
 
 @pytest.mark.parametrize("state", CertificateState.values)
-def test_a_certificate_shows_the_revoke_button_exactly_while_valid(client, association_user, state):
+def test_a_certificate_shows_the_revoke_button_exactly_while_valid_or_suspended(
+    client, association_user, state
+):
     certificate = RegistrationCertificateFactory(state=state)
     client.force_login(association_user)
     response = client.get(reverse("admin:registry_registrationcertificate_change", args=[certificate.pk]))
     buttons = _buttons(response)
     if state == CertificateState.VALID:
-        # Recording a lapse (issue 14 item 7) and revoking; the lapse's label is in the catalogue.
-        assert [name for name, _label in buttons] == ["lapse", "revoke"]
-        assert buttons[1] == ("revoke", "撤销")
+        # Recording a lapse (issue 14 item 7), revoking and suspending (issue 16); labels in the catalogue.
+        assert buttons == [("revoke", "撤销"), ("suspend", "暂停注册"), ("lapse", "记录注册失效")]
         url = reverse("admin:registry_registrationcertificate_revoke", args=[certificate.pk])
         assert url == f"/admin/registry/registrationcertificate/{certificate.pk}/revoke/"
+    elif state == CertificateState.SUSPENDED:
+        assert buttons == [("revoke", "撤销"), ("reinstate", "恢复注册"), ("lapse", "记录注册失效")]
     else:
         assert buttons == []
 

@@ -119,13 +119,20 @@ def test_no_deemed_acceptance_without_a_stored_acceptance_deadline(time_machine)
 
 
 # Every arrow of the registration certificate's machine: it ends once, in one of five ways (issue 14
-# item 7 added the lapse by law, docs/decisions/0091-change-of-employer-and-lapse.md).
+# item 7 added the lapse by law, docs/decisions/0091-change-of-employer-and-lapse.md); a supervision
+# measure may suspend it until reinstated, and a suspended one can still be revoked, expire or lapse, but
+# not be changed, renewed or cancelled (issue 16, docs/decisions/0098-measures-on-certificates.md).
 CERTIFICATE_ARROWS = {
     ("valid", "supersede", "superseded"),
     ("valid", "cancel", "cancelled"),
     ("valid", "revoke", "revoked"),
+    ("suspended", "revoke", "revoked"),
+    ("valid", "suspend", "suspended"),
+    ("suspended", "reinstate", "valid"),
     ("valid", "expire", "expired"),
+    ("suspended", "expire", "expired"),
     ("valid", "lapse", "lapsed"),
+    ("suspended", "lapse", "lapsed"),
 }
 
 
