@@ -87,7 +87,7 @@ def _drawn(plan: Plan) -> list[DrawnCheck]:
         pool=plan.pool,
         per_check=plan.inspectors_per_check,
         conflicts=[tuple(pair) for pair in plan.conflicts],
-        employer_of={entity: employer for entity, employer in plan.population},
+        employer_of=dict(plan.population),
     )
 
 

@@ -85,11 +85,11 @@ def test_a_certificate_shows_the_revoke_button_exactly_while_valid_or_suspended(
     buttons = _buttons(response)
     if state == CertificateState.VALID:
         # Recording a lapse (issue 14 item 7), revoking and suspending (issue 16); labels in the catalogue.
-        assert buttons == [("revoke", "撤销"), ("suspend", "暂停注册"), ("lapse", "记录注册失效")]
+        assert buttons == [("lapse", "记录注册失效"), ("revoke", "撤销"), ("suspend", "暂停注册")]
         url = reverse("admin:registry_registrationcertificate_revoke", args=[certificate.pk])
         assert url == f"/admin/registry/registrationcertificate/{certificate.pk}/revoke/"
     elif state == CertificateState.SUSPENDED:
-        assert buttons == [("revoke", "撤销"), ("reinstate", "恢复注册"), ("lapse", "记录注册失效")]
+        assert buttons == [("lapse", "记录注册失效"), ("reinstate", "恢复注册"), ("revoke", "撤销")]
     else:
         assert buttons == []
 
@@ -138,7 +138,12 @@ def test_every_person_transition_names_its_form_and_has_its_service(model):
 
 def test_system_transitions_have_no_button_and_no_page(client, association_user, monday):
     assert sorted(t.name for t in person_transitions(Application)) == sorted(APPLICATION_FORMS)
-    assert [t.name for t in person_transitions(RegistrationCertificate)] == ["lapse", "revoke"]
+    assert [t.name for t in person_transitions(RegistrationCertificate)] == [
+        "lapse",
+        "reinstate",
+        "revoke",
+        "suspend",
+    ]
     application = ApplicationFactory(submitted=True)
     client.force_login(association_user)
     for name in ("deem_accept", "no_such_thing"):

@@ -25,9 +25,7 @@ SEED = "0123456789abcdef0123456789abcdef"
 def test_same_seed_and_population_give_the_same_draw_whatever_the_input_order():
     population = list(range(1, 200))
     first = draw(seed=SEED, population=population, count=20, pool=[7, 8, 9, 10], per_check=2)
-    again = draw(
-        seed=SEED, population=list(reversed(population)), count=20, pool=[10, 9, 8, 7], per_check=2
-    )
+    again = draw(seed=SEED, population=list(reversed(population)), count=20, pool=[10, 9, 8, 7], per_check=2)
     assert first == again
     assert len({d.entity for d in first}) == 20
     assert all(len(d.inspectors) == 2 == len(set(d.inspectors)) for d in first)
@@ -84,9 +82,7 @@ def test_a_draw_that_cannot_honour_the_conflicts_is_refused():
     assert error.value.code == "conflicts"
 
 
-@pytest.mark.parametrize(
-    ("pool", "per_check", "code"), [([1], 2, "pool_small"), ([1, 2, 3], 1, "per_check")]
-)
+@pytest.mark.parametrize(("pool", "per_check", "code"), [([1], 2, "pool_small"), ([1, 2, 3], 1, "per_check")])
 def test_fewer_than_two_inspectors_is_refused(pool, per_check, code):
     with pytest.raises(ValidationError) as error:
         draw(seed=SEED, population=[1, 2], count=1, pool=pool, per_check=per_check)
@@ -95,7 +91,14 @@ def test_fewer_than_two_inspectors_is_refused(pool, per_check, code):
 
 @pytest.mark.parametrize(
     ("population", "size", "percent", "expected"),
-    [(0, 5, None, 0), (10, 5, None, 5), (3, 5, None, 3), (10, None, 25, 3), (200, None, 5, 10), (7, None, 1, 1)],
+    [
+        (0, 5, None, 0),
+        (10, 5, None, 5),
+        (3, 5, None, 3),
+        (10, None, 25, 3),
+        (200, None, 5, 10),
+        (7, None, 1, 1),
+    ],
 )
 def test_sample_count(population, size, percent, expected):
     assert sample_count(population, size=size, percent=percent) == expected
@@ -139,20 +142,23 @@ def test_plan_draw_stores_its_inputs_and_repeats_exactly(bureau_user, inspectors
     checks = plan_draw(plan=plan, by=bureau_user, seed=SEED)
 
     plan.refresh_from_db()
-    assert plan.state == PlanState.DRAWN and plan.seed == SEED
+    assert plan.state == PlanState.DRAWN
+    assert plan.seed == SEED
     assert plan.population == sorted([[e.pk, e.pk] for e in employers])
     assert plan.pool == sorted(u.pk for u in inspectors)
     assert plan.conflicts == [[inspectors[0].pk, employers[0].pk]]
     assert len(checks) == 3
     for check in Check.objects.filter(plan=plan).prefetch_related("inspectors"):
         drawn = {u.pk for u in check.inspectors.all()}
-        assert len(drawn) == 2 and drawn <= set(plan.pool)
+        assert len(drawn) == 2
+        assert drawn <= set(plan.pool)
         if check.employer_id == employers[0].pk:
             assert inspectors[0].pk not in drawn
     repeated, stored = plan_draw_again(plan)
     assert repeated == stored
     event = AuditEvent.objects.get(action=Action.SUPERVISION_DRAWN)
-    assert event.detail["seed"] == SEED and event.detail["drawn"] == 3
+    assert event.detail["seed"] == SEED
+    assert event.detail["drawn"] == 3
 
 
 def test_a_conflict_declared_after_the_draw_does_not_change_its_repetition(bureau_user, inspectors):
@@ -189,7 +195,9 @@ def test_a_failed_draw_saves_nothing(bureau_user, inspectors):
     with pytest.raises(ValidationError):
         plan_draw(plan=plan, by=bureau_user)
     plan.refresh_from_db()
-    assert plan.state == PlanState.DRAFT and plan.seed == "" and plan.population == []
+    assert plan.state == PlanState.DRAFT
+    assert plan.seed == ""
+    assert plan.population == []
     assert not Check.objects.exists()
     assert not AuditEvent.objects.filter(action=Action.SUPERVISION_DRAWN).exists()
 
@@ -208,11 +216,14 @@ def test_the_population_follows_the_prefecture_and_the_certificates_in_force(bur
     harbin = _employers_with_certificates(2)
     daqing = RegistrationCertificateFactory(application__employer__prefecture="daqing").employer
     ended = RegistrationCertificateFactory(state="revoked").employer
-    plan = _plan(bureau_user, inspectors, prefecture=harbin[0].prefecture, sample_percent=100, sample_size=None)
+    plan = _plan(
+        bureau_user, inspectors, prefecture=harbin[0].prefecture, sample_percent=100, sample_size=None
+    )
     plan_draw(plan=plan, by=bureau_user)
     drawn = set(plan.checks.values_list("employer_id", flat=True))
     assert drawn == {e.pk for e in harbin}
-    assert daqing.pk not in drawn and ended.pk not in drawn
+    assert daqing.pk not in drawn
+    assert ended.pk not in drawn
 
 
 @pytest.mark.parametrize(
@@ -235,4 +246,5 @@ def test_a_pool_smaller_than_the_inspectors_per_check_is_refused(bureau_user, in
     with pytest.raises(ValidationError) as error:
         _plan(bureau_user, inspectors[:1])
     assert error.value.code == "pool_small"
-    assert not InspectorConflict.objects.exists() and not Plan.objects.exists()
+    assert not InspectorConflict.objects.exists()
+    assert not Plan.objects.exists()

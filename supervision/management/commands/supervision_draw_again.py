@@ -45,7 +45,9 @@ class Command(BaseCommand):
                 + ("" if again == kept else f"  / {kept.entity} {list(kept.inspectors)}")
             )
         if repeated == stored:
-            self.stdout.write(self.style.SUCCESS(_("The draw repeats exactly: %(n)d checks.") % {"n": len(stored)}))
+            self.stdout.write(
+                self.style.SUCCESS(_("The draw repeats exactly: %(n)d checks.") % {"n": len(stored)})
+            )
             return
         self.stderr.write(self.style.ERROR(_("The stored checks differ from the draw repeated.")))
         raise SystemExit(1)
