@@ -76,16 +76,15 @@ def draw(
             code="pool_small",
         )
     blocked: dict[int, set[int]] = {}
-    for inspector, employer in conflicts:
-        blocked.setdefault(employer, set()).add(inspector)
-    employer_of = employer_of or {}
+    for inspector, linked in conflicts:
+        blocked.setdefault(linked, set()).add(inspector)
+    employers = employer_of or {}
     rng = random.Random(int(seed, 16))  # noqa: S311 -- must be repeatable; the seed itself is from secrets
     drawn = []
     for entity in sorted(rng.sample(people, count)):
-        employer = employer_of.get(entity)
-        eligible = (
-            [i for i in inspectors if i not in blocked.get(employer, set())] if employer else inspectors
-        )
+        employer = employers.get(entity)
+        barred = blocked.get(employer, set()) if employer is not None else set()
+        eligible = [i for i in inspectors if i not in barred]
         if len(eligible) < per_check:
             raise ValidationError(
                 _(
