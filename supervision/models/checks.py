@@ -140,6 +140,14 @@ class Check(models.Model):
         return self.employer or self.assessment_result or self.application  # type: ignore[return-value]
 
     @property
+    def target_id(self) -> int:
+        """The id of the target, without loading it."""
+        pk = self.employer_id or self.assessment_result_id or self.application_id
+        if pk is None:  # the check constraint forbids it
+            raise ValueError("a check has a target")
+        return pk
+
+    @property
     def kind(self) -> str:
         if self.employer_id:
             return PlanKind.EMPLOYERS

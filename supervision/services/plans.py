@@ -147,7 +147,7 @@ def plan_draw_again(plan: Plan) -> tuple[list[DrawnCheck], list[DrawnCheck]]:
     repeated = _drawn(plan)
     stored = [
         DrawnCheck(
-            entity=c.target.pk,
+            entity=c.target_id,
             inspectors=tuple(sorted(u.pk for u in c.inspectors.all())),
         )
         for c in plan.checks.order_by("position").prefetch_related("inspectors")
