@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from registry.services.certificates import certificate_revoke
+from registry.services.certificates import certificate_reinstate, certificate_revoke, certificate_suspend
 from tests.factories import MetrologyProjectFactory, RegistrationCertificateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,21 @@ def test_a_revoked_certificate_says_so(client, certificate):
     html = _page(client.get(f"/verify/{certificate.verification_token}/"))
     assert "已撤销" in html
     assert "state-revoked" in html
+
+
+def test_a_suspended_certificate_says_so_until_reinstated(
+    client, certificate, django_capture_on_commit_callbacks
+):
+    staff = UserFactory()
+    certificate_suspend(certificate=certificate, by=staff, reason="抽查发现挂靠，限期整改")
+    html = _page(client.get(f"/verify/{certificate.verification_token}/"))
+    assert "state-suspended" in html
+    assert 'data-testid="suspended"' in html
+    assert "挂靠" not in html  # the reason is the registry's, not the public's
+    with django_capture_on_commit_callbacks(execute=True):  # the cached page is forgotten on commit
+        certificate_reinstate(certificate=certificate, by=staff, reason="已整改")
+    html = _page(client.get(f"/verify/{certificate.verification_token}/"))
+    assert "state-valid" in html
 
 
 def test_number_and_exact_name_find_it(client, certificate):
@@ -148,7 +163,7 @@ def test_a_lookup_runs_a_constant_number_of_queries(client, certificate, django_
 def test_the_qr_page_is_served_from_the_cache_until_the_certificate_changes(
     client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    from registry.services.certificates import certificate_revoke
+    from registry.services.certificates import certificate_reinstate, certificate_revoke, certificate_suspend
     from tests.factories import RegistrationCertificateFactory, UserFactory
 
     certificate = RegistrationCertificateFactory()
