@@ -1,5 +1,7 @@
 """How the registry's audit events read (audit/describe.py): downloads."""
 
+from typing import Any
+
 from django.utils.translation import gettext
 
 from audit.describe import Lines, describes, generic, key_label
@@ -10,6 +12,15 @@ from registry.models.decision import DecisionKind
 
 def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else str(value)
+
+
+# Files of apps above the registry, by the `file` key their download events store: {key: label}. Those
+# apps add theirs in their AppConfig.ready() (`download_file_label`), so no raw key reaches a reader.
+_FILE_LABELS: dict[str, Any] = {}
+
+
+def download_file_label(key: str, label: Any) -> None:
+    _FILE_LABELS[key] = label
 
 
 @describes(Action.DOWNLOADED)
@@ -26,7 +37,7 @@ def download(event: AuditEvent) -> Lines:
     elif file == "decision":
         lines.append((key_label("file"), _label(DecisionKind, kind)))
     elif file:
-        lines.append((key_label("file"), str(file)))
+        lines.append((key_label("file"), str(_FILE_LABELS.get(file, file))))
     return lines + generic(detail)
 
 

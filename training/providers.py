@@ -4,7 +4,10 @@ TrainingConfig.ready(), so that the registry reads the ledger without importing 
 import datetime as dt
 from collections.abc import Sequence
 
+from django.utils.translation import gettext_lazy as _
+
 from registry.advisories import TrainingYear, register_training_years_provider, training_period_years
+from registry.audit_details import download_file_label
 from registry.models import RegistrationCertificate
 
 from .selectors import YearCompliance, yearly_compliance
@@ -46,3 +49,5 @@ def ledger_training_years(
 
 def register_providers() -> None:
     register_training_years_provider("training.ledger", ledger_training_years)
+    download_file_label("training_evidence", _("continuing-education certificate of attendance"))
+    download_file_label("training_attendance_list", _("continuing-education attendance list"))
