@@ -19,6 +19,7 @@ _.is_create
 _.encrypt_columns
 _.decrypt_columns
 
-# Called by name by the admin's transition button of the certificate's `lapse` (registry/admin/transitions.py
-# builds `certificate_<transition>`).
+# Called by name by the admin's transition buttons of the certificate's `lapse` and `reinstate`
+# (registry/admin/transitions.py builds `certificate_<transition>`).
 _.certificate_lapse
+_.certificate_reinstate

@@ -116,10 +116,6 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_public(self) -> bool:
-        return self.state != PlanState.DRAFT
-
 
 class InspectorConflict(models.Model):
     """An inspector's declared link with an employer (利害关系): never drawn to check it."""

@@ -163,7 +163,7 @@ def test_a_lookup_runs_a_constant_number_of_queries(client, certificate, django_
 def test_the_qr_page_is_served_from_the_cache_until_the_certificate_changes(
     client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    from registry.services.certificates import certificate_reinstate, certificate_revoke, certificate_suspend
+    from registry.services.certificates import certificate_revoke
     from tests.factories import RegistrationCertificateFactory, UserFactory
 
     certificate = RegistrationCertificateFactory()
