@@ -319,17 +319,23 @@ def test_acceptance_of_a_row_without_a_receipt_date_is_refused_loudly(name, user
 
 
 # --- the registration certificate ----------------------------------------------------------------------
+# A suspension (a supervision measure, issue 16) is not an end: a suspended certificate can still be
+# revoked, expire or lapse, or be reinstated, but not superseded or cancelled by an application.
 CERTIFICATE_GRAPH = {
     "supersede": {C.VALID: C.SUPERSEDED},
     "cancel": {C.VALID: C.CANCELLED},
-    "revoke": {C.VALID: C.REVOKED},
-    "expire": {C.VALID: C.EXPIRED},
-    "lapse": {C.VALID: C.LAPSED},
+    "revoke": {C.VALID: C.REVOKED, C.SUSPENDED: C.REVOKED},
+    "suspend": {C.VALID: C.SUSPENDED},
+    "reinstate": {C.SUSPENDED: C.VALID},
+    "expire": {C.VALID: C.EXPIRED, C.SUSPENDED: C.EXPIRED},
+    "lapse": {C.VALID: C.LAPSED, C.SUSPENDED: C.LAPSED},
 }
 CERTIFICATE_ARGS = {
     "supersede": {},
     "cancel": {},
     "revoke": {"reason": "以欺骗手段取得注册"},
+    "suspend": {"reason": "抽查发现挂靠，限期整改"},
+    "reinstate": {"reason": "已整改"},
     "expire": {},
     "lapse": {"reason": "death", "note": "死亡证明"},
 }
@@ -339,6 +345,9 @@ CERTIFICATE_WRITES = {
     "supersede": {"ended_on": ON, "end_reason": "", "lapse_reason": ""},
     "cancel": {"ended_on": ON, "end_reason": "", "lapse_reason": ""},
     "revoke": {"ended_on": ON, "end_reason": "以欺骗手段取得注册", "lapse_reason": ""},
+    "suspend": {"ended_on": ON, "end_reason": "抽查发现挂靠，限期整改", "lapse_reason": ""},
+    # Valid again: the suspension's day and reason are cleared (the audit trail keeps them).
+    "reinstate": {"ended_on": None, "end_reason": "", "lapse_reason": ""},
     "expire": {"ended_on": ON, "end_reason": "", "lapse_reason": ""},
     "lapse": {"ended_on": ON, "end_reason": "死亡证明", "lapse_reason": "death"},
 }
