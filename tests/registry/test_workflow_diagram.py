@@ -46,6 +46,8 @@ def test_the_diagram_says_who_performs_each_transition():
         "issue": "计量协会",
         "revoke": "计量协会",
         "lapse": "计量协会",
+        "suspend": "计量协会",
+        "reinstate": "计量协会",
         "deem_accept": "系统",
         "supersede": "系统",
         "cancel": "系统",

@@ -36,6 +36,8 @@ CERTIFICATE_TRANSITIONS = {
     "revoke": (A, "撤销"),
     "expire": (SYSTEM, "过期"),
     "lapse": (A, "记录注册失效"),
+    "suspend": (A, "暂停注册"),
+    "reinstate": (A, "恢复注册"),
 }
 STATES = {
     "draft": "草稿",
@@ -53,6 +55,7 @@ STATES = {
     "revoked": "已撤销",
     "expired": "已过期",
     "lapsed": "已失效",
+    "suspended": "已暂停",
 }
 
 
