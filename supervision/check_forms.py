@@ -65,7 +65,7 @@ class ChecklistForm(forms.Form):
             fields[f"{item}-found"] = forms.ChoiceField(
                 label=label,
                 required=False,
-                choices=[(FOUND, _("Found")), (NOT_FOUND, _("Not found"))],
+                choices=[(FOUND, _("Problem found")), (NOT_FOUND, _("No problem"))],
                 widget=forms.RadioSelect,
             )
             fields[f"{item}-note"] = forms.CharField(
