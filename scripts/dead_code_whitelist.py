@@ -22,3 +22,6 @@ _.decrypt_columns
 # Called by name by the admin's transition button of the certificate's `lapse` (registry/admin/transitions.py
 # builds `certificate_<transition>`).
 _.certificate_lapse
+
+# Django's ModelChoiceField calls label_from_instance for each option (supervision/check_forms.py).
+_.label_from_instance

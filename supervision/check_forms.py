@@ -125,9 +125,7 @@ class EvidenceFilesField(forms.FileField):
         if not files:
             raise ValidationError(_("Choose a photo or a PDF."), code="required")
         if len(files) > MAX_FILES:
-            raise ValidationError(
-                _("At most %(n)d files at a time.") % {"n": MAX_FILES}, code="too_many"
-            )
+            raise ValidationError(_("At most %(n)d files at a time.") % {"n": MAX_FILES}, code="too_many")
         for file in files:
             validate_material_file(file)
         return files

@@ -86,10 +86,9 @@ def _page(request, check: Check, **forms):
     if check.application_id:
         context["facts"] = selectors.application_facts(check.application)
     if check.assessment_result_id:
-        context["result"] = (
-            AssessmentResult.objects.select_related("person", "session", "project", "recorded_by")
-            .get(pk=check.assessment_result_id)
-        )
+        context["result"] = AssessmentResult.objects.select_related(
+            "person", "session", "project", "recorded_by"
+        ).get(pk=check.assessment_result_id)
     return render(request, "supervision/checks/detail.html", context)
 
 

@@ -51,6 +51,8 @@ from audit.services import audit_log
 from exams.models import MetrologyCategory
 from registry.models import DecisionDocument, NotificationLog
 from registry.services.materials import material_attach
+from supervision import services as supervision_services
+from supervision.models import checklist_items
 from tests.factories import (
     ApplicationFactory,
     AssessmentCertificateFactory,
@@ -67,8 +69,6 @@ from tests.factories import (
     VerifierCertificateFactory,
 )
 from tests.portal_files import pdf_bytes
-from supervision import services as supervision_services
-from supervision.models import checklist_items
 from training import services as training_services
 from workdays.models import CalendarChange, CalendarDay, CalendarYear
 
@@ -425,7 +425,9 @@ def _supervision_checks(employer, inspector) -> dict[str, dict[str, Any]]:
         check = CheckFactory(employer=employer, inspectors=[first, UserFactory(role=Role.INSPECTOR)])
         findings = {item: {"found": False} for item, _label in checklist_items(check.kind)}
         findings["renting"] = {"found": True, "note": "证书出租"}
-        supervision_services.check_record(check=check, by=first, findings=findings, checked_on=None, summary="")
+        supervision_services.check_record(
+            check=check, by=first, findings=findings, checked_on=None, summary=""
+        )
         evidence = supervision_services.evidence_add(
             check=check, by=first, file=ContentFile(pdf_bytes(), name="现场.pdf")
         )

@@ -18,8 +18,6 @@ from supervision.services import check_complete, check_record, evidence_add, mea
 from tests.factories import RegistrationCertificateFactory, UserFactory
 from tests.portal_files import photo_png
 
-from .inspector_fixtures import certificate, check, inspectors, today  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 ALL_CLEAR = {item: {"found": False, "note": ""} for item in EmployerItem.values}
@@ -193,7 +191,9 @@ def test_a_revocation_of_another_employers_certificate_is_refused(problem, inspe
     assert error.value.code == "certificate_elsewhere"
 
 
-def test_a_suspended_certificate_cannot_be_suspended_again(problem, inspectors, certificate, association_user):
+def test_a_suspended_certificate_cannot_be_suspended_again(
+    problem, inspectors, certificate, association_user
+):
     certificate_suspend(certificate=certificate, by=association_user, reason="另案暂停")
     certificate = RegistrationCertificate.objects.get(pk=certificate.pk)
     with pytest.raises(ValidationError) as error:
@@ -239,7 +239,8 @@ def test_a_rectification_is_followed_up_until_done(problem, inspectors, today):
     measure_follow_up(measure=measure, by=inspectors[1], note="复查合格", done=True)
     measure.refresh_from_db()
     assert (measure.state, measure.done_on, measure.done_by) == (MeasureState.DONE, today, inspectors[1])
-    assert "已提交整改报告" in measure.follow_up and "复查合格" in measure.follow_up
+    assert "已提交整改报告" in measure.follow_up
+    assert "复查合格" in measure.follow_up
     with pytest.raises(ValidationError) as error:
         measure_follow_up(measure=measure, by=inspectors[1], note="再次", done=True)
     assert error.value.code == "done"

@@ -18,8 +18,6 @@ from supervision.services import check_record, evidence_add, measure_add
 from tests.factories import CheckFactory, RegistrationCertificateFactory, UserFactory
 from tests.portal_files import pdf_bytes, photo_png
 
-from .inspector_fixtures import certificate, check, inspectors, today  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 
@@ -60,7 +58,8 @@ def test_an_inspector_sees_only_their_checks_open_first(client_of, check, inspec
     assert f'data-testid="check-{other.pk}"' not in page
     assert page.index(f"check-{check.pk}") < page.index(f"check-{done.pk}")
     open_only = _page(client_of(inspectors[0]).get(reverse("supervision:check_list"), {"show": "open"}))
-    assert f"check-{check.pk}" in open_only and f"check-{done.pk}" not in open_only
+    assert f"check-{check.pk}" in open_only
+    assert f"check-{done.pk}" not in open_only
 
 
 def test_the_list_runs_in_constant_queries(client_of, inspectors):
@@ -80,7 +79,10 @@ def test_inspector_a_cannot_open_inspector_bs_check_nor_its_evidence(client_of, 
     evidence = evidence_add(check=check, by=inspectors[0], file=SimpleUploadedFile("a.pdf", pdf_bytes()))
     stranger = client_of(UserFactory(role=Role.INSPECTOR))
     assert stranger.get(_url(check)).status_code == 404
-    assert stranger.get(reverse("supervision:evidence_download", args=[check.pk, evidence.pk])).status_code == 404
+    assert (
+        stranger.get(reverse("supervision:evidence_download", args=[check.pk, evidence.pk])).status_code
+        == 404
+    )
     assert stranger.post(_url(check), _checklist()).status_code == 404
     assert stranger.post(_url(check, "supervision:check_complete")).status_code == 404
     assert not check.findings.exists()
@@ -113,7 +115,8 @@ def test_the_page_shows_the_employer_and_its_certificates_with_masked_ids(
     assert certificate.number in page
     assert certificate.person.masked_id_number in page
     assert certificate.person.id_number not in page
-    assert 'capture="environment"' in page and 'accept="image/jpeg,image/png,application/pdf"' in page
+    assert 'capture="environment"' in page
+    assert 'accept="image/jpeg,image/png,application/pdf"' in page
 
 
 def test_recording_findings(client_of, check, inspectors, certificate, today):
@@ -162,7 +165,8 @@ def test_completing_lists_the_unanswered_items_then_completes(client_of, check, 
     check.refresh_from_db()
     assert (check.state, check.result) == (CheckState.COMPLETED, "no_problem")
     page = _page(client.get(_url(check)))
-    assert 'data-testid="save-checklist"' not in page and 'data-testid="findings"' in page
+    assert 'data-testid="save-checklist"' not in page
+    assert 'data-testid="findings"' in page
 
 
 def test_uploading_several_good_files(client_of, check, inspectors):
@@ -241,7 +245,8 @@ def test_following_up_a_rectification(client_of, problem, inspectors, today):
     response = client.post(url, {f"m{measure.pk}-note": "复查合格", f"m{measure.pk}-done": "on"})
     assert response.status_code == 302
     measure.refresh_from_db()
-    assert measure.state == MeasureState.DONE and "复查合格" in measure.follow_up
+    assert measure.state == MeasureState.DONE
+    assert "复查合格" in measure.follow_up
 
 
 def test_a_measure_of_another_check_is_not_found(client_of, problem, inspectors, today):

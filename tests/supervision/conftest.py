@@ -1,5 +1,5 @@
 """Fixtures shared by the inspector tests: a fixed day, two inspectors, a check of an employer holding a
-valid certificate. Imported by name into the test modules that use them."""
+valid certificate."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
