@@ -12,10 +12,18 @@ from django.utils.translation import gettext, override
 
 from accounts.roles import Role
 from audit.models import Action, AuditEvent
-from supervision.models import CheckState, Evidence, MeasureKind, MeasureState
+from supervision.models import CheckState, Evidence, MeasureKind, MeasureState, PlanKind
 from supervision.models.checks import EmployerItem
+from supervision.selectors import application_facts
 from supervision.services import check_record, evidence_add, measure_add
-from tests.factories import CheckFactory, RegistrationCertificateFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    AssessmentResultFactory,
+    CheckFactory,
+    PlanFactory,
+    RegistrationCertificateFactory,
+    UserFactory,
+)
 from tests.portal_files import pdf_bytes, photo_png
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +267,44 @@ def test_a_measure_of_another_check_is_not_found(client_of, problem, inspectors,
     assert client_of(inspectors[0]).post(url, {f"m{measure.pk}-note": "x"}).status_code == 404
     url = reverse("supervision:measure_follow_up", args=[other.pk, measure.pk])
     assert client_of(inspectors[0]).post(url, {f"m{measure.pk}-note": "x"}).status_code == 404
+
+
+def test_an_assessment_check_shows_the_scores_session_and_examiner(
+    client_of, inspectors, training_centre_user
+):
+    result = AssessmentResultFactory(recorded_by=training_centre_user)
+    check = CheckFactory(
+        plan=PlanFactory(kind=PlanKind.ASSESSMENTS),
+        employer=None,
+        assessment_result=result,
+        inspectors=inspectors,
+    )
+    page = _page(client_of(inspectors[0]).get(_url(check)))
+    facts = page[page.index('data-testid="assessment-facts"') :]
+    assert result.session.place in facts
+    assert str(result.skill_score) in facts
+    assert training_centre_user.get_full_name() in facts
+    assert result.person.masked_id_number in facts
+    assert result.person.id_number not in page
+    assert 'name="equipment-found"' in page
+    assert 'name="equipment-certificate"' not in page
+
+
+def test_an_application_check_shows_working_days_against_the_limits(client_of, inspectors):
+    application = ApplicationFactory(issued=True)
+    check = CheckFactory(
+        plan=PlanFactory(kind=PlanKind.APPLICATIONS),
+        employer=None,
+        application=application,
+        inspectors=inspectors,
+    )
+    page = _page(client_of(inspectors[0]).get(_url(check)))
+    facts = page[page.index('data-testid="application-facts"') :]
+    facts = facts[: facts.index("</dl>")]
+    known = application_facts(application)
+    assert known.acceptance_days is not None
+    with override("zh-hans"):
+        for days, limit in ((known.acceptance_days, 5), (known.approval_days, 10), (known.issuance_days, 5)):
+            assert gettext("%(days)s of %(limit)s working days") % {"days": days, "limit": limit} in facts
+    assert application.person.masked_id_number in facts
+    assert application.person.id_number not in page
