@@ -78,3 +78,10 @@ def test_an_inspector_records_a_finding_and_orders_a_revocation_on_a_phone(page)
     )
     assert page.get_by_test_id(f"measure-state-{measure.pk}").is_visible()
     assert _page_fits(page)
+
+    # The same pages on a tablet and a desktop.
+    for width in (768, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in ("/supervision/checks/", f"/supervision/checks/{check.pk}/"):
+            page.goto(path)
+            assert _page_fits(page), (width, path)
