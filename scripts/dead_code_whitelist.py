@@ -23,3 +23,6 @@ _.decrypt_columns
 # (registry/admin/transitions.py builds `certificate_<transition>`).
 _.certificate_lapse
 _.certificate_reinstate
+
+# Django's ModelChoiceField calls label_from_instance for each option (supervision/check_forms.py).
+_.label_from_instance

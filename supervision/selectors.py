@@ -151,3 +151,16 @@ def measures_open() -> QuerySet[Measure]:
     return Measure.objects.filter(state="open").select_related(
         "check_row__plan", "check_row__employer", "certificate__person"
     )
+
+
+def certificates_in_force_at(employer: Employer) -> QuerySet[RegistrationCertificate]:
+    """The employer's registration certificates in force (valid or suspended), with holder and projects:
+    what an employer check looks at and what a finding or a measure may name."""
+    return (
+        RegistrationCertificate.objects.filter(
+            employer=employer, state__in=(CertificateState.VALID, CertificateState.SUSPENDED)
+        )
+        .select_related("person")
+        .prefetch_related("projects")
+        .order_by("number")
+    )

@@ -109,7 +109,7 @@ def demo_visitors() -> list[Visitor]:
         Visitor(
             "inspector",
             UserFactory(username="csp-inspector", role=Role.INSPECTOR),
-            [reverse("supervision:home")],
+            [reverse("supervision:home"), reverse("supervision:check_list")],
         ),
         Visitor(
             "auditor",

@@ -132,7 +132,8 @@ def check_complete(*, check: Check, by: User) -> Check:
     missing = [label for item, label in checklist_items(locked.kind) if item not in answered]
     if missing:
         raise ValidationError(
-            _("Answer every item of the checklist first: %(items)s.") % {"items": "、".join(missing)},
+            _("Answer every item of the checklist first: %(items)s.")
+            % {"items": "、".join(str(label) for label in missing)},
             code="incomplete",
         )
     if locked.checked_on is None:

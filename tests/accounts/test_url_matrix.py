@@ -51,12 +51,15 @@ from audit.services import audit_log
 from exams.models import MetrologyCategory
 from registry.models import DecisionDocument, NotificationLog
 from registry.services.materials import material_attach
+from supervision import services as supervision_services
+from supervision.models import checklist_items
 from tests.factories import (
     ApplicationFactory,
     AssessmentCertificateFactory,
     AssessmentResultFactory,
     AssessmentSessionFactory,
     BatchFactory,
+    CheckFactory,
     EmployerFactory,
     MetrologyProjectFactory,
     QualificationCertificateFactory,
@@ -197,6 +200,22 @@ PAGES: dict[str, Rule] = {
     "reports:home": {BUREAU, SUPERUSER},
     "training_reports:compliance": {BUREAU, SUPERUSER},  # aggregates only
     "supervision:home": {BUREAU, INSPECTOR, SUPERUSER},
+    # The inspector's checks: "own" is assigned to the matrix's inspector, "other" to two others; the
+    # bureau opens every check. An empty POST re-shows the page with its errors (or, to complete, says
+    # what is missing).
+    "supervision:check_list": {BUREAU, INSPECTOR, SUPERUSER},
+    "supervision:check_detail[own]": {BUREAU, INSPECTOR, SUPERUSER},
+    "supervision:check_detail[other]": {BUREAU, SUPERUSER},
+    "supervision:evidence_download[own]": {BUREAU, INSPECTOR, SUPERUSER},
+    "supervision:evidence_download[other]": {BUREAU, SUPERUSER},
+    "supervision:evidence_upload[own]": post({BUREAU, INSPECTOR, SUPERUSER}),
+    "supervision:evidence_upload[other]": post({BUREAU, SUPERUSER}),
+    "supervision:check_complete[own]": post({BUREAU, INSPECTOR, SUPERUSER}),
+    "supervision:check_complete[other]": post({BUREAU, SUPERUSER}),
+    "supervision:measure_add[own]": post({BUREAU, INSPECTOR, SUPERUSER}),
+    "supervision:measure_add[other]": post({BUREAU, SUPERUSER}),
+    "supervision:measure_follow_up[own]": post({BUREAU, INSPECTOR, SUPERUSER}),
+    "supervision:measure_follow_up[other]": post({BUREAU, SUPERUSER}),
     # Public certificate verification.
     "verify:form": EVERYONE,
     "verify:token[valid]": EVERYONE,
@@ -398,6 +417,27 @@ def _employer_training(employer, certificate):
     return activity, entry
 
 
+def _supervision_checks(employer, inspector) -> dict[str, dict[str, Any]]:
+    """{"own": …, "other": …}: a check of `employer` assigned to `inspector` (and one more), and one
+    assigned to two other inspectors; each with a problem found, one evidence file and an open referral."""
+    checks = {}
+    for variant, first in (("own", inspector), ("other", UserFactory(role=Role.INSPECTOR))):
+        check = CheckFactory(employer=employer, inspectors=[first, UserFactory(role=Role.INSPECTOR)])
+        findings = {item: {"found": False} for item, _label in checklist_items(check.kind)}
+        findings["renting"] = {"found": True, "note": "证书出租"}
+        supervision_services.check_record(
+            check=check, by=first, findings=findings, checked_on=None, summary=""
+        )
+        evidence = supervision_services.evidence_add(
+            check=check, by=first, file=ContentFile(pdf_bytes(), name="现场.pdf")
+        )
+        measure = supervision_services.measure_add(
+            check=check, by=first, kind="referral", description="移送", referred_to="市场监管局"
+        )
+        checks[variant] = {"check": check, "evidence": evidence, "measure": measure}
+    return checks
+
+
 def _training_objects(person, staff):
     """An activity the association ran, with its attendance list, and one confirmed entry with evidence."""
     activity = training_services.activity_record(
@@ -486,6 +526,7 @@ def world(db) -> World:
         "exams.metrologyproject": {"": project},
         "training.activity": {"": training_activity},
         "training.participation": {"": training_entry},
+        "_checks": _supervision_checks(verified, users[INSPECTOR]),
         # For the custom views: a draft application (materials may be attached) and one of its materials.
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
@@ -526,6 +567,15 @@ TRAINING_OBJECT = {  # continuing-education URL name → which of an employer's 
     "evidence": "entry",
 }
 
+SUPERVISION_KWARGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {  # URL name → its kwargs
+    "check_detail": lambda o: {"pk": o["check"].pk},
+    "evidence_upload": lambda o: {"pk": o["check"].pk},
+    "check_complete": lambda o: {"pk": o["check"].pk},
+    "measure_add": lambda o: {"pk": o["check"].pk},
+    "evidence_download": lambda o: {"pk": o["check"].pk, "eid": o["evidence"].pk},
+    "measure_follow_up": lambda o: {"pk": o["check"].pk, "mid": o["measure"].pk},
+}
+
 
 def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] | None:
     """{variant: URL kwargs} for a URL that takes parameters; None when this function does not know it."""
@@ -534,6 +584,11 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         kind = PORTAL_OBJECT[name.split(":", 1)[1]]
         own = world.employer_objects[world.employer_of_role.get(role, "verified")]
         return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
+    if name.startswith("supervision:") and name.split(":", 1)[1] in SUPERVISION_KWARGS:
+        return {
+            variant: SUPERVISION_KWARGS[name.split(":", 1)[1]](objects["_checks"][variant])
+            for variant in ("own", "other")
+        }
     if name.startswith("training:") and name.split(":", 1)[1] in TRAINING_OBJECT:
         kind = TRAINING_OBJECT[name.split(":", 1)[1]]
         own = world.employer_objects[world.employer_of_role.get(role, "verified")]
@@ -574,6 +629,8 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         "admin:people_employer_rename": lambda: {"": {"object_id": objects["people.employer"][""].pk}},
         "admin:registry_registrationcertificate_pdf": lambda: {"": {"object_id": certificate.pk}},
         "admin:registry_registrationcertificate_revoke": lambda: {"": {"object_id": certificate.pk}},
+        "admin:registry_registrationcertificate_suspend": lambda: {"": {"object_id": certificate.pk}},
+        "admin:registry_registrationcertificate_reinstate": lambda: {"": {"object_id": certificate.pk}},
         "admin:registry_registrationcertificate_lapse": lambda: {"": {"object_id": certificate.pk}},
         "admin:exams_assessmentresult_correct": lambda: {
             "": {"object_id": objects["exams.assessmentresult"][""].pk}

@@ -19,6 +19,7 @@ from .registry import (
     valid_resident_id,
     valid_uscc,
 )
+from .supervision import CheckFactory, PlanFactory
 
 __all__ = [
     "ApplicationFactory",
@@ -26,9 +27,11 @@ __all__ = [
     "AssessmentResultFactory",
     "AssessmentSessionFactory",
     "BatchFactory",
+    "CheckFactory",
     "EmployerFactory",
     "MetrologyProjectFactory",
     "PersonFactory",
+    "PlanFactory",
     "QualificationCertificateFactory",
     "RecognisedCertificateFactory",
     "RegistrationCertificateFactory",
