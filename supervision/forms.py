@@ -42,7 +42,9 @@ class PlanForm(forms.Form):
         required=False,
         help_text=_("Give either a number or a percentage of the population, not both."),
     )
-    sample_percent = forms.IntegerField(label=_("Percentage to check"), min_value=1, max_value=100, required=False)
+    sample_percent = forms.IntegerField(
+        label=_("Percentage to check"), min_value=1, max_value=100, required=False
+    )
     inspectors_per_check = forms.IntegerField(
         label=_("Inspectors per check"), min_value=2, max_value=5, initial=2
     )

@@ -48,7 +48,9 @@ def conflict_list(request):
 @require_POST
 @role_required(Role.INSPECTOR)
 def conflict_withdraw_view(request, pk):
-    conflict = get_object_or_404(InspectorConflict.objects.select_related("employer"), pk=pk, inspector=request.user)
+    conflict = get_object_or_404(
+        InspectorConflict.objects.select_related("employer"), pk=pk, inspector=request.user
+    )
     try:
         conflict_withdraw(conflict=conflict, by=request.user)
     except ValidationError as error:
@@ -56,6 +58,7 @@ def conflict_withdraw_view(request, pk):
             messages.error(request, message)
     else:
         messages.success(
-            request, _("Your declaration about %(employer)s is withdrawn.") % {"employer": conflict.employer.name}
+            request,
+            _("Your declaration about %(employer)s is withdrawn.") % {"employer": conflict.employer.name},
         )
     return redirect("supervision:conflict_list")

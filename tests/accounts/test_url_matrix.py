@@ -51,6 +51,8 @@ from audit.services import audit_log
 from exams.models import MetrologyCategory
 from registry.models import DecisionDocument, NotificationLog
 from registry.services.materials import material_attach
+from supervision import services as supervision_services
+from supervision.models import PlanKind
 from tests.factories import (
     ApplicationFactory,
     AssessmentCertificateFactory,
@@ -66,8 +68,6 @@ from tests.factories import (
     VerifierCertificateFactory,
 )
 from tests.portal_files import pdf_bytes
-from supervision import services as supervision_services
-from supervision.models import PlanKind
 from training import services as training_services
 from workdays.models import CalendarChange, CalendarDay, CalendarYear
 

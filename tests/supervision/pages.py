@@ -9,7 +9,14 @@ from django.utils.translation import gettext
 
 from accounts.roles import Role
 from supervision.models import Plan, PlanKind, checklist_items
-from supervision.services import check_complete, check_record, measure_add, plan_complete, plan_create, plan_draw
+from supervision.services import (
+    check_complete,
+    check_record,
+    measure_add,
+    plan_complete,
+    plan_create,
+    plan_draw,
+)
 from tests.factories import PersonFactory, RegistrationCertificateFactory, UserFactory
 
 SEED = "0123456789abcdef0123456789abcdef"
@@ -33,7 +40,9 @@ def inspectors(n: int) -> list:
     ]
 
 
-def drawn_plan(bureau, pool, *, size: int = 2, kind: str = PlanKind.EMPLOYERS, title: str = "企业用证抽查") -> Plan:
+def drawn_plan(
+    bureau, pool, *, size: int = 2, kind: str = PlanKind.EMPLOYERS, title: str = "企业用证抽查"
+) -> Plan:
     plan = plan_create(
         by=bureau,
         inspectors=pool,

@@ -62,7 +62,8 @@ def test_the_bureau_creates_a_draft_plan(bureau):
     assert plan.state == PlanState.DRAFT
     assert set(plan.inspectors.all()) == set(pool)
     page = bureau.get(response.url).content.decode()
-    assert "2026年企业用证抽查" in page and 'data-testid="plan-draw"' in page
+    assert "2026年企业用证抽查" in page
+    assert 'data-testid="plan-draw"' in page
 
 
 def test_only_active_inspectors_are_offered_for_the_pool(bureau):
@@ -78,7 +79,10 @@ def test_only_active_inspectors_are_offered_for_the_pool(bureau):
     [
         ({"sample_size": "2", "sample_percent": "10"}, BOTH),
         ({"sample_size": "", "sample_percent": ""}, BOTH),
-        ({"prefecture": "daqing", "kind": "assessments"}, "Only a check of employers is limited to a prefecture."),
+        (
+            {"prefecture": "daqing", "kind": "assessments"},
+            "Only a check of employers is limited to a prefecture.",
+        ),
         ({"period_end": "2025-12-31"}, "The period ends before it starts."),
     ],
 )
@@ -107,8 +111,12 @@ def test_a_draft_is_changed_and_a_drawn_plan_is_not(bureau, bureau_user):
     holders(2)
     plan = drawn_plan(bureau_user, pool)
     draft = Plan.objects.create(
-        title="草案", kind="employers", period_start="2026-01-01", period_end="2026-06-30",
-        sample_size=1, created_by=bureau_user,
+        title="草案",
+        kind="employers",
+        period_start="2026-01-01",
+        period_end="2026-06-30",
+        sample_size=1,
+        created_by=bureau_user,
     )
     draft.inspectors.set(pool[:2])
     page = bureau.get(reverse("supervision:plan_edit", args=[draft.pk])).content.decode()
@@ -118,7 +126,8 @@ def test_a_draft_is_changed_and_a_drawn_plan_is_not(bureau, bureau_user):
     )
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.title == "改后的标题" and draft.inspectors.count() == 3
+    assert draft.title == "改后的标题"
+    assert draft.inspectors.count() == 3
 
     response = bureau.post(reverse("supervision:plan_edit", args=[plan.pk]), _form(pool, title="改不了"))
     assert response.status_code == 302
@@ -133,18 +142,21 @@ def test_the_draw_asks_for_confirmation_then_draws_and_shows_the_checks(bureau, 
     plan = Plan.objects.get()
     url = reverse("supervision:plan_draw", args=[plan.pk])
     confirm = bureau.get(url)
-    assert confirm.status_code == 200 and 'data-testid="draw-confirm"' in confirm.content.decode()
+    assert confirm.status_code == 200
+    assert 'data-testid="draw-confirm"' in confirm.content.decode()
     assert not Check.objects.exists()  # the GET only asks
 
     response = bureau.post(url)
     assert response.status_code == 302
     plan.refresh_from_db()
-    assert plan.state == PlanState.DRAWN and plan.seed
+    assert plan.state == PlanState.DRAWN
+    assert plan.seed
     page = bureau.get(reverse("supervision:plan_detail", args=[plan.pk])).content.decode()
     assert plan.seed in page
     assert f"supervision_draw_again {plan.pk}" in page
     drawn = [c.employer.name for c in plan.checks.select_related("employer")]
-    assert len(drawn) == 2 and all(name in page for name in drawn)
+    assert len(drawn) == 2
+    assert all(name in page for name in drawn)
     for certificate in certificates:  # the holders are never named
         assert certificate.person.name not in page
         assert certificate.person.id_number not in page
@@ -164,7 +176,8 @@ def test_a_failed_draw_shows_why_and_saves_nothing(bureau, bureau_user):
     assert response.status_code == 200
     assert b'class="message error"' in response.content
     plan.refresh_from_db()
-    assert plan.state == PlanState.DRAFT and not plan.seed
+    assert plan.state == PlanState.DRAFT
+    assert not plan.seed
     assert not Check.objects.exists()
 
 
@@ -173,20 +186,23 @@ def test_completing_refuses_a_summary_with_an_id_number_and_publishes_a_clean_on
     holders(2)
     plan = drawn_plan(bureau_user, pool)
     url = reverse("supervision:plan_complete", args=[plan.pk])
-    assert 'data-testid="plan-complete"' not in bureau.get(
-        reverse("supervision:plan_detail", args=[plan.pk])
-    ).content.decode()
+    assert (
+        'data-testid="plan-complete"'
+        not in bureau.get(reverse("supervision:plan_detail", args=[plan.pk])).content.decode()
+    )
     complete_checks(plan, bureau_user)
-    assert 'data-testid="plan-complete"' in bureau.get(
-        reverse("supervision:plan_detail", args=[plan.pk])
-    ).content.decode()
+    assert (
+        'data-testid="plan-complete"'
+        in bureau.get(reverse("supervision:plan_detail", args=[plan.pk])).content.decode()
+    )
 
     for leak in ("持证人身份证号230102199001011234存在问题", "联系人电话13912345678"):
         response = bureau.post(url, {"summary": leak})
         assert response.status_code == 200
         assert shown(response, PERSONAL_DATA)
         plan.refresh_from_db()
-        assert plan.state == PlanState.DRAWN and not plan.results_summary
+        assert plan.state == PlanState.DRAWN
+        assert not plan.results_summary
 
     response = bureau.post(url, {"summary": "抽查2家企业，1家发现问题，已责令整改。"})
     assert response.status_code == 302
@@ -201,8 +217,12 @@ def test_the_bureau_dashboard_counts_plans_checks_and_measures(bureau, bureau_us
     plan = drawn_plan(bureau_user, pool)
     complete_checks(plan, bureau_user)
     Plan.objects.create(
-        title="草案", kind="employers", period_start="2026-01-01", period_end="2026-06-30",
-        sample_size=1, created_by=bureau_user,
+        title="草案",
+        kind="employers",
+        period_start="2026-01-01",
+        period_end="2026-06-30",
+        sample_size=1,
+        created_by=bureau_user,
     )
     response = bureau.get(reverse("supervision:home"))
     counts = response.context["counts"]
@@ -216,7 +236,8 @@ def test_an_inspector_sees_links_not_the_dashboard_and_cannot_open_plan_pages(cl
     plan = drawn_plan(bureau_user, pool)
     client.force_login(pool[0])
     page = client.get(reverse("supervision:home")).content.decode()
-    assert 'href="/supervision/checks/"' in page and 'data-testid="dashboard"' not in page
+    assert 'href="/supervision/checks/"' in page
+    assert 'data-testid="dashboard"' not in page
     for name, args in [
         ("supervision:plan_list", []),
         ("supervision:plan_new", []),
@@ -261,7 +282,7 @@ def test_plan_detail_queries_do_not_grow_with_the_checks(bureau, bureau_user):
 
 
 def test_an_inspector_declares_and_withdraws_a_conflict_by_credit_code(client):
-    [inspector, other] = inspectors(2)
+    [inspector, _other] = inspectors(2)
     employer = EmployerFactory(name="哈尔滨衡器厂", uscc=valid_uscc(77))
     client.force_login(inspector)
     url = reverse("supervision:conflict_list")
@@ -273,7 +294,8 @@ def test_an_inspector_declares_and_withdraws_a_conflict_by_credit_code(client):
     assert AuditEvent.objects.filter(action="supervision_conflict").exists()
 
     again = client.post(url, {"uscc": employer.uscc, "note": "再次声明"})
-    assert again.status_code == 200 and InspectorConflict.objects.count() == 1
+    assert again.status_code == 200
+    assert InspectorConflict.objects.count() == 1
 
     client.post(reverse("supervision:conflict_withdraw", args=[conflict.pk]))
     assert not InspectorConflict.objects.exists()
@@ -282,9 +304,7 @@ def test_an_inspector_declares_and_withdraws_a_conflict_by_credit_code(client):
 def test_an_unknown_credit_code_is_refused(client):
     [inspector] = inspectors(1)
     client.force_login(inspector)
-    response = client.post(
-        reverse("supervision:conflict_list"), {"uscc": valid_uscc(78), "note": "亲属"}
-    )
+    response = client.post(reverse("supervision:conflict_list"), {"uscc": valid_uscc(78), "note": "亲属"})
     assert response.status_code == 200
     assert shown(response, "No employer has this unified social credit code.")
     assert not InspectorConflict.objects.exists()
@@ -302,9 +322,13 @@ def test_another_inspectors_declaration_is_404(client):
 
 def test_an_assessment_plan_names_the_session_and_project_not_the_person(bureau, bureau_user):
     project = MetrologyProjectFactory()
-    session = AssessmentSessionFactory(name="2026年第二期考核", held_on=dt.date(2026, 5, 10), projects=[project])
+    session = AssessmentSessionFactory(
+        name="2026年第二期考核", held_on=dt.date(2026, 5, 10), projects=[project]
+    )
     result = AssessmentResultFactory(session=session, project=project)
     plan = drawn_plan(bureau_user, inspectors(2), kind="assessments", size=1, title="考核抽查")
     page = bureau.get(reverse("supervision:plan_detail", args=[plan.pk])).content.decode()
-    assert "2026年第二期考核" in page and project.name in page
-    assert result.person.name not in page and result.person.id_number not in page
+    assert "2026年第二期考核" in page
+    assert project.name in page
+    assert result.person.name not in page
+    assert result.person.id_number not in page

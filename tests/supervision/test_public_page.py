@@ -45,7 +45,8 @@ def test_a_drawn_plan_is_public_with_its_seed_and_employers_and_no_person(client
     assert plan.seed in page
     assert response.context["population_size"] == 3
     drawn = [c.employer.name for c in plan.checks.select_related("employer")]
-    assert len(drawn) == 2 and all(name in page for name in drawn)
+    assert len(drawn) == 2
+    assert all(name in page for name in drawn)
     assert 'data-testid="summary"' not in page  # no results before completion
     _no_person(page, certificates, pool)
 
@@ -61,7 +62,8 @@ def test_a_completed_plan_publishes_results_and_summary_without_personal_data(cl
     assert re.search(r'data-testid="problems">1<', page)
     _no_person(page, certificates, pool)
     # The finding's note and the measure's description stay with staff; only the kind of measure shows.
-    assert "注册计量师不在本单位工作" not in page and "限期整改" not in page
+    assert "注册计量师不在本单位工作" not in page
+    assert "限期整改" not in page
 
 
 def test_an_assessment_plan_shows_counts_not_the_people_assessed(client, bureau_user):
@@ -80,8 +82,12 @@ def test_an_assessment_plan_shows_counts_not_the_people_assessed(client, bureau_
 
 def test_a_draft_is_not_public(client, bureau_user):
     draft = Plan.objects.create(
-        title="尚未抽取的计划", kind="employers", period_start="2026-01-01", period_end="2026-06-30",
-        sample_size=1, created_by=bureau_user,
+        title="尚未抽取的计划",
+        kind="employers",
+        period_start="2026-01-01",
+        period_end="2026-06-30",
+        sample_size=1,
+        created_by=bureau_user,
     )
     assert client.get(reverse("supervision:public_detail", args=[draft.pk])).status_code == 404
     assert "尚未抽取的计划" not in client.get(reverse("supervision:public_list")).content.decode()
