@@ -12,9 +12,8 @@ from people.models import Prefecture
 from supervision.models import PlanKind
 
 
-class InspectorChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+def _inspector_label(user: User) -> str:
+    return user.get_full_name() or user.username
 
 
 def active_inspectors():
@@ -48,7 +47,7 @@ class PlanForm(forms.Form):
     inspectors_per_check = forms.IntegerField(
         label=_("Inspectors per check"), min_value=2, max_value=5, initial=2
     )
-    inspectors = InspectorChoice(
+    inspectors = forms.ModelMultipleChoiceField(
         label=_("Inspectors' pool"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -65,6 +64,7 @@ class PlanForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["inspectors"].queryset = active_inspectors()
+        self.fields["inspectors"].label_from_instance = _inspector_label
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

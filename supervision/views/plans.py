@@ -79,7 +79,7 @@ def plan_edit(request, pk):
 @role_required(Role.BUREAU)
 def plan_detail(request, pk):
     plan = get_object_or_404(Plan.objects.select_related("created_by", "drawn_by"), pk=pk)
-    checks = list(plan_checks(plan)) if plan.state != PlanState.DRAFT else []
+    checks = list(plan_checks(plan)) if plan.is_public else []
     return render(
         request,
         "supervision/plan_detail.html",
