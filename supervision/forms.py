@@ -21,7 +21,7 @@ def active_inspectors():
 
 
 class PlanForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, validators=[text.single_line])
+    title = forms.CharField(label=_("Plan title"), max_length=200, validators=[text.single_line])
     kind = forms.ChoiceField(label=_("What is checked"), choices=PlanKind.choices)
     period_start = forms.DateField(label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(
