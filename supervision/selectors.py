@@ -15,7 +15,7 @@ from registry.models import Application, RegistrationCertificate
 from registry.workflow import ApplicationState, CertificateState
 from workdays.working_days import working_days_between
 
-from .models import Check, Finding, Measure, Plan, PlanKind, PlanState
+from .models import Check, Finding, InspectorConflict, Measure, Plan, PlanKind, PlanState
 
 # The decisions an application check looks at: every application closed by a decision in the period.
 DECIDED = (ApplicationState.NOT_ACCEPTED, ApplicationState.DENIED, ApplicationState.ISSUED)
@@ -164,3 +164,51 @@ def certificates_in_force_at(employer: Employer) -> QuerySet[RegistrationCertifi
         .prefetch_related("projects")
         .order_by("number")
     )
+def plans_for_bureau() -> QuerySet[Plan]:
+    """Every plan, newest period first, with its checks counted (all, completed) and its open measures."""
+    return Plan.objects.annotate(
+        check_count=Count("checks", distinct=True),
+        completed_count=Count("checks", filter=Q(checks__state="completed"), distinct=True),
+        open_measures=Count("checks__measures", filter=Q(checks__measures__state="open"), distinct=True),
+    )
+
+
+def plan_checks(plan: Plan) -> QuerySet[Check]:
+    """The checks of `plan` in draw order, with what a plan page names them by (employer; session and
+    project of an assessment; an application's number), their inspectors, open measures and the kinds of
+    measure taken. A fixed number of queries whatever the number of checks."""
+    return (
+        plan.checks.select_related(
+            "employer", "assessment_result__session", "assessment_result__project", "application"
+        )
+        .prefetch_related("inspectors", Prefetch("measures", queryset=Measure.objects.order_by("kind", "pk")))
+        .annotate(open_measures=Count("measures", filter=Q(measures__state="open"), distinct=True))
+        .order_by("position")
+    )
+
+
+@dataclass(frozen=True)
+class SupervisionCounts:
+    """The bureau's dashboard: plans by state, checks open and completed, measures still open."""
+
+    plans: dict[str, int]
+    checks_open: int
+    checks_completed: int
+    measures_open: int
+
+
+def supervision_counts() -> SupervisionCounts:
+    plans = dict.fromkeys(PlanState.values, 0)
+    plans.update(Plan.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    checks = dict(Check.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    return SupervisionCounts(
+        plans=plans,
+        checks_open=sum(n for state, n in checks.items() if state != "completed"),
+        checks_completed=checks.get("completed", 0),
+        measures_open=Measure.objects.filter(state="open").count(),
+    )
+
+
+def conflicts_of(inspector: User) -> QuerySet[InspectorConflict]:
+    """An inspector's own declarations, by employer name."""
+    return InspectorConflict.objects.filter(inspector=inspector).select_related("employer")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checks, home
+from .views import checks, conflicts, home, plans, public
 
 app_name = "supervision"
 
@@ -13,4 +13,14 @@ urlpatterns = [
     path("checks/<int:pk>/complete/", checks.check_complete, name="check_complete"),
     path("checks/<int:pk>/measures/", checks.measure_add, name="measure_add"),
     path("checks/<int:pk>/measures/<int:mid>/follow-up/", checks.measure_follow_up, name="measure_follow_up"),
+    path("plans/", plans.plan_list, name="plan_list"),
+    path("plans/new/", plans.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/draw/", plans.plan_draw_page, name="plan_draw"),
+    path("plans/<int:pk>/complete/", plans.plan_complete_page, name="plan_complete"),
+    path("conflicts/", conflicts.conflict_list, name="conflict_list"),
+    path("conflicts/<int:pk>/withdraw/", conflicts.conflict_withdraw_view, name="conflict_withdraw"),
+    path("public/", public.public_list, name="public_list"),
+    path("public/<int:pk>/", public.public_detail, name="public_detail"),
 ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import Action
+from audit.redact import redact
 from audit.services import audit_log
 from supervision.draw import DrawnCheck, draw, sample_count, seed_new
 from supervision.models import Check, CheckState, InspectorConflict, Plan, PlanKind, PlanState
@@ -171,6 +172,11 @@ def plan_complete(*, plan: Plan, by: User, summary: str, on: dt.datetime | None 
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError(_("Write the summary of results to publish."), code="summary")
+    if redact(summary) != summary:
+        raise ValidationError(
+            _("The summary is published: remove the resident ID number or mobile number from it."),
+            code="personal_data",
+        )
     locked.results_summary = summary
     locked.state = PlanState.COMPLETED
     locked.completed_at = on or timezone.now()

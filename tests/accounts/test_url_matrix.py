@@ -52,7 +52,7 @@ from exams.models import MetrologyCategory
 from registry.models import DecisionDocument, NotificationLog
 from registry.services.materials import material_attach
 from supervision import services as supervision_services
-from supervision.models import checklist_items
+from supervision.models import PlanKind, checklist_items
 from tests.factories import (
     ApplicationFactory,
     AssessmentCertificateFactory,
@@ -216,6 +216,21 @@ PAGES: dict[str, Rule] = {
     "supervision:measure_add[other]": post({BUREAU, SUPERUSER}),
     "supervision:measure_follow_up[own]": post({BUREAU, INSPECTOR, SUPERUSER}),
     "supervision:measure_follow_up[other]": post({BUREAU, SUPERUSER}),
+    # The bureau's spot-check plans (a draft: it may be changed and drawn; completing it sends it back).
+    "supervision:plan_list": {BUREAU, SUPERUSER},
+    "supervision:plan_new": {BUREAU, SUPERUSER},
+    "supervision:plan_detail": {BUREAU, SUPERUSER},
+    "supervision:plan_edit": {BUREAU, SUPERUSER},
+    "supervision:plan_draw": {BUREAU, SUPERUSER},  # a GET asks for confirmation
+    "supervision:plan_complete": {BUREAU, SUPERUSER},  # a draft: sent back to its page
+    # An inspector's own declared conflicts of interest; another inspector's is 404.
+    "supervision:conflict_list": {INSPECTOR, SUPERUSER},
+    "supervision:conflict_withdraw[own]": post({INSPECTOR}),
+    "supervision:conflict_withdraw[other]": post(NOBODY),
+    # The public page of spot checks (一公开): drawn plans for everyone, a draft for nobody.
+    "supervision:public_list": EVERYONE,
+    "supervision:public_detail[drawn]": EVERYONE,
+    "supervision:public_detail[draft]": NOBODY,
     # Public certificate verification.
     "verify:form": EVERYONE,
     "verify:token[valid]": EVERYONE,
@@ -530,6 +545,7 @@ def world(db) -> World:
         # For the custom views: a draft application (materials may be attached) and one of its materials.
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
+        **_supervision_objects(users, other),
     }
     return World(
         users=users,
@@ -537,6 +553,35 @@ def world(db) -> World:
         admin_objects=admin_objects,
         employer_of_role={ENTERPRISE_A: "verified", ENTERPRISE_PENDING: "pending"},
     )
+
+
+def _supervision_objects(users, employer) -> dict[str, dict[str, Any]]:
+    """A draft plan, a drawn one (its population: the employers above holding certificates), and a
+    conflict declared by the inspector and one by another inspector."""
+    colleagues = [UserFactory(username=f"m_inspector{n}", role=Role.INSPECTOR) for n in range(2)]
+    pool = [users[INSPECTOR], *colleagues]
+    fields = {
+        "kind": PlanKind.EMPLOYERS,
+        "period_start": dt.date(2026, 1, 1),
+        "period_end": dt.date(2026, 12, 31),
+        "sample_size": 1,
+        "inspectors_per_check": 2,
+    }
+    draft = supervision_services.plan_create(by=users[BUREAU], inspectors=pool, title="草案", **fields)
+    drawn = supervision_services.plan_create(by=users[BUREAU], inspectors=pool, title="已抽取", **fields)
+    supervision_services.plan_draw(plan=drawn, by=users[BUREAU], seed="0" * 32)
+    return {
+        "_plan_draft": {"": draft},
+        "_plan_drawn": {"": drawn},
+        "_conflict": {
+            "own": supervision_services.conflict_declare(
+                inspector=users[INSPECTOR], employer=employer, note="亲属", by=users[INSPECTOR]
+            ),
+            "other": supervision_services.conflict_declare(
+                inspector=colleagues[0], employer=employer, note="前雇员", by=colleagues[0]
+            ),
+        },
+    }
 
 
 PORTAL_OBJECT = {  # portal URL name → which of an employer's objects its <pk> names
@@ -652,6 +697,18 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
             "": {"object_id": objects["training.participation"][""].pk}
         },
         "two_factor:reset": lambda: {"": {"user_id": world.users[ENTERPRISE_A].pk}},
+        **{
+            f"supervision:{name}": lambda: {"": {"pk": objects["_plan_draft"][""].pk}}
+            for name in ("plan_detail", "plan_edit", "plan_draw", "plan_complete")
+        },
+        "supervision:public_detail": lambda: {
+            "drawn": {"pk": objects["_plan_drawn"][""].pk},
+            "draft": {"pk": objects["_plan_draft"][""].pk},
+        },
+        "supervision:conflict_withdraw": lambda: {
+            "own": {"pk": objects["_conflict"]["own"].pk},
+            "other": {"pk": objects["_conflict"]["other"].pk},
+        },
     }
     return known[name]() if name in known else None
 
