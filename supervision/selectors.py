@@ -145,3 +145,35 @@ def measures_open() -> QuerySet[Measure]:
     return Measure.objects.filter(state="open").select_related(
         "check_row__plan", "check_row__employer", "certificate__person"
     )
+
+
+def findings_of_certificate(certificate_id: int) -> QuerySet[Finding]:
+    """Problems found concerning one registration certificate, for staff pages."""
+    return (
+        Finding.objects.filter(certificate_id=certificate_id, found=True)
+        .select_related("check_row__plan", "check_row__employer", "certificate")
+        .order_by("-check_row__plan__period_start", "check_row_id", "id")
+    )
+
+
+def _measures() -> QuerySet[Measure]:
+    return Measure.objects.select_related(
+        "check_row__plan", "check_row__employer", "certificate__person"
+    ).order_by("-created_at", "-id")
+
+
+def measures_of_employer(employer: Employer) -> QuerySet[Measure]:
+    """Every measure ordered on a check of `employer`, newest first."""
+    return _measures().filter(check_row__employer=employer)
+
+
+def measures_of_person(person_id: int) -> QuerySet[Measure]:
+    """Measures on a holder's certificates, and those of checks that found a problem concerning them."""
+    concerned = Finding.objects.filter(certificate__person_id=person_id, found=True).values("check_row_id")
+    return _measures().filter(Q(certificate__person_id=person_id) | Q(check_row__in=concerned))
+
+
+def measures_of_certificate(certificate_id: int) -> QuerySet[Measure]:
+    """Measures on one certificate, and those of checks that found a problem concerning it."""
+    concerned = Finding.objects.filter(certificate_id=certificate_id, found=True).values("check_row_id")
+    return _measures().filter(Q(certificate_id=certificate_id) | Q(check_row__in=concerned))

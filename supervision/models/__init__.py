@@ -4,6 +4,7 @@ supervision.services only; every write that changes a plan, a check or a measure
 """
 
 from .checks import (
+    CERTIFICATE_MEASURES,
     Check,
     CheckResult,
     CheckState,
@@ -17,6 +18,7 @@ from .checks import (
 from .plans import InspectorConflict, Plan, PlanKind, PlanState
 
 __all__ = [
+    "CERTIFICATE_MEASURES",
     "Check",
     "CheckResult",
     "CheckState",
