@@ -180,7 +180,7 @@ class Finding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return checklist_label(self.check_row.kind, self.item)
+        return str(checklist_label(self.check_row.kind, self.item))
 
     @property
     def label(self) -> str:

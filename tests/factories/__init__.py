@@ -19,6 +19,14 @@ from .registry import (
     valid_resident_id,
     valid_uscc,
 )
+from .supervision import (
+    CheckFactory,
+    EvidenceFactory,
+    FindingFactory,
+    InspectorConflictFactory,
+    MeasureFactory,
+    PlanFactory,
+)
 
 __all__ = [
     "ApplicationFactory",
@@ -26,9 +34,15 @@ __all__ = [
     "AssessmentResultFactory",
     "AssessmentSessionFactory",
     "BatchFactory",
+    "CheckFactory",
     "EmployerFactory",
+    "EvidenceFactory",
+    "FindingFactory",
+    "InspectorConflictFactory",
+    "MeasureFactory",
     "MetrologyProjectFactory",
     "PersonFactory",
+    "PlanFactory",
     "QualificationCertificateFactory",
     "RecognisedCertificateFactory",
     "RegistrationCertificateFactory",
