@@ -44,7 +44,10 @@ DEMO_DRAFT_TITLE = "{year}年度专业项目考核工作抽查（草案）"
 DEMO_SEEDS = ("2026d3e00000000000000000000000a1", "2026d3e00000000000000000000000a2")  # hex, as seed_new()
 DEMO_PROBLEM_EMPLOYER = 4  # 佳木斯三江电机: its holder's certificate is found nominally affiliated
 DEMO_CONFLICT = ("zhuanjia3", 0, "曾在该公司计量室任职（2019—2022年）")
-DEMO_FINDING_NOTE = "该公司注册计量师徐红梅实际在外地另一单位全职工作，本公司仅挂名使用其注册证，未见其参与本公司检定、校准工作的记录。"
+DEMO_FINDING_NOTE = (
+    "该公司注册计量师徐红梅实际在外地另一单位全职工作，本公司仅挂名使用其注册证，"
+    "未见其参与本公司检定、校准工作的记录。"
+)
 DEMO_RECTIFICATION = "立即停止以挂靠方式使用注册计量师注册证，配备实际在岗的注册计量师，并报送整改报告。"
 DEMO_REVOCATION = "注册证被用于挂靠，依据试点方案撤销其注册。"
 DEMO_SUMMARY = "本次抽查企业3家，发现问题1家（注册证挂靠），已责令整改并撤销相关注册；其余企业未发现问题。"

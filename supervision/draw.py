@@ -83,7 +83,9 @@ def draw(
     drawn = []
     for entity in sorted(rng.sample(people, count)):
         employer = employer_of.get(entity)
-        eligible = [i for i in inspectors if i not in blocked.get(employer, set())] if employer else inspectors
+        eligible = (
+            [i for i in inspectors if i not in blocked.get(employer, set())] if employer else inspectors
+        )
         if len(eligible) < per_check:
             raise ValidationError(
                 _(

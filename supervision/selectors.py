@@ -69,12 +69,16 @@ def check_for(user: User, pk: int) -> Check:
     """The check, if `user` may open it; otherwise 404 (an inspector cannot tell whether another
     inspector's check exists)."""
     try:
-        return checks_visible_to(user).prefetch_related(
-            "inspectors",
-            Prefetch("findings", queryset=Finding.objects.select_related("certificate__person")),
-            "evidence",
-            Prefetch("measures", queryset=Measure.objects.select_related("certificate__person")),
-        ).get(pk=pk)
+        return (
+            checks_visible_to(user)
+            .prefetch_related(
+                "inspectors",
+                Prefetch("findings", queryset=Finding.objects.select_related("certificate__person")),
+                "evidence",
+                Prefetch("measures", queryset=Measure.objects.select_related("certificate__person")),
+            )
+            .get(pk=pk)
+        )
     except Check.DoesNotExist:
         raise Http404 from None
 
@@ -115,7 +119,9 @@ def application_facts(application: Application) -> ApplicationFacts:
         ),
         approval_days=_days(
             application.accepted_on,
-            application.closed_on if application.state == ApplicationState.DENIED else application.approved_on,
+            application.closed_on
+            if application.state == ApplicationState.DENIED
+            else application.approved_on,
         ),
         issuance_days=_days(application.approved_on, application.issued_on),
         corrections=application.corrections_requested_on is not None,

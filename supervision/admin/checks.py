@@ -94,7 +94,10 @@ class CheckInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).select_related("plan", *TARGET_RELATED).prefetch_related("inspectors")
+            super()
+            .get_queryset(request)
+            .select_related("plan", *TARGET_RELATED)
+            .prefetch_related("inspectors")
         )
 
     @admin.display(description=_("checked"))
@@ -165,11 +168,7 @@ class FindingInline(ReadOnlyInline):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("check_row", "certificate__person", "recorded_by")
-        )
+        return super().get_queryset(request).select_related("check_row", "certificate__person", "recorded_by")
 
     @admin.display(description=_("checklist item"))
     def item_label(self, obj: Finding) -> str:
@@ -423,7 +422,10 @@ class MeasureAdmin(ReadOnlyAdmin):
                 self.message_user(
                     request,
                     _("Done: the certificate %(number)s is now “%(state)s”.")
-                    % {"number": measure.certificate.number, "state": measure.certificate.get_state_display()},
+                    % {
+                        "number": measure.certificate.number,
+                        "state": measure.certificate.get_state_display(),
+                    },
                     messages.SUCCESS,
                 )
             return HttpResponseRedirect(change_url)

@@ -175,9 +175,7 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["check_row", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["check_row", "item"], name="supervision_finding_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["check_row", "item"], name="supervision_finding_once")]
 
     def __str__(self) -> str:
         return str(checklist_label(self.check_row.kind, self.item))

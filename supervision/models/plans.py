@@ -67,7 +67,9 @@ class Plan(models.Model):
         blank=True,
     )
     description = models.TextField(
-        _("public description"), blank=True, validators=[text.multi_line],
+        _("public description"),
+        blank=True,
+        validators=[text.multi_line],
         help_text=_("Published with the plan: its basis and what is checked. No personal data."),
     )
     state = models.CharField(
@@ -135,7 +137,9 @@ class InspectorConflict(models.Model):
         related_name="inspector_conflicts",
     )
     note = models.CharField(
-        _("nature of the link"), max_length=200, validators=[text.single_line],
+        _("nature of the link"),
+        max_length=200,
+        validators=[text.single_line],
         help_text=_("For example: former employee, relative of its manager, consultant."),
     )
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)

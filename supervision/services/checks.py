@@ -43,7 +43,9 @@ def may_record(check: Check, user: User) -> bool:
 def _lock_open(check: Check, by: User) -> Check:
     locked = Check.objects.select_for_update().select_related("plan").get(pk=check.pk)
     if not may_record(locked, by):
-        raise ValidationError(_("Only the inspectors assigned to this check may record it."), code="not_yours")
+        raise ValidationError(
+            _("Only the inspectors assigned to this check may record it."), code="not_yours"
+        )
     if locked.state == CheckState.COMPLETED:
         raise ValidationError(_("This check is completed and can no longer change."), code="completed")
     return locked
@@ -141,7 +143,5 @@ def check_complete(*, check: Check, by: User) -> Check:
     locked.completed_at = timezone.now()
     locked.completed_by = by
     locked.save()
-    audit_log(
-        action=Action.SUPERVISION_CHECK, actor=by, target=locked, detail={"completed": locked.result}
-    )
+    audit_log(action=Action.SUPERVISION_CHECK, actor=by, target=locked, detail={"completed": locked.result})
     return locked

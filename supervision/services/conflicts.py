@@ -27,9 +27,7 @@ def conflict_declare(*, inspector: User, employer: Employer, note: str, by: User
     )
     if not created:
         raise ValidationError(_("This conflict is declared already."), code="duplicate")
-    audit_log(
-        action=Action.SUPERVISION_CONFLICT, actor=by, target=conflict, detail={"declared": employer.pk}
-    )
+    audit_log(action=Action.SUPERVISION_CONFLICT, actor=by, target=conflict, detail={"declared": employer.pk})
     return conflict
 
 

@@ -35,7 +35,9 @@ def measure_add(
     """Order a measure on a check where problems were found (by its inspectors or the bureau)."""
     locked = Check.objects.select_for_update().get(pk=check.pk)
     if not may_record(locked, by):
-        raise ValidationError(_("Only the inspectors assigned to this check may record it."), code="not_yours")
+        raise ValidationError(
+            _("Only the inspectors assigned to this check may record it."), code="not_yours"
+        )
     if kind not in MeasureKind.values:
         raise ValidationError(_("Choose the measure."), code="kind")
     if not locked.findings.filter(found=True).exists():
@@ -87,7 +89,11 @@ def measure_add(
         action=Action.SUPERVISION_MEASURE,
         actor=by,
         target=measure,
-        detail={"ordered": kind, "check": locked.pk, "certificate": certificate.number if certificate else ""},
+        detail={
+            "ordered": kind,
+            "check": locked.pk,
+            "certificate": certificate.number if certificate else "",
+        },
     )
     return measure
 
@@ -98,7 +104,9 @@ def measure_follow_up(*, measure: Measure, by: User, note: str, done: bool) -> M
     bureau), and mark it done when it is."""
     locked = Measure.objects.select_for_update().select_related("check_row").get(pk=measure.pk)
     if not may_record(locked.check_row, by):
-        raise ValidationError(_("Only the inspectors assigned to this check may record it."), code="not_yours")
+        raise ValidationError(
+            _("Only the inspectors assigned to this check may record it."), code="not_yours"
+        )
     if locked.kind in CERTIFICATE_MEASURES:
         raise ValidationError(
             _("A suspension or revocation is carried out by the association in the registry."),

@@ -128,10 +128,12 @@ def test_the_association_carries_out_a_revocation_through_the_registry(staff, as
     assert measure.state == MeasureState.OPEN  # a GET changes nothing
 
     response = staff.post(carry_out_url)
-    assert response.status_code == 302 and response.url == change_url
+    assert response.status_code == 302
+    assert response.url == change_url
     measure.refresh_from_db()
     finding.certificate.refresh_from_db()
-    assert measure.state == MeasureState.DONE and measure.done_by == association_user
+    assert measure.state == MeasureState.DONE
+    assert measure.done_by == association_user
     assert finding.certificate.state == CertificateState.REVOKED
     entry = AuditEntry.objects.get(certificate=finding.certificate, transition="revoke")
     assert entry.by == association_user
@@ -145,9 +147,10 @@ def test_the_association_carries_out_a_revocation_through_the_registry(staff, as
 def test_a_rectification_order_is_not_carried_out_here(staff):
     measure = MeasureFactory()
     carry_out_url = reverse("admin:supervision_measure_carry_out", args=[measure.pk])
-    assert carry_out_url not in staff.get(
-        reverse("admin:supervision_measure_change", args=[measure.pk])
-    ).content.decode()
+    assert (
+        carry_out_url
+        not in staff.get(reverse("admin:supervision_measure_change", args=[measure.pk])).content.decode()
+    )
     response = staff.post(carry_out_url, follow=True)
     assert _errors(response)
     measure.refresh_from_db()
@@ -172,12 +175,14 @@ def test_the_employers_page_shows_its_findings_and_not_anothers(staff):
     other_check, other_finding = _problem()
     page = staff.get(reverse("admin:people_employer_change", args=[check.employer.pk])).content.decode()
     assert 'data-testid="supervision-findings"' in page
-    assert finding.note in page and finding.certificate.number in page
+    assert finding.note in page
+    assert finding.certificate.number in page
     assert other_finding.note not in page
     other_page = staff.get(
         reverse("admin:people_employer_change", args=[other_check.employer.pk])
     ).content.decode()
-    assert other_finding.note in other_page and finding.note not in other_page
+    assert other_finding.note in other_page
+    assert finding.note not in other_page
 
 
 def test_an_employer_without_findings_shows_no_panel(staff):
@@ -196,7 +201,8 @@ def test_the_holders_and_the_certificates_pages_show_the_finding(staff):
         reverse("admin:registry_registrationcertificate_change", args=[finding.certificate.pk]),
     ):
         page = staff.get(url).content.decode()
-        assert finding.note in page and check.employer.name in page
+        assert finding.note in page
+        assert check.employer.name in page
         assert reverse("admin:supervision_measure_change", args=[measure.pk]) in page
         assert other_finding.note not in page
 

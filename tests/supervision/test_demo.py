@@ -33,13 +33,15 @@ def test_the_demo_has_a_completed_plan_with_a_revocation_through_the_registry_an
         [PlanState.COMPLETED, PlanState.DRAWN, PlanState.DRAFT]
     )
     completed = Plan.objects.get(state=PlanState.COMPLETED)
-    assert completed.seed and completed.results_summary
+    assert completed.seed
+    assert completed.results_summary
     assert set(completed.checks.values_list("state", flat=True)) == {CheckState.COMPLETED}
     assert list(completed.checks.filter(result="problems").values_list("employer__name", flat=True)) == [
         "佳木斯三江电机有限公司"
     ]
     finding = Finding.objects.get(found=True)
-    assert finding.note == DEMO_FINDING_NOTE and finding.certificate is not None
+    assert finding.note == DEMO_FINDING_NOTE
+    assert finding.certificate is not None
 
     revocation = Measure.objects.get(kind=MeasureKind.REVOCATION)
     assert revocation.state == MeasureState.DONE
@@ -47,7 +49,8 @@ def test_the_demo_has_a_completed_plan_with_a_revocation_through_the_registry_an
     certificate = RegistrationCertificate.objects.get(pk=finding.certificate_id)
     assert certificate.state == CertificateState.REVOKED
     entry = AuditEntry.objects.get(certificate=certificate, transition="revoke")
-    assert entry.by.username == "xiehui" and entry.to_state == CertificateState.REVOKED
+    assert entry.by.username == "xiehui"
+    assert entry.to_state == CertificateState.REVOKED
     assert Measure.objects.get(kind=MeasureKind.RECTIFICATION).state == MeasureState.OPEN
 
     # The declared conflict was honoured by the draw.
