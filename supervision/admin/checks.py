@@ -100,7 +100,7 @@ class CheckInline(ReadOnlyInline):
             .prefetch_related("inspectors")
         )
 
-    @admin.display(description=_("checked"))
+    @admin.display(description=_("checked entity"))
     def check_link(self, obj: Check) -> str:
         url = reverse("admin:supervision_check_change", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, target_label(obj))
@@ -260,7 +260,7 @@ class CheckAdmin(ReadOnlyAdmin):
             .annotate(problem_count=Count("findings", filter=Q(findings__found=True), distinct=True))
         )
 
-    @admin.display(description=_("checked"))
+    @admin.display(description=_("checked entity"))
     def target_shown(self, obj: Check) -> str:
         return target_label(obj)
 
