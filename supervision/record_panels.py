@@ -33,12 +33,12 @@ def supervision_panel(record: Model, user: User) -> SafeString | str:
         measures = selectors.measures_of_certificate(record.pk)
     else:
         return ""
-    findings, measures = list(findings), list(measures)
-    if not findings and not measures:
+    found, ordered = list(findings), list(measures)
+    if not found and not ordered:
         return ""
     return render_to_string(
         "admin/supervision/_record_panel.html",
-        {"findings": findings, "measures": measures, "on_employer": isinstance(record, Employer)},
+        {"findings": found, "measures": ordered, "on_employer": isinstance(record, Employer)},
     )
 
 
