@@ -36,6 +36,7 @@ from registry.workflow import CertificateState
 from . import services
 from .models import Check, Measure, MeasureKind, Plan, PlanKind, checklist_items
 from .models.checks import EmployerItem
+from .services.checks import FindingInput
 
 DEMO_INSPECTORS = [("zhuanjia2", "检查专家二"), ("zhuanjia3", "检查专家三")]
 DEMO_COMPLETED_TITLE = "{year}年度注册计量师注册证使用情况“双随机、一公开”抽查"
@@ -73,13 +74,17 @@ def _employer(index: int) -> Employer:
 
 
 def _record_no_problem(check: Check, by: User, on: dt.date) -> None:
-    findings = {item: {"found": False, "note": ""} for item, _label in checklist_items(check.kind)}
+    findings: dict[str, FindingInput] = {
+        item: {"found": False, "note": ""} for item, _label in checklist_items(check.kind)
+    }
     services.check_record(check=check, by=by, findings=findings, checked_on=on, summary="未发现问题。")
     services.check_complete(check=check, by=by)
 
 
 def _record_affiliation(check: Check, by: User, on: dt.date, certificate: RegistrationCertificate) -> None:
-    findings = {item: {"found": False, "note": ""} for item, _label in checklist_items(check.kind)}
+    findings: dict[str, FindingInput] = {
+        item: {"found": False, "note": ""} for item, _label in checklist_items(check.kind)
+    }
     findings[EmployerItem.AFFILIATION] = {
         "found": True,
         "note": DEMO_FINDING_NOTE,
@@ -108,7 +113,7 @@ def _completed_employer_plan(
     checks = services.plan_draw(plan=plan, by=bureau, seed=DEMO_SEEDS[0])
     problem_employer = _employer(DEMO_PROBLEM_EMPLOYER)
     for check in checks:
-        recorder = check.inspectors.order_by("username").first()
+        recorder = check.inspectors.order_by("username")[0]
         if check.employer_id != problem_employer.pk:
             _record_no_problem(check, recorder, today)
             continue
