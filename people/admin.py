@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.admin_hooks import AuditedAdminMixin
 from people.forms import EmployerRenameForm
 from people.models import Employer, EmployerNameChange
+from people.record_panels import record_panels
 from people.services import EmployerStatusError, employer_rename, employer_suspend, employer_verify
 
 
@@ -79,6 +80,8 @@ class EmployerAdmin(AuditedAdminMixin, admin.ModelAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None and self.has_change_permission(request, obj):
             extra_context["rename_url"] = reverse("admin:people_employer_rename", args=[obj.pk])
+        if obj is not None:
+            extra_context["record_panels"] = record_panels(obj, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def rename_view(self, request: HttpRequest, object_id: int) -> HttpResponse:

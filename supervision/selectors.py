@@ -164,6 +164,8 @@ def certificates_in_force_at(employer: Employer) -> QuerySet[RegistrationCertifi
         .prefetch_related("projects")
         .order_by("number")
     )
+
+
 def plans_for_bureau() -> QuerySet[Plan]:
     """Every plan, newest period first, with its checks counted (all, completed) and its open measures."""
     return Plan.objects.annotate(
@@ -212,3 +214,35 @@ def supervision_counts() -> SupervisionCounts:
 def conflicts_of(inspector: User) -> QuerySet[InspectorConflict]:
     """An inspector's own declarations, by employer name."""
     return InspectorConflict.objects.filter(inspector=inspector).select_related("employer")
+
+
+def findings_of_certificate(certificate_id: int) -> QuerySet[Finding]:
+    """Problems found concerning one registration certificate, for staff pages."""
+    return (
+        Finding.objects.filter(certificate_id=certificate_id, found=True)
+        .select_related("check_row__plan", "check_row__employer", "certificate")
+        .order_by("-check_row__plan__period_start", "check_row_id", "id")
+    )
+
+
+def _measures() -> QuerySet[Measure]:
+    return Measure.objects.select_related(
+        "check_row__plan", "check_row__employer", "certificate__person"
+    ).order_by("-created_at", "-id")
+
+
+def measures_of_employer(employer: Employer) -> QuerySet[Measure]:
+    """Every measure ordered on a check of `employer`, newest first."""
+    return _measures().filter(check_row__employer=employer)
+
+
+def measures_of_person(person_id: int) -> QuerySet[Measure]:
+    """Measures on a holder's certificates, and those of checks that found a problem concerning them."""
+    concerned = Finding.objects.filter(certificate__person_id=person_id, found=True).values("check_row_id")
+    return _measures().filter(Q(certificate__person_id=person_id) | Q(check_row__in=concerned))
+
+
+def measures_of_certificate(certificate_id: int) -> QuerySet[Measure]:
+    """Measures on one certificate, and those of checks that found a problem concerning it."""
+    concerned = Finding.objects.filter(certificate_id=certificate_id, found=True).values("check_row_id")
+    return _measures().filter(Q(certificate_id=certificate_id) | Q(check_row__in=concerned))

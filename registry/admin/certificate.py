@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin_hooks import AuditedAdminMixin
 from people.id_search import IdNumberSearchMixin
+from people.record_panels import record_panels
 from registry.admin.audit import AuditEntryInlineBase
 from registry.admin.transitions import TransitionButtonsMixin, person_transitions
 from registry.models import Batch, RegistrationCertificate
@@ -114,6 +115,7 @@ class RegistrationCertificateAdmin(
         if obj is not None:
             extra_context["pdf_url"] = reverse("admin:registry_registrationcertificate_pdf", args=[obj.pk])
             extra_context["transitions"] = self.transition_buttons(request, obj)
+            extra_context["record_panels"] = record_panels(obj, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def pdf_view(self, request: HttpRequest, object_id: int) -> HttpResponse:

@@ -23,6 +23,7 @@ from audit.models import Action
 from audit.services import audit_log
 from people.id_search import IdNumberSearchMixin
 from people.models import Person, QualificationCertificate
+from people.record_panels import record_panels
 from people.validators import normalize_resident_id, validate_resident_id
 from pii.display import Revealed
 from registry.models import Application
@@ -112,6 +113,9 @@ class PersonAdmin(AuditedAdminMixin, IdNumberSearchMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         if may_reveal(request.user):
             extra_context["reveal_url"] = reverse("admin:people_person_reveal_id", args=[object_id])
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["record_panels"] = record_panels(obj, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def reveal_view(self, request: HttpRequest, object_id: int) -> HttpResponse:

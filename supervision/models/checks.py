@@ -186,7 +186,7 @@ class Finding(models.Model):
         constraints = [models.UniqueConstraint(fields=["check_row", "item"], name="supervision_finding_once")]
 
     def __str__(self) -> str:
-        return checklist_label(self.check_row.kind, self.item)
+        return str(checklist_label(self.check_row.kind, self.item))
 
     @property
     def label(self) -> str:

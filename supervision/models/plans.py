@@ -116,6 +116,11 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_public(self) -> bool:
+        """Drawn or completed: on the public page (一公开)."""
+        return self.state != PlanState.DRAFT
+
 
 class InspectorConflict(models.Model):
     """An inspector's declared link with an employer (利害关系): never drawn to check it."""

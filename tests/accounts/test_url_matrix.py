@@ -61,6 +61,10 @@ from tests.factories import (
     BatchFactory,
     CheckFactory,
     EmployerFactory,
+    EvidenceFactory,
+    FindingFactory,
+    InspectorConflictFactory,
+    MeasureFactory,
     MetrologyProjectFactory,
     QualificationCertificateFactory,
     RecognisedCertificateFactory,
@@ -250,6 +254,7 @@ PAGES: dict[str, Rule] = {
     "admin:app_list[registry]": ASSOC_SU,
     "admin:app_list[exams]": ASSESSMENT_READERS,
     "admin:app_list[training]": ASSOC_SU,
+    "admin:app_list[supervision]": ASSOC_SU,
     "admin/(?P<url>.*)$": NOBODY,  # the admin's catch-all: unknown pages
     # Custom admin views.
     "admin:auth_user_password_change[enterprise]": ASSOC_SU,
@@ -295,6 +300,10 @@ PAGES: dict[str, Rule] = {
     "admin:training_participation_search": post(ASSOC_SU),
     "admin:training_compliance": ASSOC_SU,
     "admin:training_compliance_export": ASSOC_SU,
+    # Supervision (supervision/admin/): the association reads spot checks and carries out measures on
+    # certificates (supervision.change_measure); the bureau and inspectors work outside the admin.
+    "admin:supervision_check_evidence": ASSOC_SU,
+    "admin:supervision_measure_carry_out": ASSOC_SU,  # a GET is the confirmation page
 }
 
 
@@ -341,6 +350,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # corrected, never added or deleted in the admin.
     "training.activity": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
     "training.participation": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    # Spot checks are read-only here: plans, checks and conflicts are written in the supervision pages.
+    "supervision.plan": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "supervision.check": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "supervision.measure": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "supervision.inspectorconflict": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
 }
 
 # Autocomplete lookups (admin:autocomplete) by source field: who may see the target model.
@@ -511,6 +525,10 @@ def world(db) -> World:
     )
     change = CalendarChange.objects.create(action=CalendarChange.Action.YEAR_STATUS, detail={"year": 2026})
     training_activity, training_entry = _training_objects(submitted.person, users[ASSOCIATION])
+    spot_check = CheckFactory(employer=verified, completed=True)
+    FindingFactory(check_row=spot_check, certificate=mine["certificate"])
+    evidence = EvidenceFactory(check_row=spot_check)
+    revocation = MeasureFactory(check_row=spot_check, revocation=True, certificate=mine["certificate"])
     admin_objects = {
         "accounts.user": {
             "enterprise": users[ENTERPRISE_A],
@@ -542,6 +560,11 @@ def world(db) -> World:
         "training.activity": {"": training_activity},
         "training.participation": {"": training_entry},
         "_checks": _supervision_checks(verified, users[INSPECTOR]),
+        "supervision.plan": {"": spot_check.plan},
+        "supervision.check": {"": spot_check},
+        "supervision.measure": {"": revocation},
+        "supervision.inspectorconflict": {"": InspectorConflictFactory(employer=other)},
+        "_evidence": {"": evidence},
         # For the custom views: a draft application (materials may be attached) and one of its materials.
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
@@ -695,6 +718,12 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         },
         "admin:training_participation_evidence": lambda: {
             "": {"object_id": objects["training.participation"][""].pk}
+        },
+        "admin:supervision_check_evidence": lambda: {
+            "": {"object_id": objects["supervision.check"][""].pk, "evidence_id": objects["_evidence"][""].pk}
+        },
+        "admin:supervision_measure_carry_out": lambda: {
+            "": {"object_id": objects["supervision.measure"][""].pk}
         },
         "two_factor:reset": lambda: {"": {"user_id": world.users[ENTERPRISE_A].pk}},
         **{

@@ -19,7 +19,14 @@ from .registry import (
     valid_resident_id,
     valid_uscc,
 )
-from .supervision import CheckFactory, PlanFactory
+from .supervision import (
+    CheckFactory,
+    EvidenceFactory,
+    FindingFactory,
+    InspectorConflictFactory,
+    MeasureFactory,
+    PlanFactory,
+)
 
 __all__ = [
     "ApplicationFactory",
@@ -29,6 +36,10 @@ __all__ = [
     "BatchFactory",
     "CheckFactory",
     "EmployerFactory",
+    "EvidenceFactory",
+    "FindingFactory",
+    "InspectorConflictFactory",
+    "MeasureFactory",
     "MetrologyProjectFactory",
     "PersonFactory",
     "PlanFactory",

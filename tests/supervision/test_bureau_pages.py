@@ -96,7 +96,7 @@ def test_a_bad_plan_shows_the_message_and_saves_nothing(bureau, changes, message
 def test_a_pool_of_one_is_refused(bureau):
     response = bureau.post(reverse("supervision:plan_new"), _form(inspectors(1)))
     assert response.status_code == 200
-    assert shown(response, "Choose at least 2 inspectors for the pool.")
+    assert "请为名录库至少选择2名检查人员" in response.content.decode()
     assert not Plan.objects.exists()
 
 
