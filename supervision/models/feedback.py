@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from common import text
 from pii.fields import EncryptedCharField
 from registry.sms import mask_phone
+from registry.verification import mask_name
 
 # No 0/O, 1/I/L: a code read aloud or copied by hand is not mistaken. 16 of 31 symbols ≈ 79 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -129,3 +130,7 @@ class Feedback(models.Model):
     @property
     def masked_contact(self) -> str:
         return mask_contact(self.contact)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)

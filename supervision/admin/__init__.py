@@ -1,0 +1,3 @@
+"""The association's back office for supervision, one module per model."""
+
+from . import feedback, visits  # noqa: F401
