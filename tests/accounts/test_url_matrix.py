@@ -51,6 +51,7 @@ from audit.services import audit_log
 from exams.models import MetrologyCategory
 from registry.models import DecisionDocument, NotificationLog
 from registry.services.materials import material_attach
+from supervision import services as supervision_services
 from tests.factories import (
     ApplicationFactory,
     AssessmentCertificateFactory,
@@ -197,6 +198,21 @@ PAGES: dict[str, Rule] = {
     "reports:home": {BUREAU, SUPERUSER},
     "training_reports:compliance": {BUREAU, SUPERUSER},  # aggregates only
     "supervision:home": {BUREAU, INSPECTOR, SUPERUSER},
+    # Assistance visits and feedback: the bureau reads the lists (masked contacts); the association works
+    # them in the admin; the enterprise has its own in the portal (supervision/urls_portal.py).
+    "supervision:visits": {BUREAU, SUPERUSER},
+    "supervision:feedback": {BUREAU, SUPERUSER},
+    "supervision_portal:visits": ENTERPRISE,
+    "supervision_portal:visit_request": ENTERPRISE,
+    "supervision_portal:visit_detail[own]": ENTERPRISE,
+    "supervision_portal:visit_detail[other]": NOBODY,
+    "supervision_portal:feedback": ENTERPRISE,
+    "supervision_portal:feedback_submit": ENTERPRISE,
+    # The public feedback form and the page its tracking code opens (an unknown code: 404 for everyone).
+    "public_feedback:form": EVERYONE,
+    "public_feedback:sent": EVERYONE,  # without a code just sent, back to the form
+    "public_feedback:status[valid]": EVERYONE,
+    "public_feedback:status[unknown]": NOBODY,
     # Public certificate verification.
     "verify:form": EVERYONE,
     "verify:token[valid]": EVERYONE,
@@ -216,6 +232,7 @@ PAGES: dict[str, Rule] = {
     "admin:app_list[registry]": ASSOC_SU,
     "admin:app_list[exams]": ASSESSMENT_READERS,
     "admin:app_list[training]": ASSOC_SU,
+    "admin:app_list[supervision]": ASSOC_SU,
     "admin/(?P<url>.*)$": NOBODY,  # the admin's catch-all: unknown pages
     # Custom admin views.
     "admin:auth_user_password_change[enterprise]": ASSOC_SU,
@@ -261,6 +278,12 @@ PAGES: dict[str, Rule] = {
     "admin:training_participation_search": post(ASSOC_SU),
     "admin:training_compliance": ASSOC_SU,
     "admin:training_compliance_export": ASSOC_SU,
+    # Assistance visits and feedback (supervision/admin/): each step a form calling one service.
+    "admin:supervision_assistancevisit_plan": ASSOC_SU,
+    "admin:supervision_assistancevisit_record": ASSOC_SU,
+    "admin:supervision_assistancevisit_decline": ASSOC_SU,
+    "admin:supervision_feedback_answer": ASSOC_SU,
+    "admin:supervision_feedback_close": post(ASSOC_SU),
 }
 
 
@@ -307,6 +330,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # corrected, never added or deleted in the admin.
     "training.activity": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
     "training.participation": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    # A visit is declined, feedback closed, never deleted; "add" plans a visit of the association's own
+    # initiative; feedback comes only from the portal and the public form.
+    "supervision.assistancevisit": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
+    "supervision.feedback": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
 }
 
 # Autocomplete lookups (admin:autocomplete) by source field: who may see the target model.
@@ -357,7 +384,14 @@ def _employer_objects(employer) -> dict[str, Any]:
     )
     decision.pdf.save("d.pdf", ContentFile(pdf_bytes()))
     activity, entry = _employer_training(employer, certificate)
+    visit = supervision_services.visit_request(
+        employer=employer,
+        by=UserFactory(role=Role.ENTERPRISE, employer=employer),
+        topics=["instruments"],
+        note="请指导计量器具管理。",
+    )
     return {
+        "visit": visit,
         "batch": batch,
         "application": application,
         "material": material,
@@ -456,6 +490,9 @@ def world(db) -> World:
     )
     change = CalendarChange.objects.create(action=CalendarChange.Action.YEAR_STATUS, detail={"year": 2026})
     training_activity, training_entry = _training_objects(submitted.person, users[ASSOCIATION])
+    public_feedback = supervision_services.feedback_submit(
+        topic="system", message="希望增加英文界面。", contact="13904512233"
+    )
     admin_objects = {
         "accounts.user": {
             "enterprise": users[ENTERPRISE_A],
@@ -486,6 +523,8 @@ def world(db) -> World:
         "exams.metrologyproject": {"": project},
         "training.activity": {"": training_activity},
         "training.participation": {"": training_entry},
+        "supervision.assistancevisit": {"": mine["visit"]},
+        "supervision.feedback": {"": public_feedback},
         # For the custom views: a draft application (materials may be attached) and one of its materials.
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
@@ -515,6 +554,7 @@ PORTAL_OBJECT = {  # portal URL name → which of an employer's objects its <pk>
     "certificate_pdf": "certificate",
     "decision_pdf": "decision",
 }
+SUPERVISION_PORTAL_OBJECT = {"visit_detail": "visit"}  # supervision_portal URL name → the object of <pk>
 TRAINING_OBJECT = {  # continuing-education URL name → which of an employer's objects its <pk> names
     "activity_detail": "activity",
     "participants_add": "activity",
@@ -536,6 +576,10 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
     if name.startswith("training:") and name.split(":", 1)[1] in TRAINING_OBJECT:
         kind = TRAINING_OBJECT[name.split(":", 1)[1]]
+        own = world.employer_objects[world.employer_of_role.get(role, "verified")]
+        return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
+    if name.startswith("supervision_portal:") and name.split(":", 1)[1] in SUPERVISION_PORTAL_OBJECT:
+        kind = SUPERVISION_PORTAL_OBJECT[name.split(":", 1)[1]]
         own = world.employer_objects[world.employer_of_role.get(role, "verified")]
         return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
     application = objects["registry.application"][""]
@@ -575,6 +619,8 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         "admin:registry_registrationcertificate_pdf": lambda: {"": {"object_id": certificate.pk}},
         "admin:registry_registrationcertificate_revoke": lambda: {"": {"object_id": certificate.pk}},
         "admin:registry_registrationcertificate_lapse": lambda: {"": {"object_id": certificate.pk}},
+        "admin:registry_registrationcertificate_suspend": lambda: {"": {"object_id": certificate.pk}},
+        "admin:registry_registrationcertificate_reinstate": lambda: {"": {"object_id": certificate.pk}},
         "admin:exams_assessmentresult_correct": lambda: {
             "": {"object_id": objects["exams.assessmentresult"][""].pk}
         },
@@ -595,6 +641,25 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
             "": {"object_id": objects["training.participation"][""].pk}
         },
         "two_factor:reset": lambda: {"": {"user_id": world.users[ENTERPRISE_A].pk}},
+        "public_feedback:status": lambda: {
+            "valid": {"code": objects["supervision.feedback"][""].tracking_code},
+            "unknown": {"code": "A" * 16},
+        },
+        "admin:supervision_assistancevisit_plan": lambda: {
+            "": {"object_id": objects["supervision.assistancevisit"][""].pk}
+        },
+        "admin:supervision_assistancevisit_record": lambda: {
+            "": {"object_id": objects["supervision.assistancevisit"][""].pk}
+        },
+        "admin:supervision_assistancevisit_decline": lambda: {
+            "": {"object_id": objects["supervision.assistancevisit"][""].pk}
+        },
+        "admin:supervision_feedback_answer": lambda: {
+            "": {"object_id": objects["supervision.feedback"][""].pk}
+        },
+        "admin:supervision_feedback_close": lambda: {
+            "": {"object_id": objects["supervision.feedback"][""].pk}
+        },
     }
     return known[name]() if name in known else None
 
