@@ -4,6 +4,7 @@ written to the audit detail."""
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -47,7 +48,7 @@ def normalized_contact(value: str) -> str:
     return number
 
 
-def _checked(field: str, value: str, validator) -> str:
+def _checked(field: str, value: str, validator: Callable[[str], None]) -> str:
     value = (value or "").strip()
     try:
         validator(value)
