@@ -312,3 +312,10 @@ def test_the_bureau_list_runs_in_constant_queries(client, today, bureau_user, as
         return len(captured.captured_queries)
 
     assert queries(3) == queries(20)
+
+
+def test_the_bureaus_reports_page_links_the_lists(client, bureau_user):
+    client.force_login(bureau_user)
+    page = client.get(reverse("reports:home")).text
+    assert f'href="{reverse("supervision:visits")}"' in page
+    assert f'href="{reverse("supervision:feedback")}"' in page
