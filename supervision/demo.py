@@ -21,8 +21,9 @@ DEMO_VISIT_NOTE = "我公司新建了压力计量标准，希望专家指导建�
 
 
 @transaction.atomic
-def seed_visits_and_feedback() -> str:
-    """Write the demo's assistance visit and feedback once; a one-line summary for the console."""
+def seed_visits_and_feedback(sender: object = None, **kwargs: object) -> str:
+    """Write the demo's assistance visit and feedback once; a one-line summary for the console. Takes a
+    signal's arguments, so it can be connected to registry.signals.demo_seeded as it is."""
     employer = Employer.objects.get(uscc=demo_uscc(0))
     if AssistanceVisit.objects.filter(employer=employer, request_note=DEMO_VISIT_NOTE).exists():
         return "Assistance visits and feedback: already seeded."
