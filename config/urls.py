@@ -22,10 +22,12 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/continuing-education/", include("training.urls")),
+    path("portal/supervision/", include("supervision.urls_portal")),
     path("portal/", include("registry.urls.portal")),
     path("reports/continuing-education/", include("training.urls_bureau")),
     path("reports/", include("registry.urls.reports")),
     path("supervision/", include("supervision.urls")),
     path("verify/", include("registry.urls.verify")),
+    path("feedback/", include("supervision.urls_public_feedback")),
     path("admin/", admin.site.urls),
 ]

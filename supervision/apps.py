@@ -15,7 +15,9 @@ class SupervisionConfig(AppConfig):
         # (people/record_panels.py), and the registry asks for the supervision demo through a signal: neither
         # may import this app (docs/decisions/0080).
         from .demo import demo_seeded_receiver
+        from .demo_desk import seed_visits_and_feedback
         from .record_panels import register_panels
 
         register_panels()
         demo_seeded.connect(demo_seeded_receiver, dispatch_uid="supervision-demo")
+        demo_seeded.connect(seed_visits_and_feedback, dispatch_uid="supervision-demo-desk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checks, conflicts, home, plans, public
+from .views import checks, conflicts, feedback, home, plans, public, visits
 
 app_name = "supervision"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("conflicts/<int:pk>/withdraw/", conflicts.conflict_withdraw_view, name="conflict_withdraw"),
     path("public/", public.public_list, name="public_list"),
     path("public/<int:pk>/", public.public_detail, name="public_detail"),
+    path("visits/", visits.visit_list, name="visits"),
+    path("feedback/", feedback.feedback_list, name="feedback"),
 ]

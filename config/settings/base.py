@@ -379,6 +379,8 @@ REGISTRY_LITIGATION_COURT = env("REGISTRY_LITIGATION_COURT", default="有管辖�
 # --- the enterprise portal ------------------------------------------------------------------------------
 # Employer sign-ups accepted per client address (django-ratelimit syntax: "10/h", "50/d").
 REGISTRY_SIGN_UP_RATE = env("REGISTRY_SIGN_UP_RATE", default="10/h")
+# Public feedback (/feedback/) accepted per client address (django-ratelimit syntax).
+REGISTRY_FEEDBACK_RATE = env("REGISTRY_FEEDBACK_RATE", default="5/h")
 # Uploaded materials (PDF, JPEG, PNG): the largest file accepted, in bytes, and the most pixels an image
 # may decode to (a small file can hold a huge image: a decompression bomb).
 REGISTRY_MAX_UPLOAD_BYTES = env.int("REGISTRY_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)

@@ -15,14 +15,21 @@ from .checks import (
     MeasureState,
     checklist_items,
 )
+from .feedback import Feedback, FeedbackOrigin, FeedbackState, FeedbackTopic
 from .plans import InspectorConflict, Plan, PlanKind, PlanState
+from .visits import AssistanceVisit, VisitOrigin, VisitState, VisitTopic
 
 __all__ = [
     "CERTIFICATE_MEASURES",
+    "AssistanceVisit",
     "Check",
     "CheckResult",
     "CheckState",
     "Evidence",
+    "Feedback",
+    "FeedbackOrigin",
+    "FeedbackState",
+    "FeedbackTopic",
     "Finding",
     "InspectorConflict",
     "Measure",
@@ -31,5 +38,8 @@ __all__ = [
     "Plan",
     "PlanKind",
     "PlanState",
+    "VisitOrigin",
+    "VisitState",
+    "VisitTopic",
     "checklist_items",
 ]

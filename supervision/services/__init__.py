@@ -2,8 +2,10 @@
 
 from .checks import check_complete, check_record, evidence_add
 from .conflicts import conflict_declare, conflict_withdraw
+from .feedback import feedback_answer, feedback_close, feedback_submit
 from .measures import measure_add, measure_carry_out, measure_follow_up
 from .plans import plan_complete, plan_create, plan_draw, plan_draw_again, plan_update
+from .visits import visit_decline, visit_plan, visit_record, visit_request
 
 __all__ = [
     "check_complete",
@@ -11,6 +13,9 @@ __all__ = [
     "conflict_declare",
     "conflict_withdraw",
     "evidence_add",
+    "feedback_answer",
+    "feedback_close",
+    "feedback_submit",
     "measure_add",
     "measure_carry_out",
     "measure_follow_up",
@@ -19,4 +24,8 @@ __all__ = [
     "plan_draw",
     "plan_draw_again",
     "plan_update",
+    "visit_decline",
+    "visit_plan",
+    "visit_record",
+    "visit_request",
 ]

@@ -235,6 +235,21 @@ PAGES: dict[str, Rule] = {
     "supervision:public_list": EVERYONE,
     "supervision:public_detail[drawn]": EVERYONE,
     "supervision:public_detail[draft]": NOBODY,
+    # Assistance visits and feedback: the bureau reads the lists (masked contacts); the association works
+    # them in the admin; the enterprise has its own in the portal (supervision/urls_portal.py).
+    "supervision:visits": {BUREAU, SUPERUSER},
+    "supervision:feedback": {BUREAU, SUPERUSER},
+    "supervision_portal:visits": ENTERPRISE,
+    "supervision_portal:visit_request": ENTERPRISE,
+    "supervision_portal:visit_detail[own]": ENTERPRISE,
+    "supervision_portal:visit_detail[other]": NOBODY,
+    "supervision_portal:feedback": ENTERPRISE,
+    "supervision_portal:feedback_submit": ENTERPRISE,
+    # The public feedback form and the page its tracking code opens (an unknown code: 404 for everyone).
+    "public_feedback:form": EVERYONE,
+    "public_feedback:sent": EVERYONE,  # without a code just sent, back to the form
+    "public_feedback:status[valid]": EVERYONE,
+    "public_feedback:status[unknown]": NOBODY,
     # Public certificate verification.
     "verify:form": EVERYONE,
     "verify:token[valid]": EVERYONE,
@@ -304,6 +319,12 @@ PAGES: dict[str, Rule] = {
     # certificates (supervision.change_measure); the bureau and inspectors work outside the admin.
     "admin:supervision_check_evidence": ASSOC_SU,
     "admin:supervision_measure_carry_out": ASSOC_SU,  # a GET is the confirmation page
+    # Assistance visits and feedback (supervision/admin/): each step a form calling one service.
+    "admin:supervision_assistancevisit_plan": ASSOC_SU,
+    "admin:supervision_assistancevisit_record": ASSOC_SU,
+    "admin:supervision_assistancevisit_decline": ASSOC_SU,
+    "admin:supervision_feedback_answer": ASSOC_SU,
+    "admin:supervision_feedback_close": post(ASSOC_SU),
 }
 
 
@@ -355,6 +376,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "supervision.check": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
     "supervision.measure": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
     "supervision.inspectorconflict": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    # A visit is declined, feedback closed, never deleted; "add" plans a visit of the association's own
+    # initiative; feedback comes only from the portal and the public form.
+    "supervision.assistancevisit": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
+    "supervision.feedback": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
 }
 
 # Autocomplete lookups (admin:autocomplete) by source field: who may see the target model.
@@ -405,7 +430,14 @@ def _employer_objects(employer) -> dict[str, Any]:
     )
     decision.pdf.save("d.pdf", ContentFile(pdf_bytes()))
     activity, entry = _employer_training(employer, certificate)
+    visit = supervision_services.visit_request(
+        employer=employer,
+        by=UserFactory(role=Role.ENTERPRISE, employer=employer),
+        topics=["instruments"],
+        note="请指导计量器具管理。",
+    )
     return {
+        "visit": visit,
         "batch": batch,
         "application": application,
         "material": material,
@@ -529,6 +561,9 @@ def world(db) -> World:
     FindingFactory(check_row=spot_check, certificate=mine["certificate"])
     evidence = EvidenceFactory(check_row=spot_check)
     revocation = MeasureFactory(check_row=spot_check, revocation=True, certificate=mine["certificate"])
+    public_feedback = supervision_services.feedback_submit(
+        topic="system", message="希望增加英文界面。", contact="13904512233"
+    )
     admin_objects = {
         "accounts.user": {
             "enterprise": users[ENTERPRISE_A],
@@ -565,6 +600,8 @@ def world(db) -> World:
         "supervision.measure": {"": revocation},
         "supervision.inspectorconflict": {"": InspectorConflictFactory(employer=other)},
         "_evidence": {"": evidence},
+        "supervision.assistancevisit": {"": mine["visit"]},
+        "supervision.feedback": {"": public_feedback},
         # For the custom views: a draft application (materials may be attached) and one of its materials.
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
@@ -624,6 +661,7 @@ PORTAL_OBJECT = {  # portal URL name → which of an employer's objects its <pk>
     "certificate_pdf": "certificate",
     "decision_pdf": "decision",
 }
+SUPERVISION_PORTAL_OBJECT = {"visit_detail": "visit"}  # supervision_portal URL name → the object of <pk>
 TRAINING_OBJECT = {  # continuing-education URL name → which of an employer's objects its <pk> names
     "activity_detail": "activity",
     "participants_add": "activity",
@@ -659,6 +697,10 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         }
     if name.startswith("training:") and name.split(":", 1)[1] in TRAINING_OBJECT:
         kind = TRAINING_OBJECT[name.split(":", 1)[1]]
+        own = world.employer_objects[world.employer_of_role.get(role, "verified")]
+        return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
+    if name.startswith("supervision_portal:") and name.split(":", 1)[1] in SUPERVISION_PORTAL_OBJECT:
+        kind = SUPERVISION_PORTAL_OBJECT[name.split(":", 1)[1]]
         own = world.employer_objects[world.employer_of_role.get(role, "verified")]
         return {"own": {"pk": own[kind].pk}, "other": {"pk": world.employer_objects["other"][kind].pk}}
     application = objects["registry.application"][""]
@@ -737,6 +779,25 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         "supervision:conflict_withdraw": lambda: {
             "own": {"pk": objects["_conflict"]["own"].pk},
             "other": {"pk": objects["_conflict"]["other"].pk},
+        },
+        "public_feedback:status": lambda: {
+            "valid": {"code": objects["supervision.feedback"][""].tracking_code},
+            "unknown": {"code": "A" * 16},
+        },
+        "admin:supervision_assistancevisit_plan": lambda: {
+            "": {"object_id": objects["supervision.assistancevisit"][""].pk}
+        },
+        "admin:supervision_assistancevisit_record": lambda: {
+            "": {"object_id": objects["supervision.assistancevisit"][""].pk}
+        },
+        "admin:supervision_assistancevisit_decline": lambda: {
+            "": {"object_id": objects["supervision.assistancevisit"][""].pk}
+        },
+        "admin:supervision_feedback_answer": lambda: {
+            "": {"object_id": objects["supervision.feedback"][""].pk}
+        },
+        "admin:supervision_feedback_close": lambda: {
+            "": {"object_id": objects["supervision.feedback"][""].pk}
         },
     }
     return known[name]() if name in known else None
