@@ -54,4 +54,6 @@ def test_every_supervision_event_reads_in_chinese(bureau_user, association_user,
     for event in events:
         line = summary(event)
         assert line
-        assert not RAW.findall(line.replace(certificate.number, "")), (event.action, line)
+        plan.refresh_from_db()
+        readable = line.replace(certificate.number, "").replace(plan.seed, "")  # the hex seed is data
+        assert not RAW.findall(readable), (event.action, line)

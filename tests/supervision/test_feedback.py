@@ -13,7 +13,7 @@ from audit.models import Action, AuditEvent
 from people.models import Employer
 from registry.demo import DEMO_USERS, demo_uscc
 from supervision import services
-from supervision.demo import seed_visits_and_feedback
+from supervision.demo_desk import seed_visits_and_feedback
 from supervision.models import AssistanceVisit, Feedback, FeedbackOrigin, FeedbackState, VisitState
 from supervision.services.feedback import normalized_contact
 from tests.factories import EmployerFactory, UserFactory
