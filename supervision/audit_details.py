@@ -9,7 +9,15 @@ from audit.describe import Lines, describes, generic, text
 from audit.models import Action, AuditEvent
 from registry.audit_details import download_file_label
 
-from .models import CheckResult, MeasureKind, PlanKind, checklist_items
+from .models import (
+    CheckResult,
+    FeedbackOrigin,
+    FeedbackTopic,
+    MeasureKind,
+    PlanKind,
+    VisitTopic,
+    checklist_items,
+)
 
 _ITEMS = {item: label for kind in PlanKind.values for item, label in checklist_items(kind)}
 
@@ -90,6 +98,44 @@ def conflict(event: AuditEvent) -> Lines:
         lines.append((gettext("operation"), gettext("declared")))
     if detail.pop("withdrawn", None) is not None:
         lines.append((gettext("operation"), gettext("withdrawn")))
+    return lines + generic(detail)
+
+
+def _topics(values: Any) -> str:
+    return "、".join(_choice(VisitTopic, v) for v in values or []) or "—"
+
+
+@describes(Action.SUPERVISION_VISIT)
+def visit(event: AuditEvent) -> Lines:
+    detail = dict(event.detail or {})
+    lines: Lines = []
+    if "requested" in detail:
+        lines.append((gettext("requested by the enterprise, topics"), _topics(detail.pop("requested"))))
+    for key, label in (("planned", gettext("planned for")), ("replanned", gettext("planned again for"))):
+        if key in detail:
+            lines.append((label, text(detail.pop(key))))
+    if "topics" in detail:
+        lines.append((gettext("topics"), _topics(detail.pop("topics"))))
+    if detail.pop("done", None):
+        lines.append((gettext("operation"), gettext("findings and advice recorded")))
+    if detail.pop("declined", None):
+        lines.append((gettext("operation"), gettext("declined")))
+    return lines + generic(detail)
+
+
+@describes(Action.SUPERVISION_FEEDBACK)
+def feedback(event: AuditEvent) -> Lines:
+    detail = dict(event.detail or {})
+    lines: Lines = []
+    if "submitted" in detail:
+        lines.append((gettext("received from"), _choice(FeedbackOrigin, detail.pop("submitted"))))
+    if "topic" in detail:
+        lines.append((gettext("topic"), _choice(FeedbackTopic, detail.pop("topic"))))
+    if detail.pop("answered", None):
+        again = detail.pop("again", False)
+        lines.append((gettext("operation"), gettext("answer changed") if again else gettext("answered")))
+    if detail.pop("closed", None):
+        lines.append((gettext("operation"), gettext("closed")))
     return lines + generic(detail)
 
 

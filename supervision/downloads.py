@@ -21,5 +21,5 @@ def evidence_downloaded(*, evidence: Evidence, by: User) -> None:
         target=evidence,
         target_label=_("Evidence %(evidence)d of spot check %(check)d")
         % {"evidence": evidence.pk, "check": evidence.check_row_id},
-        detail={"file": "supervision_evidence", "check": evidence.check_row_id},
+        detail={"file": "supervision_evidence"},
     )

@@ -23,7 +23,7 @@ from registry.deadlines import ACCEPTANCE_WORKING_DAYS, APPROVAL_WORKING_DAYS, I
 from registry.models import RegistrationCertificate
 from supervision import selectors, services
 from supervision.check_forms import ChecklistForm, EvidenceForm, FollowUpForm, MeasureForm
-from supervision.evidence_downloads import evidence_downloaded
+from supervision.downloads import evidence_downloaded
 from supervision.models import CERTIFICATE_MEASURES, Check, CheckState, MeasureState
 
 PAGE_SIZE = 50

@@ -94,7 +94,8 @@ def test_evidence_is_downloaded_from_private_storage_and_recorded(staff, associa
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     event = AuditEvent.objects.get(action=Action.DOWNLOADED)
     assert event.actor_id == association_user.pk
-    assert event.detail == {"file": "supervision_evidence", "check": evidence.check_row_id}
+    assert event.detail == {"file": "supervision_evidence"}
+    assert event.target_id == str(evidence.pk)
     assert "现场照片" not in event.target_label
 
 

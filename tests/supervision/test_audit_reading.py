@@ -13,10 +13,17 @@ from supervision.services import (
     check_complete,
     check_record,
     conflict_declare,
+    feedback_answer,
+    feedback_close,
+    feedback_submit,
     measure_add,
     measure_carry_out,
     plan_create,
     plan_draw,
+    visit_decline,
+    visit_plan,
+    visit_record,
+    visit_request,
 )
 from tests.factories import EmployerFactory, RegistrationCertificateFactory, UserFactory
 
@@ -57,3 +64,35 @@ def test_every_supervision_event_reads_in_chinese(bureau_user, association_user,
         plan.refresh_from_db()
         readable = line.replace(certificate.number, "").replace(plan.seed, "")  # the hex seed is data
         assert not RAW.findall(readable), (event.action, line)
+
+
+@pytest.mark.django_db
+def test_visits_and_feedback_events_read_in_chinese(association_user, enterprise_user, time_machine):
+    time_machine.move_to(dt.datetime(2026, 11, 20, 10), tick=False)
+    employer = enterprise_user.employer
+    requested = visit_request(employer=employer, by=enterprise_user, topics=["rules"], note="请指导建立制度")
+    planned = visit_plan(
+        visit=requested,
+        by=association_user,
+        planned_on=dt.date(2026, 11, 25),
+        experts="张明",
+        topics=["rules"],
+    )
+    visit_plan(
+        visit=planned, by=association_user, planned_on=dt.date(2026, 11, 20), experts="张明", topics=["rules"]
+    )
+    visit_record(visit=planned, by=association_user, findings="台账不全", advice="补齐台账", follow_up="回访")
+    other = visit_request(employer=employer, by=enterprise_user, topics=["standards"], note="建标")
+    visit_decline(visit=other, by=association_user, reason="本月专家已排满")
+    feedback = feedback_submit(topic="system", message="希望增加短信提醒。", contact="13904512233")
+    feedback_answer(feedback=feedback, by=association_user, answer="已列入计划。")
+    feedback_answer(feedback=feedback, by=association_user, answer="已列入下一版本。")
+    feedback_close(feedback=feedback, by=association_user)
+
+    events = AuditEvent.objects.filter(action__in=["supervision_visit", "supervision_feedback"])
+    assert events.count() == 10
+    for event in events:
+        line = summary(event)
+        assert line
+        assert not RAW.findall(line), (event.action, line)
+        assert "13904512233" not in line
