@@ -158,17 +158,25 @@ def certificate_issue_for(
     return new
 
 
+def _with_reason(
+    certificate: RegistrationCertificate, name: str, *, by: User, reason: str, missing: str
+) -> RegistrationCertificate:
+    """Lock, then make transition `name` today with staff's written reason (`missing` if none given)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(missing, code="reason_required")
+    locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate.pk)
+    _end(locked, name, on=timezone.localdate(), by=by, reason=reason)
+    return locked
+
+
 @transaction.atomic
 def certificate_revoke(
     *, certificate: RegistrationCertificate, by: User, reason: str
 ) -> RegistrationCertificate:
-    """Association staff withdraw a valid certificate (撤销), with the reason on record."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give the reason for revoking the certificate."), code="reason_required")
-    locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate.pk)
-    _end(locked, "revoke", on=timezone.localdate(), by=by, reason=reason)
-    return locked
+    """Association staff withdraw a valid or suspended certificate (撤销), with the reason on record."""
+    missing = _("Give the reason for revoking the certificate.")
+    return _with_reason(certificate, "revoke", by=by, reason=reason, missing=missing)
 
 
 @transaction.atomic
@@ -177,12 +185,8 @@ def certificate_suspend(
 ) -> RegistrationCertificate:
     """Association staff suspend a valid registration (暂停), with the reason on record: not valid on
     /verify/ or in its PDF until reinstated. Usually a measure from a spot check (supervision)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give the reason for suspending the registration."), code="reason_required")
-    locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate.pk)
-    _end(locked, "suspend", on=timezone.localdate(), by=by, reason=reason)
-    return locked
+    missing = _("Give the reason for suspending the registration.")
+    return _with_reason(certificate, "suspend", by=by, reason=reason, missing=missing)
 
 
 @transaction.atomic
@@ -190,12 +194,8 @@ def certificate_reinstate(
     *, certificate: RegistrationCertificate, by: User, reason: str
 ) -> RegistrationCertificate:
     """Association staff end a suspension (e.g. the misuse was rectified), with the reason on record."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError(_("Give the reason for reinstating the registration."), code="reason_required")
-    locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate.pk)
-    _end(locked, "reinstate", on=timezone.localdate(), by=by, reason=reason)
-    return locked
+    missing = _("Give the reason for reinstating the registration.")
+    return _with_reason(certificate, "reinstate", by=by, reason=reason, missing=missing)
 
 
 @transaction.atomic
