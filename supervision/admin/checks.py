@@ -306,7 +306,6 @@ class MeasureAdmin(ReadOnlyAdmin):
     change_form_template = "admin/supervision/measure/change_form.html"
     list_display = (
         "kind",
-        "plan_title",
         "employer_name",
         "certificate_number",
         "holder",
@@ -315,11 +314,13 @@ class MeasureAdmin(ReadOnlyAdmin):
         "done_on",
         "created_at",
     )
+    ordering = ("-state", "-created_at")  # open ("open" > "done") first: what awaits the association
     list_filter = ("kind", "state", ("check_row__plan", admin.RelatedFieldListFilter))
     list_select_related = ("check_row__plan", "check_row__employer", "certificate__person")
     search_fields = ("certificate__number", "check_row__employer__name")
     show_full_result_count = False
     fields = (
+        "plan_title",
         "check_link",
         "kind",
         "description",

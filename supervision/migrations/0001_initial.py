@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(validators=[common.text.PlainTextValidator(formula=False, multiline=True)], verbose_name='what is ordered and why')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='to be rectified by')),
                 ('referred_to', models.CharField(blank=True, max_length=200, validators=[common.text.PlainTextValidator()], verbose_name='referred to')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], db_index=True, default='open', max_length=10, verbose_name='state')),
+                ('state', models.CharField(choices=[('open', 'To be carried out'), ('done', 'Done')], db_index=True, default='open', max_length=10, verbose_name='state')),
                 ('follow_up', models.TextField(blank=True, validators=[common.text.PlainTextValidator(formula=False, multiline=True)], verbose_name='follow-up')),
                 ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='ordered at')),

@@ -236,7 +236,7 @@ CERTIFICATE_MEASURES = frozenset({MeasureKind.SUSPENSION, MeasureKind.REVOCATION
 
 
 class MeasureState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("To be carried out")
     DONE = "done", _("Done")
 
 

@@ -214,3 +214,19 @@ def test_who_may_not_read_spot_checks_sees_no_findings_on_an_employer(client):
     page = client.get(reverse("admin:people_employer_change", args=[check.employer.pk])).content.decode()
     assert check.employer.name in page
     assert finding.note not in page
+
+
+def test_the_admin_index_tells_the_association_what_awaits_it(staff, client, training_centre_user):
+    certificate = RegistrationCertificateFactory()
+    check, _finding = _problem(certificate)
+    MeasureFactory(check_row=check)  # a rectification order: followed up by the inspectors, not here
+    assert 'data-testid="measures-banner"' not in staff.get(reverse("admin:index")).content.decode()
+
+    MeasureFactory(check_row=check, revocation=True, certificate=certificate)
+    page = staff.get(reverse("admin:index")).content.decode()
+    assert 'data-testid="measures-banner"' in page
+    assert "1 项监督抽查下达的暂停或撤销注册待您执行" in page
+    assert reverse("admin:supervision_measure_changelist") + "?state__exact=open" in page
+
+    client.force_login(training_centre_user)  # cannot carry it out: no banner
+    assert 'data-testid="measures-banner"' not in client.get(reverse("admin:index")).content.decode()
