@@ -172,7 +172,8 @@ def field_names(label: str, names: list[str]) -> str:
     out = []
     for name in names:
         try:
-            out.append(str(model._meta.get_field(name).verbose_name) if model is not None else name)
+            field = model._meta.get_field(name) if model is not None else None
+            out.append(str(getattr(field, "verbose_name", name)) if field is not None else name)
         except FieldDoesNotExist:
             out.append(name)
     return "、".join(out) or "—"
