@@ -41,7 +41,7 @@ def may_record(check: Check, user: User) -> bool:
 
 
 def _lock_open(check: Check, by: User) -> Check:
-    locked = Check.objects.select_for_update().select_related("plan").get(pk=check.pk)
+    locked = Check.objects.select_for_update(of=("self",)).select_related("plan").get(pk=check.pk)
     if not may_record(locked, by):
         raise ValidationError(
             _("Only the inspectors assigned to this check may record it."), code="not_yours"

@@ -102,7 +102,7 @@ def measure_add(
 def measure_follow_up(*, measure: Measure, by: User, note: str, done: bool) -> Measure:
     """Record the follow-up of a rectification order or a referral (by the check's inspectors or the
     bureau), and mark it done when it is."""
-    locked = Measure.objects.select_for_update().select_related("check_row").get(pk=measure.pk)
+    locked = Measure.objects.select_for_update(of=("self",)).select_related("check_row").get(pk=measure.pk)
     if not may_record(locked.check_row, by):
         raise ValidationError(
             _("Only the inspectors assigned to this check may record it."), code="not_yours"
@@ -137,7 +137,7 @@ def measure_carry_out(*, measure: Measure, by: User) -> Measure:
     if not (by.is_superuser or by.has_role(Role.ASSOCIATION)):
         raise ValidationError(_("Only association staff carry out measures on certificates."), code="role")
     locked = (
-        Measure.objects.select_for_update()
+        Measure.objects.select_for_update(of=("self",))
         .select_related("check_row__plan", "certificate")
         .get(pk=measure.pk)
     )
