@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from common import text
 from common.uploads import validate_new_material_file
 
+from .fields import acted_by
 from .plans import Plan, PlanKind
 
 
@@ -106,15 +107,7 @@ class Check(models.Model):
     result = models.CharField(_("result"), max_length=20, choices=CheckResult.choices, blank=True)
     summary = models.TextField(_("summary"), blank=True, validators=[text.multi_line])
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("completed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    completed_by = acted_by(_("completed by"))
 
     class Meta:
         verbose_name = _("spot check")
@@ -274,14 +267,7 @@ class Measure(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("ordered by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("ordered at"), auto_now_add=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("done by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    done_by = acted_by(_("done by"), editable=True)
 
     class Meta:
         verbose_name = _("measure")

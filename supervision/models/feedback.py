@@ -11,7 +11,6 @@ at rest, shown in clear only to the association who answers, masked everywhere e
 
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +18,8 @@ from common import text
 from pii.fields import EncryptedCharField
 from registry.sms import mask_phone
 from registry.verification import mask_name
+
+from .fields import acted_by
 
 # No 0/O, 1/I/L: a code read aloud or copied by hand is not mistaken. 16 of 31 symbols ≈ 79 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -68,15 +69,7 @@ class Feedback(models.Model):
         blank=True,
         related_name="feedback",
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    submitted_by = acted_by(_("submitted by"))
     name = models.CharField(_("name"), max_length=100, blank=True, validators=[text.single_line])
     contact = EncryptedCharField(_("contact"), max_length=100, blank=True)
     topic = models.CharField(_("topic"), max_length=30, choices=FeedbackTopic.choices, db_index=True)
@@ -86,25 +79,9 @@ class Feedback(models.Model):
     )
     answer = models.TextField(_("answer"), blank=True, validators=[text.multi_line])
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, editable=False)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    answered_by = acted_by(_("answered by"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    closed_by = acted_by(_("closed by"))
     tracking_code = models.CharField(
         _("tracking code"), max_length=CODE_LENGTH, unique=True, null=True, blank=True, editable=False
     )

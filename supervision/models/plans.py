@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from common import text
 from people.models import Prefecture
 
+from .fields import acted_by
+
 
 class PlanKind(models.TextChoices):
     """What a plan checks (pilot plan, 监督管理)."""
@@ -85,15 +87,7 @@ class Plan(models.Model):
     pool = models.JSONField(_("inspectors drawn from"), default=list, blank=True, editable=False)
     conflicts = models.JSONField(_("conflicts honoured"), default=list, blank=True, editable=False)
     drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True, editable=False)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("drawn by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    drawn_by = acted_by(_("drawn by"))
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
     results_summary = models.TextField(
         _("published summary of results"), blank=True, validators=[text.multi_line]

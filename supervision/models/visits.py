@@ -9,11 +9,12 @@ bureau. Its states, all changed only by supervision.services.visits:
         └──decline─────────┴──decline──▶ declined (with the reason the enterprise reads)
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common import text
+
+from .fields import acted_by
 
 
 class VisitOrigin(models.TextChoices):
@@ -61,45 +62,13 @@ class AssistanceVisit(models.Model):
     follow_up = models.TextField(_("follow-up"), blank=True, validators=[text.multi_line])
     decline_reason = models.TextField(_("reason declined"), blank=True, validators=[text.multi_line])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = acted_by(_("created by"))
     planned_at = models.DateTimeField(_("planned at"), null=True, blank=True, editable=False)
-    planned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("planned by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    planned_by = acted_by(_("planned by"))
     done_at = models.DateTimeField(_("recorded at"), null=True, blank=True, editable=False)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    done_by = acted_by(_("recorded by"))
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True, editable=False)
-    declined_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("declined by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    declined_by = acted_by(_("declined by"))
 
     class Meta:
         verbose_name = _("assistance visit")
