@@ -91,6 +91,9 @@ class Action(models.TextChoices):
     SUPERVISION_CONFLICT = "supervision_conflict", _("Conflict of interest declared or withdrawn")
     SUPERVISION_VISIT = "supervision_visit", _("Assistance visit recorded")
     SUPERVISION_FEEDBACK = "supervision_feedback", _("Feedback received or answered")
+    REPORT_TEXT = "report_text", _("Yearly report text edited")
+    REPORT_SUBMITTED = "report_submitted", _("Yearly report submitted to the bureau")
+    REPORT_ANSWERED = "report_answered", _("Yearly report returned or acknowledged by the bureau")
 
 
 class AuditEvent(ChainedRecord):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("portal/supervision/", include("supervision.urls_portal")),
     path("portal/", include("registry.urls.portal")),
     path("reports/continuing-education/", include("training.urls_bureau")),
+    path("reports/annual/", include("reports.urls")),
     path("reports/", include("registry.urls.reports")),
     path("supervision/", include("supervision.urls")),
     path("verify/", include("registry.urls.verify")),

@@ -1,0 +1,203 @@
+"""Section 3: registration certificates in force at the end of the period, what changed in it, and the
+employers taking part. Grouped queries only.
+
+In force on a day: issued on or before it, valid on it (valid_from ≤ day ≤ valid_until), and not ended
+by then (no end date, or ended after it). A suspended certificate is still registered and counts here;
+section 5 counts the suspensions. A certificate with several projects counts once per project in the
+project table and once in its category.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from exams.models import MetrologyCategory, MetrologyProject
+from people.models import Prefecture
+from registry.models import Application, RegistrationCertificate
+from registry.workflow import ApplicationKind, CertificateState
+
+from .applications import _levels
+from .common import Period, chart, column_sums, section, suppress_small, table
+
+CHANGE_KINDS = (
+    ApplicationKind.CHANGE_SPECIALTY,
+    ApplicationKind.CHANGE_EMPLOYER_NAME,
+    ApplicationKind.CHANGE_EMPLOYER,
+)
+
+
+def in_force_on(day) -> Q:
+    return Q(issued_on__lte=day, valid_from__lte=day, valid_until__gte=day) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    )
+
+
+def certificates_section(period: Period) -> dict[str, Any]:
+    levels = _levels()
+    level_names = [label for _v, label in levels]
+    day = period.as_of
+    in_force = RegistrationCertificate.objects.filter(in_force_on(day))
+
+    # By prefecture (of the employer the certificate names) and level; small counts of people hidden.
+    cells = Counter()
+    for prefecture, level, n in (
+        in_force.values_list("employer__prefecture", "level").annotate(n=Count("id")).order_by()
+    ):
+        cells[prefecture, level] += n
+    prefectures = [(str(v), str(label)) for v, label in Prefecture.choices]
+    known = {v for v, _l in prefectures}
+    prefectures += sorted({(p, p) for p, _lv in cells if p not in known})
+    rows = [
+        [label, *(cells[p, lv] for lv, _l in levels), sum(cells[p, lv] for lv, _l in levels)]
+        for p, label in prefectures
+    ]
+    totals = column_sums(rows, len(levels) + 2)
+    chart_rows = [list(r) for r in rows]
+    suppress_small(rows, range(1, len(levels) + 2))
+    by_prefecture = table(
+        "in_force_by_prefecture",
+        _("Certificates in force on %(day)s, by prefecture and level") % {"day": day.isoformat()},
+        [_("Prefecture"), *level_names, _("Total")],
+        [(p, row) for (p, _l), row in zip(prefectures, rows, strict=True)],
+        total=[_("Total"), *totals[1:]],
+    )
+    prefecture_chart = chart(
+        "in_force_by_prefecture",
+        _("Certificates in force, by prefecture"),
+        "stacked",
+        [row[0] for row in chart_rows],
+        [
+            (
+                name,
+                [
+                    row[1 + i] if not isinstance(rows[j][1 + i], str) else None
+                    for j, row in enumerate(chart_rows)
+                ],
+            )
+            for i, name in enumerate(level_names)
+        ],
+    )
+
+    # By category (JJF 1022) and project: through the certificates' projects.
+    through = RegistrationCertificate.projects.through.objects.filter(
+        registrationcertificate__in=in_force.values("pk")
+    )
+    by_project = dict(
+        through.values_list("metrologyproject_id").annotate(n=Count("registrationcertificate_id")).order_by()
+    )
+    by_category = dict(
+        through.values_list("metrologyproject__category_id")
+        .annotate(n=Count("registrationcertificate_id", distinct=True))
+        .order_by()
+    )
+    categories = list(MetrologyCategory.objects.order_by("code").values_list("pk", "code", "name"))
+    category_table = table(
+        "in_force_by_category",
+        _("Certificates in force, by metrology category"),
+        [_("Code"), _("Metrology category"), _("Certificates")],
+        [(code, [code, name, by_category.get(pk, 0)]) for pk, code, name in categories],
+    )
+    projects = (
+        MetrologyProject.objects.filter(pk__in=list(by_project))
+        .order_by("code")
+        .values_list("pk", "code", "name", "category__name")
+    )
+    project_table = table(
+        "in_force_by_project",
+        _("Certificates in force, by metrology project"),
+        [_("Code"), _("Metrology project"), _("Metrology category"), _("Certificates")],
+        [(code, [code, name, category, by_project[pk]]) for pk, code, name, category in projects],
+    )
+    category_chart = chart(
+        "in_force_by_category",
+        _("Certificates in force, by metrology category"),
+        "hbar",
+        [f"{code} {name}" for _pk, code, name in categories],
+        [(_("Certificates"), [by_category.get(pk, 0) for pk, _c, _n in categories])],
+    )
+
+    # What happened to certificates in the period, by level: one pass.
+    issued = Q(issued_on__range=period.range)
+    ended = Q(ended_on__range=period.range)
+    changes = [
+        ("new", _("Newly registered"), issued & Q(application__kind=ApplicationKind.INITIAL)),
+        (
+            "changed",
+            _("Changed (new certificate after a change)"),
+            issued & Q(application__kind__in=CHANGE_KINDS),
+        ),
+        ("renewed", _("Renewed"), issued & Q(application__kind=ApplicationKind.RENEWAL)),
+        ("cancelled", _("Cancelled"), ended & Q(state=CertificateState.CANCELLED)),
+        ("expired", _("Expired"), ended & Q(state=CertificateState.EXPIRED)),
+        ("revoked", _("Revoked"), ended & Q(state=CertificateState.REVOKED)),
+        ("lapsed", _("Lapsed"), ended & Q(state=CertificateState.LAPSED)),
+    ]
+    counted = {
+        row[0]: row[1:]
+        for row in RegistrationCertificate.objects.filter(issued | ended)
+        .values_list("level")
+        .annotate(**{key: Count("id", filter=condition) for key, _l, condition in changes})
+        .order_by()
+    }
+    change_rows = []
+    for i, (key, label, _c) in enumerate(changes):
+        values = [counted.get(lv, (0,) * len(changes))[i] for lv, _l in levels]
+        change_rows.append((key, [label, *values, sum(values)]))
+    change_table = table(
+        "changes",
+        _("Certificates issued and ended in the period, by level"),
+        [_("Change"), *level_names, _("Total")],
+        change_rows,
+    )
+    change_chart = chart(
+        "changes",
+        _("Certificates issued and ended in the period"),
+        "bar",
+        [cells[0] for _k, cells in change_rows],
+        [(name, [cells[1 + i] for _k, cells in change_rows]) for i, name in enumerate(level_names)],
+    )
+
+    # Employers taking part, by prefecture: with a certificate in force at the end, or an application
+    # received in the period. Employers are not people: their counts are shown whatever their size.
+    holding = dict(
+        in_force.values_list("employer__prefecture")
+        .annotate(n=Count("employer_id", distinct=True))
+        .order_by()
+    )
+    applying = dict(
+        Application.objects.filter(received_on__range=period.range)
+        .values_list("employer__prefecture")
+        .annotate(n=Count("employer_id", distinct=True))
+        .order_by()
+    )
+    employer_rows = [(p, [label, holding.get(p, 0), applying.get(p, 0)]) for p, label in prefectures]
+    employer_totals = [_("Total"), sum(holding.values()), sum(applying.values())]
+    employer_table = table(
+        "employers",
+        _("Employers taking part, by prefecture"),
+        [_("Prefecture"), _("With certificates in force"), _("Applied in the period")],
+        employer_rows,
+        total=employer_totals,
+    )
+    return section(
+        "certificates",
+        3,
+        _("Registration certificates"),
+        tables=[by_prefecture, category_table, project_table, change_table, employer_table],
+        charts=[prefecture_chart, category_chart, change_chart],
+        notes=[
+            _(
+                "In force: valid on %(day)s and not ended by then; a suspended registration still counts. "
+                "A certificate counts once in each of its projects and once in its category."
+            )
+            % {"day": day.isoformat()},
+            _(
+                "A count of fewer than 3 people in a prefecture is shown "
+                "as <3 (and one more where the total would reveal it)."
+            ),
+        ],
+    )
