@@ -31,8 +31,10 @@ CHANGE_KINDS = (
 
 
 def in_force_on(day) -> Q:
+    # A suspension stores its start in `ended_on` too, but the registration is not ended by it: a
+    # certificate still suspended counts (a reinstated one has no end date again).
     return Q(issued_on__lte=day, valid_from__lte=day, valid_until__gte=day) & (
-        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day) | Q(state=CertificateState.SUSPENDED)
     )
 
 
