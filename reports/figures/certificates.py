@@ -134,13 +134,16 @@ def certificates_section(period: Period) -> dict[str, Any]:
         ),
         ("renewed", _("Renewed"), issued & Q(application__kind=ApplicationKind.RENEWAL)),
         ("cancelled", _("Cancelled"), ended & Q(state=CertificateState.CANCELLED)),
-        ("expired", _("Expired"), ended & Q(state=CertificateState.EXPIRED)),
+        # Expired on its last valid day, not on the (later) day the nightly sweep noticed it.
+        ("expired", _("Expired"), Q(state=CertificateState.EXPIRED, valid_until__range=period.range)),
         ("revoked", _("Revoked"), ended & Q(state=CertificateState.REVOKED)),
         ("lapsed", _("Lapsed"), ended & Q(state=CertificateState.LAPSED)),
     ]
     counted = {
         row[0]: row[1:]
-        for row in RegistrationCertificate.objects.filter(issued | ended)
+        for row in RegistrationCertificate.objects.filter(
+            issued | ended | Q(state=CertificateState.EXPIRED, valid_until__range=period.range)
+        )
         .values_list("level")
         .annotate(**{key: Count("id", filter=condition) for key, _l, condition in changes})
         .order_by()

@@ -267,6 +267,10 @@ def data():
     earlier_certificate(
         daqing, L2, D(2020, 3, 1), valid_until=D(2025, 2, 28), state=C.EXPIRED, ended_on=D(2025, 3, 1)
     )
+    # Its last valid day was 2024-12-31; the nightly sweep marked it on 2025-01-01: it expired in 2024.
+    earlier_certificate(
+        qiqihar, L2, D(2019, 12, 31), valid_until=D(2024, 12, 31), state=C.EXPIRED, ended_on=D(2025, 1, 1)
+    )
     earlier_certificate(qiqihar, L1, D(2024, 5, 10), state=C.REVOKED, ended_on=D(2025, 12, 10), projects=[p1])
     # Suspended on 11-01 by a supervision measure: still registered, so still in force (section 3's rule).
     earlier_certificate(daqing, L2, D(2024, 1, 15), state=C.SUSPENDED, ended_on=D(2025, 11, 1), projects=[p2])
@@ -475,7 +479,7 @@ def test_section_3_certificates(year_2025):
         "changed": [1, 1, 2],  # A14 (employer renamed); A4 (specialty), which superseded an older one
         "renewed": [0, 1, 1],  # A3
         "cancelled": [0, 1, 1],
-        "expired": [0, 1, 1],
+        "expired": [0, 1, 1],  # Daqing's, last valid 02-28 (Qiqihar's expired on 2024-12-31)
         "revoked": [1, 0, 1],
         "lapsed": [0, 0, 0],
     }
@@ -581,7 +585,7 @@ def test_a_range_over_two_years(data):
         "changed": [0, 0, 0],
         "renewed": [0, 0, 0],
         "cancelled": [0, 0, 0],
-        "expired": [0, 1, 1],  # ended 2025-03-01
+        "expired": [0, 2, 2],  # last valid 2025-02-28, and 2024-12-31 (marked by the sweep on 2025-01-01)
         "revoked": [0, 0, 0],
         "lapsed": [0, 0, 0],
     }
