@@ -314,7 +314,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "verify-audit-chains": {"task": "audit.verify_chains", "schedule": crontab(hour=3, minute=30)},
     # Acts on 20 December, 3, 8 and 11 January only (and catches up in the days after): reports.reminders.
-    "send-report-reminders": {"task": "reports.send_report_reminders", "schedule": crontab(hour=9, minute=40)},
+    "send-report-reminders": {
+        "task": "reports.send_report_reminders",
+        "schedule": crontab(hour=9, minute=40),
+    },
 }
 
 # --- logging ----------------------------------------------------------------------------------------
