@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 SMALL = "<3"
@@ -136,6 +137,11 @@ def suppress_small(rows: list[list[Any]], columns: Sequence[int]) -> None:
                 min(shown, key=lambda row: row[index])[index] = SMALL
 
 
+def _plain(value: Any) -> Any:
+    """A cell as JSON: a lazy translation becomes its text in the active language."""
+    return str(value) if isinstance(value, Promise) else value
+
+
 def table(
     key: str,
     title: str,
@@ -146,10 +152,10 @@ def table(
 ) -> dict[str, Any]:
     return {
         "key": key,
-        "title": title,
+        "title": str(title),
         "columns": [str(c) for c in columns],
-        "rows": [{"key": str(k), "cells": list(cells)} for k, cells in rows],
-        "total": list(total) if total is not None else None,
+        "rows": [{"key": str(k), "cells": [_plain(v) for v in cells]} for k, cells in rows],
+        "total": [_plain(v) for v in total] if total is not None else None,
     }
 
 
@@ -164,7 +170,7 @@ def chart(
 ) -> dict[str, Any]:
     return {
         "key": key,
-        "title": title,
+        "title": str(title),
         "type": kind,
         "categories": [str(c) for c in categories],
         # A chart draws numbers only: a hidden small count draws as 0, a missing value as a gap.
@@ -189,11 +195,11 @@ def section(
     return {
         "key": key,
         "number": number,
-        "title": title,
+        "title": str(title),
         "notes": [str(n) for n in notes or ()],
         "tables": tables or [],
         "charts": charts or [],
-        "empty": empty,
+        "empty": str(empty),
     }
 
 

@@ -40,6 +40,7 @@ Applications (employer prefecture in brackets; H = Harbin, Q = Qiqihar, D = Daqi
 """
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -667,3 +668,7 @@ def test_section_5_continuing_education_and_supervision():
     assert rows(t["measures"])["rectification"][1:] == [1, 1]
     assert t["visits"]["total"] == ["Total", 0]
     assert t["feedback"]["total"] == ["Total", 0, 0]
+    # Frozen as JSON when submitted: no lazy translation may hide in a cell (a checklist label is one).
+    with translation.override("zh-hans"):
+        frozen = json.loads(json.dumps(figures(Period.of_year(2025, today=TODAY))))
+    assert tables(sections(frozen)["followup"])["findings"]["rows"][0]["cells"][1] == "挂靠"
