@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext
 
 from audit.describe import Lines, describes, generic, text
@@ -13,7 +14,7 @@ from .models import AnnualReport, VersionState
 def _part(name: Any) -> str:
     try:
         return str(AnnualReport._meta.get_field(name).verbose_name)
-    except Exception:  # an odd old row: show the stored name rather than fail
+    except FieldDoesNotExist:  # an odd old row: show the stored name rather than fail
         return str(name)
 
 
