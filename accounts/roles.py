@@ -47,6 +47,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",
+        # The yearly report is written and submitted on its own pages (reports.services); the admin only
+        # shows the years, versions and reminders.
+        "reports.view_*",
     ],
     # The training centre runs assessments and issues assessment certificates.
     Role.TRAINING_CENTRE: [

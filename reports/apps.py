@@ -9,6 +9,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Yearly reports")
 
     def ready(self) -> None:
+        from . import audit_details  # noqa: F401  (registers how its audit events read)
+
         # The registry asks for the demo's reports through a signal: it may not import this app (0080).
         from .demo import seed_reports
 

@@ -57,6 +57,9 @@ def report_text_update(*, report: AnnualReport, by: User, **parts: str) -> Annua
     errors = {}
     for name in TEXT_FIELDS:
         value = parts.get(name, getattr(report, name))
+        if not isinstance(value, str):
+            errors[name] = [_("Enter text.")]
+            continue
         value = value.replace("\r\n", "\n").strip()
         try:
             text.multi_line(value)
@@ -148,18 +151,19 @@ def report_submit(*, report: AnnualReport, by: User, today: dt.date | None = Non
         target_label=str(version),
         detail={"year": report.year, "version": number, "checksum": version.checksum},
     )
-    _notify(
-        Role.BUREAU,
-        key=f"report:{report.year}:v{number}:submitted",
-        subject=_("The report on %(year)s (version %(number)s) has been submitted")
-        % {"year": report.year, "number": number},
-        body=_(
-            "The metrology association has submitted its report on the registration of enterprise registered "
-            "metrologists in %(year)s, version %(number)s, on %(day)s. Sign in to the registry to read it, "
-            "return it with comments or acknowledge receipt."
+    with translation.override("zh-hans"):  # the bureau's e-mail in Chinese, whoever submits
+        _notify(
+            Role.BUREAU,
+            key=f"report:{report.year}:v{number}:submitted",
+            subject=_("The report on %(year)s (version %(number)s) has been submitted")
+            % {"year": report.year, "number": number},
+            body=_(
+                "The metrology association has submitted its report on the registration of enterprise "
+                "registered metrologists in %(year)s, version %(number)s, on %(day)s. Sign in to the "
+                "registry to read it, return it with comments or acknowledge receipt."
+            )
+            % {"year": report.year, "number": number, "day": timezone.localdate(submitted_at).isoformat()},
         )
-        % {"year": report.year, "number": number, "day": timezone.localdate(submitted_at).isoformat()},
-    )
     return version
 
 

@@ -51,6 +51,7 @@ from audit.services import audit_log
 from exams.models import MetrologyCategory
 from registry.models import DecisionDocument, NotificationLog
 from registry.services.materials import material_attach
+from reports.models import AnnualReport, ReportReminder, ReportVersion
 from supervision import services as supervision_services
 from supervision.models import PlanKind, checklist_items
 from tests.factories import (
@@ -270,6 +271,7 @@ PAGES: dict[str, Rule] = {
     "admin:app_list[exams]": ASSESSMENT_READERS,
     "admin:app_list[training]": ASSOC_SU,
     "admin:app_list[supervision]": ASSOC_SU,
+    "admin:app_list[reports]": ASSOC_SU,
     "admin/(?P<url>.*)$": NOBODY,  # the admin's catch-all: unknown pages
     # Custom admin views.
     "admin:auth_user_password_change[enterprise]": ASSOC_SU,
@@ -380,6 +382,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # initiative; feedback comes only from the portal and the public form.
     "supervision.assistancevisit": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
     "supervision.feedback": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    # The yearly report is written, submitted and answered on its own pages; the admin only shows it.
+    "reports.annualreport": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "reports.reportversion": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "reports.reportreminder": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
 }
 
 # Autocomplete lookups (admin:autocomplete) by source field: who may see the target model.
@@ -602,6 +608,7 @@ def world(db) -> World:
         "_evidence": {"": evidence},
         "supervision.assistancevisit": {"": mine["visit"]},
         "supervision.feedback": {"": public_feedback},
+        **_report_objects(users[ASSOCIATION]),
         # For the custom views: a draft application (materials may be attached) and one of its materials.
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
@@ -613,6 +620,35 @@ def world(db) -> World:
         admin_objects=admin_objects,
         employer_of_role={ENTERPRISE_A: "verified", ENTERPRISE_PENDING: "pending"},
     )
+
+
+def _report_objects(staff) -> dict[str, dict[str, Any]]:
+    """A year's report with one submitted version (its files stand-ins: nothing here renders them), and a
+    reminder sent about it."""
+    report = AnnualReport.objects.create(year=2025, work_done="全年工作。")
+    version = ReportVersion(
+        report=report,
+        number=1,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        figures={"sections": []},
+        pdf_sha256="0" * 64,
+        xlsx_sha256="0" * 64,
+        checksum="0" * 64,
+        submitted_by=staff,
+        submitted_at=dt.datetime(2026, 1, 5, 2, tzinfo=dt.UTC),
+    )
+    version.pdf.save("report-2025-v1.pdf", ContentFile(pdf_bytes()), save=False)
+    version.xlsx.save("report-2025-v1.xlsx", ContentFile(b"PK"), save=False)
+    version.save()
+    reminder = ReportReminder.objects.create(
+        year=2025, reminder_date=dt.date(2025, 12, 20), audience=ReportReminder.Audience.ASSOCIATION
+    )
+    return {
+        "reports.annualreport": {"": report},
+        "reports.reportversion": {"": version},
+        "reports.reportreminder": {"": reminder},
+    }
 
 
 def _supervision_objects(users, employer) -> dict[str, dict[str, Any]]:
