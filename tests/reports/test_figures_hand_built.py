@@ -670,5 +670,5 @@ def test_section_5_continuing_education_and_supervision():
     assert t["feedback"]["total"] == ["Total", 0, 0]
     # Frozen as JSON when submitted: no lazy translation may hide in a cell (a checklist label is one).
     with translation.override("zh-hans"):
-        frozen = json.loads(json.dumps(figures(Period.of_year(2025, today=TODAY))))
+        frozen = json.loads(json.dumps(report_figures(Period.of_year(2025, today=TODAY))))
     assert tables(sections(frozen)["followup"])["findings"]["rows"][0]["cells"][1] == "挂靠"
