@@ -51,6 +51,7 @@ from audit.services import audit_log
 from exams.models import MetrologyCategory
 from registry.models import DecisionDocument, NotificationLog
 from registry.services.materials import material_attach
+from reports.models import AnnualReport, ReportVersion
 from supervision import services as supervision_services
 from supervision.models import PlanKind, checklist_items
 from tests.factories import (
@@ -239,6 +240,19 @@ PAGES: dict[str, Rule] = {
     # them in the admin; the enterprise has its own in the portal (supervision/urls_portal.py).
     "supervision:visits": {BUREAU, SUPERUSER},
     "supervision:feedback": {BUREAU, SUPERUSER},
+    # The yearly report to the bureau (reports/urls.py): the association writes and submits the draft; the
+    # bureau answers a submitted version; both read versions and their files; everyone else gets 404.
+    "annual_reports:list": {ASSOCIATION, BUREAU, SUPERUSER},
+    "annual_reports:draft": ASSOC_SU,
+    "annual_reports:draft_pdf": ASSOC_SU,
+    "annual_reports:draft_xlsx": ASSOC_SU,
+    "annual_reports:edit": ASSOC_SU,
+    "annual_reports:submit": ASSOC_SU,  # a GET asks for confirmation
+    "annual_reports:version": {ASSOCIATION, BUREAU, SUPERUSER},
+    "annual_reports:version_pdf": {ASSOCIATION, BUREAU, SUPERUSER},
+    "annual_reports:version_xlsx": {ASSOCIATION, BUREAU, SUPERUSER},
+    "annual_reports:return": post({BUREAU, SUPERUSER}),  # an empty comment: the page with the error
+    "annual_reports:acknowledge": post({BUREAU, SUPERUSER}),
     "supervision_portal:visits": ENTERPRISE,
     "supervision_portal:visit_request": ENTERPRISE,
     "supervision_portal:visit_detail[own]": ENTERPRISE,
@@ -606,6 +620,7 @@ def world(db) -> World:
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
         **_supervision_objects(users, other),
+        "_report_version": {"": _report_version(users[ASSOCIATION])},
     }
     return World(
         users=users,
@@ -613,6 +628,30 @@ def world(db) -> World:
         admin_objects=admin_objects,
         employer_of_role={ENTERPRISE_A: "verified", ENTERPRISE_PENDING: "pending"},
     )
+
+
+def _report_version(by: User) -> ReportVersion:
+    """A submitted version of the 2025 report, stored as report_submit stores it (no export drawn)."""
+    report = AnnualReport.objects.create(year=2025)
+    version = ReportVersion(
+        report=report,
+        number=1,
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        figures={
+            "period": {"start": "2025-01-01", "end": "2025-12-31", "year": 2025, "label": "2025"},
+            "sections": [],
+        },
+        pdf_sha256="0" * 64,
+        xlsx_sha256="0" * 64,
+        checksum="0" * 64,
+        submitted_by=by,
+        submitted_at=dt.datetime(2026, 1, 5, 1, tzinfo=dt.UTC),
+    )
+    version.pdf.save("report-2025-v1.pdf", ContentFile(pdf_bytes("report")), save=False)
+    version.xlsx.save("report-2025-v1.xlsx", ContentFile(b"PK workbook"), save=False)
+    version.save()
+    return version
 
 
 def _supervision_objects(users, employer) -> dict[str, dict[str, Any]]:
@@ -795,6 +834,14 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         },
         "admin:supervision_feedback_answer": lambda: {
             "": {"object_id": objects["supervision.feedback"][""].pk}
+        },
+        **{
+            f"annual_reports:{name}": lambda: {"": {"year": 2025}}
+            for name in ("draft", "draft_pdf", "draft_xlsx", "edit", "submit")
+        },
+        **{
+            f"annual_reports:{name}": lambda: {"": {"year": 2025, "number": 1}}
+            for name in ("version", "version_pdf", "version_xlsx", "return", "acknowledge")
         },
         "admin:supervision_feedback_close": lambda: {
             "": {"object_id": objects["supervision.feedback"][""].pk}
