@@ -240,6 +240,19 @@ PAGES: dict[str, Rule] = {
     # them in the admin; the enterprise has its own in the portal (supervision/urls_portal.py).
     "supervision:visits": {BUREAU, SUPERUSER},
     "supervision:feedback": {BUREAU, SUPERUSER},
+    # The yearly report to the bureau (reports/urls.py): the association writes and submits the draft; the
+    # bureau answers a submitted version; both read versions and their files; everyone else gets 404.
+    "annual_reports:list": {ASSOCIATION, BUREAU, SUPERUSER},
+    "annual_reports:draft": ASSOC_SU,
+    "annual_reports:draft_pdf": ASSOC_SU,
+    "annual_reports:draft_xlsx": ASSOC_SU,
+    "annual_reports:edit": ASSOC_SU,
+    "annual_reports:submit": ASSOC_SU,  # a GET asks for confirmation
+    "annual_reports:version": {ASSOCIATION, BUREAU, SUPERUSER},
+    "annual_reports:version_pdf": {ASSOCIATION, BUREAU, SUPERUSER},
+    "annual_reports:version_xlsx": {ASSOCIATION, BUREAU, SUPERUSER},
+    "annual_reports:return": post({BUREAU, SUPERUSER}),  # an empty comment: the page with the error
+    "annual_reports:acknowledge": post({BUREAU, SUPERUSER}),
     "supervision_portal:visits": ENTERPRISE,
     "supervision_portal:visit_request": ENTERPRISE,
     "supervision_portal:visit_detail[own]": ENTERPRISE,
@@ -623,23 +636,27 @@ def world(db) -> World:
 
 
 def _report_objects(staff) -> dict[str, dict[str, Any]]:
-    """A year's report with one submitted version (its files stand-ins: nothing here renders them), and a
-    reminder sent about it."""
+    """A year's report with one submitted version (2025 v1, stored as report_submit stores it; its files are
+    stand-ins: nothing here renders them), and a reminder sent about it. The admin's rows and the workflow
+    pages' `_report_version` are the same version."""
     report = AnnualReport.objects.create(year=2025, work_done="全年工作。")
     version = ReportVersion(
         report=report,
         number=1,
         period_start=dt.date(2025, 1, 1),
         period_end=dt.date(2025, 12, 31),
-        figures={"sections": []},
+        figures={
+            "period": {"start": "2025-01-01", "end": "2025-12-31", "year": 2025, "label": "2025"},
+            "sections": [],
+        },
         pdf_sha256="0" * 64,
         xlsx_sha256="0" * 64,
         checksum="0" * 64,
         submitted_by=staff,
-        submitted_at=dt.datetime(2026, 1, 5, 2, tzinfo=dt.UTC),
+        submitted_at=dt.datetime(2026, 1, 5, 1, tzinfo=dt.UTC),
     )
-    version.pdf.save("report-2025-v1.pdf", ContentFile(pdf_bytes()), save=False)
-    version.xlsx.save("report-2025-v1.xlsx", ContentFile(b"PK"), save=False)
+    version.pdf.save("report-2025-v1.pdf", ContentFile(pdf_bytes("report")), save=False)
+    version.xlsx.save("report-2025-v1.xlsx", ContentFile(b"PK workbook"), save=False)
     version.save()
     reminder = ReportReminder.objects.create(
         year=2025, reminder_date=dt.date(2025, 12, 20), audience=ReportReminder.Audience.ASSOCIATION
@@ -647,6 +664,7 @@ def _report_objects(staff) -> dict[str, dict[str, Any]]:
     return {
         "reports.annualreport": {"": report},
         "reports.reportversion": {"": version},
+        "_report_version": {"": version},
         "reports.reportreminder": {"": reminder},
     }
 
@@ -831,6 +849,14 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
         },
         "admin:supervision_feedback_answer": lambda: {
             "": {"object_id": objects["supervision.feedback"][""].pk}
+        },
+        **{
+            f"annual_reports:{name}": lambda: {"": {"year": 2025}}
+            for name in ("draft", "draft_pdf", "draft_xlsx", "edit", "submit")
+        },
+        **{
+            f"annual_reports:{name}": lambda: {"": {"year": 2025, "number": 1}}
+            for name in ("version", "version_pdf", "version_xlsx", "return", "acknowledge")
         },
         "admin:supervision_feedback_close": lambda: {
             "": {"object_id": objects["supervision.feedback"][""].pk}
