@@ -318,7 +318,7 @@ def _in_force(this: Period, last: Period) -> dict[str, Any]:
             table(
                 "in_force_by_level",
                 _("Certificates in force, by level"),
-                [_("Level"), today.isoformat(), before.isoformat(), _("Change")],
+                [_("Level"), today.isoformat(), before.isoformat(), _("Increase or decrease")],
                 rows,
                 total=[_("Total"), *totals],
             )
