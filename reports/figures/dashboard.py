@@ -263,7 +263,7 @@ def _deadlines(this: Period, last: Period) -> dict[str, Any]:
         charts=[
             chart(
                 "on_time_to_date",
-                _("Decisions on time to date (%)"),
+                _("Decisions on time to date"),
                 "bar",
                 [cells[0] for _k, cells in stage_rows],
                 [
@@ -274,7 +274,7 @@ def _deadlines(this: Period, last: Period) -> dict[str, Any]:
             ),
             chart(
                 "on_time_by_month",
-                _("Decisions on time each month in %(year)s (%%)") % {"year": this_year},
+                _("Decisions on time each month in %(year)s") % {"year": this_year},
                 "line",
                 [cells[0] for _k, cells in month_rows],
                 [

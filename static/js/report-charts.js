@@ -55,7 +55,7 @@
       axisLabel: horizontal
         ? { width: narrow ? 110 : 220, overflow: "truncate", fontSize: narrow ? 10 : 12 }
         : { interval: 0, rotate: narrow || chart.categories.length > 8 ? 45 : 0, fontSize: narrow ? 10 : 12,
-            width: 90, overflow: "truncate", hideOverlap: true },
+            width: narrow ? 64 : 90, overflow: "truncate", hideOverlap: true },
     };
     if (horizontal) categoryAxis.inverse = true; // the first category at the top, as in the table
     const valueAxis = {
@@ -64,7 +64,9 @@
       max: unit === "%" ? 100 : null,
       axisLabel: { formatter: withUnit(unit), fontSize: narrow ? 10 : 12 },
     };
-    base.grid = { left: 8, right: 16, top: 16, bottom: many ? 40 : 8, containLabel: true };
+    // Labels turned at 45° reach left of their bar: the first one needs room at the edge.
+    const turned = !horizontal && categoryAxis.axisLabel.rotate;
+    base.grid = { left: turned ? 28 : 8, right: 16, top: 16, bottom: many ? 40 : 8, containLabel: true };
     base.xAxis = horizontal ? valueAxis : categoryAxis;
     base.yAxis = horizontal ? categoryAxis : valueAxis;
     base.series = chart.series.map(function (series) {
