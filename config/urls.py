@@ -26,7 +26,7 @@ urlpatterns = [
     path("portal/", include("registry.urls.portal")),
     path("reports/continuing-education/", include("training.urls_bureau")),
     path("reports/annual/", include("reports.urls")),
-    path("reports/", include("registry.urls.reports")),
+    path("reports/", include("reports.urls_analysis")),
     path("supervision/", include("supervision.urls")),
     path("verify/", include("registry.urls.verify")),
     path("feedback/", include("supervision.urls_public_feedback")),

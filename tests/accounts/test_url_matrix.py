@@ -202,7 +202,10 @@ PAGES: dict[str, Rule] = {
     "training:evidence[own]": ENTERPRISE,
     "training:evidence[other]": NOBODY,
     # The bureau's reports, the inspectors' supervision pages.
-    "reports:home": {BUREAU, SUPERUSER},
+    "reports:home": {ASSOCIATION, BUREAU, SUPERUSER},  # the dashboard (aggregates only)
+    "reports:period": {ASSOCIATION, BUREAU, SUPERUSER},  # the report on any period
+    "reports:period_pdf": {ASSOCIATION, BUREAU, SUPERUSER},  # without a period: sent to the form
+    "reports:period_xlsx": {ASSOCIATION, BUREAU, SUPERUSER},
     "training_reports:compliance": {BUREAU, SUPERUSER},  # aggregates only
     "supervision:home": {BUREAU, INSPECTOR, SUPERUSER},
     # The inspector's checks: "own" is assigned to the matrix's inspector, "other" to two others; the
