@@ -32,6 +32,7 @@ APPS = [
     "registry",
     "training",
     "supervision",
+    "reports",
     "config",
 ]
 REPORTED = {"function", "method", "class", "property", "import", "unreachable_code"}

@@ -27,6 +27,3 @@ _.certificate_reinstate
 # Django's ModelChoiceField calls label_from_instance for each option (supervision/check_forms.py).
 _.label_from_instance
 
-# Called by the bureau's dashboard, reports/views/analysis.py (the reports app is not scanned yet: its
-# workflow views are still being written; add "reports" to APPS in dead_code.py and drop this line then).
-_.employer_counts_by_prefecture
