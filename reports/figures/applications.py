@@ -121,7 +121,7 @@ def applications_section(period: Period) -> dict[str, Any]:
             within("accepted_on") & Q(deemed_accepted=True),
         ),
         ("not_accepted", _("Not accepted"), within("closed_on") & Q(state=S.NOT_ACCEPTED)),
-        ("corrections", _("Corrections requested"), within("corrections_requested_on")),
+        ("corrections", _("Correction notices sent"), within("corrections_requested_on")),
         ("approved", _("Approved"), within("approved_on")),
         ("denied", _("Denied"), within("closed_on") & Q(state=S.DENIED)),
         ("withdrawn", _("Withdrawn"), within("closed_on") & Q(state=S.WITHDRAWN)),
