@@ -21,6 +21,7 @@ FIGURES = [
     "verification_load",
     "workdays",
     "compliance_list",
+    "yearly_report",
 ]
 
 

@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from exams.models import MetrologyCategory, MetrologyProject
-from people.models import Prefecture
+from people.models import Employer, Prefecture
 from registry.models import Application, RegistrationCertificate
 from registry.workflow import ApplicationKind, CertificateState
 
@@ -168,17 +168,18 @@ def certificates_section(period: Period) -> dict[str, Any]:
 
     # Employers taking part, by prefecture: with a certificate in force at the end, or an application
     # received in the period. Employers are not people: their counts are shown whatever their size.
-    holding = dict(
-        in_force.values_list("employer__prefecture")
-        .annotate(n=Count("employer_id", distinct=True))
-        .order_by()
-    )
-    applying = dict(
-        Application.objects.filter(received_on__range=period.range)
-        .values_list("employer__prefecture")
-        .annotate(n=Count("employer_id", distinct=True))
-        .order_by()
-    )
+    # Counted over the employers (a semi-join on the ids) rather than COUNT(DISTINCT) over the joined
+    # rows: the same numbers, without sorting every certificate or application of the period.
+    def employers_of(rows) -> dict[str, int]:
+        return dict(
+            Employer.objects.filter(pk__in=rows.values("employer_id"))
+            .values_list("prefecture")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+
+    holding = employers_of(in_force)
+    applying = employers_of(Application.objects.filter(received_on__range=period.range))
     employer_rows = [(p, [label, holding.get(p, 0), applying.get(p, 0)]) for p, label in prefectures]
     employer_totals = [_("Total"), sum(holding.values()), sum(applying.values())]
     employer_table = table(
