@@ -23,7 +23,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,16 @@ from registry.workflow import ApplicationKind, ApplicationState
 from workdays.working_days import current_calendar
 
 from .common import Period, chart, column_sums, month_label, nearest_rank, percent, section, table
+from .stages import (
+    ACCEPTANCE,
+    APPROVAL,
+    DEEMED,
+    ISSUANCE,
+    OPEN_ACCEPTANCE,
+    OPEN_APPROVAL,
+    OPEN_ISSUANCE,
+    stage_groups,
+)
 
 S = ApplicationState
 REASON_MIN = 3  # a reason given fewer times is counted under "other reasons" (it could single someone out)
@@ -225,48 +235,26 @@ def applications_section(period: Period) -> dict[str, Any]:
 
 def deadlines_section(period: Period) -> dict[str, Any]:
     calendar = current_calendar()
-    within = period.range
     as_of = period.as_of
 
-    def used(queryset, start: str, end: str) -> Counter[int]:
+    groups = stage_groups(period)
+
+    def used(question: int) -> Counter[int]:
         histogram: Counter[int] = Counter()
-        for first, last, n in queryset.values_list(start, end).annotate(n=Count("id")).order_by():
+        for first, last, n in groups[question]:
             histogram[calendar.working_days_between(first, last)] += n
         return histogram
 
-    apps = Application.objects
-    acceptance = used(
-        apps.filter(accepted_on__range=within, deemed_accepted=False), "received_on", "accepted_on"
-    )
-    acceptance += used(apps.filter(closed_on__range=within, state=S.NOT_ACCEPTED), "received_on", "closed_on")
-    deemed = apps.filter(accepted_on__range=within, deemed_accepted=True).count()
-    approval = used(apps.filter(approved_on__range=within), "received_on", "approved_on")
-    approval += used(apps.filter(closed_on__range=within, state=S.DENIED), "received_on", "closed_on")
-    issuance = used(apps.filter(issued_on__range=within), "approved_on", "issued_on")
+    acceptance, approval, issuance = used(ACCEPTANCE), used(APPROVAL), used(ISSUANCE)
+    deemed = sum(n for _first, _last, n in groups[DEEMED])
 
-    # Open at the end (as_of), grouped by the day their clock started; overdue when the deadline had passed.
-    open_acceptance = (
-        apps.filter(received_on__lte=as_of)
-        .exclude(accepted_on__lte=as_of)
-        .exclude(closed_on__lte=as_of, state__in=(S.NOT_ACCEPTED, S.WITHDRAWN))
-        .exclude(Q(corrections_requested_on__lte=as_of) & Q(corrections_requested_on__gte=F("received_on")))
-        .values_list("received_on")
-    )
-    open_approval = (
-        apps.filter(accepted_on__lte=as_of)
-        .exclude(approved_on__lte=as_of)
-        .exclude(closed_on__lte=as_of, state=S.DENIED)
-        .values_list("received_on")
-    )
-    open_issuance = (
-        apps.filter(approved_on__lte=as_of).exclude(issued_on__lte=as_of).values_list("approved_on")
-    )
-
-    def open_and_overdue(queryset, due) -> tuple[int, int]:
+    def open_and_overdue(question: int, working_days: int) -> tuple[int, int]:
+        """Open on `as_of`, and of those overdue: the deadline (the Nth working day after the start) had
+        passed, i.e. fell before `as_of`."""
         total = overdue = 0
-        for started, n in queryset.annotate(n=Count("id")).order_by():
+        for started, _last, n in groups[question]:
             total += n
-            if due(started) < as_of:
+            if calendar.add_working_days(started, working_days) < as_of:
                 overdue += n
         return total, overdue
 
@@ -277,9 +265,7 @@ def deadlines_section(period: Period) -> dict[str, Any]:
             deadlines.ACCEPTANCE_WORKING_DAYS,
             acceptance,
             deemed,
-            open_and_overdue(
-                open_acceptance, lambda d: calendar.add_working_days(d, deadlines.ACCEPTANCE_WORKING_DAYS)
-            ),
+            open_and_overdue(OPEN_ACCEPTANCE, deadlines.ACCEPTANCE_WORKING_DAYS),
         ),
         (
             "approval",
@@ -287,9 +273,7 @@ def deadlines_section(period: Period) -> dict[str, Any]:
             deadlines.APPROVAL_WORKING_DAYS,
             approval,
             None,
-            open_and_overdue(
-                open_approval, lambda d: calendar.add_working_days(d, deadlines.APPROVAL_WORKING_DAYS)
-            ),
+            open_and_overdue(OPEN_APPROVAL, deadlines.APPROVAL_WORKING_DAYS),
         ),
         (
             "issuance",
@@ -297,9 +281,7 @@ def deadlines_section(period: Period) -> dict[str, Any]:
             deadlines.ISSUANCE_WORKING_DAYS,
             issuance,
             None,
-            open_and_overdue(
-                open_issuance, lambda d: calendar.add_working_days(d, deadlines.ISSUANCE_WORKING_DAYS)
-            ),
+            open_and_overdue(OPEN_ISSUANCE, deadlines.ISSUANCE_WORKING_DAYS),
         ),
     ]
     rows = []

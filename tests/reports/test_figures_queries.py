@@ -35,7 +35,7 @@ HOSTILE_REASONS = [
     "<script>alert('x')</script>",
     '=HYPERLINK("http://evil.example","点击")',
     "'; DROP TABLE registry_application; --",
-    "材料\x00不全\t\n  重复空格",
+    "材料\x07不全\t\n  重复空格",  # a control character (PostgreSQL refuses NUL itself in text)
     "   ",
     "",
 ]
