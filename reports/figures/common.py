@@ -78,7 +78,7 @@ class Period:
 def month_label(month: dt.date, *, with_year: bool) -> str:
     if with_year:
         return f"{month.year}-{month.month:02d}"
-    return _("%(month)s") % {"month": _month_names()[month.month - 1]}
+    return _month_names()[month.month - 1]
 
 
 def _month_names() -> list[str]:

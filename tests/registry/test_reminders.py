@@ -147,5 +147,6 @@ def test_the_beat_schedule_covers_every_periodic_job(settings):
         "registry.deliver_notifications",
         "audit.verify_chains",
         "training.send_shortfall_reminders",
+        "reports.send_report_reminders",
     }
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
