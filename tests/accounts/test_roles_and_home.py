@@ -127,7 +127,7 @@ def test_reports_page_counts_employers_by_prefecture_in_constant_queries(client)
         EmployerFactory(prefecture=prefecture)
     response = client.get("/reports/")
     assert queries() == few
-    rows = {str(row["prefecture"]): row for row in response.context["rows"]}
+    rows = {str(row["prefecture"]): row for row in response.context["employer_rows"]}
     assert rows["daqing"]["total"] == 3
     assert rows["harbin"]["active"] == 3
-    assert response.context["totals"]["total"] == 9
+    assert response.context["employer_totals"]["total"] == 9
