@@ -57,14 +57,48 @@ def applications_section(period: Period) -> dict[str, Any]:
     levels = _levels()
     level_names = [label for _v, label in levels]
     kinds = [(str(value), str(label)) for value, label in ApplicationKind.choices]
-    # 1. Received, by kind, level and month.
-    received = (
-        Application.objects.filter(received_on__range=period.range)
+
+    # One pass over the applications of the period: received (by kind, level and month of receipt) and
+    # every outcome (a conditional count each), grouped by kind, level and month; summed below.
+    def within(field: str) -> Q:
+        return Q(**{f"{field}__range": period.range})
+
+    outcomes = [
+        ("accepted", _("Accepted (including deemed acceptances)"), within("accepted_on")),
+        (
+            "deemed",
+            _("of which deemed accepted (deadline missed)"),
+            within("accepted_on") & Q(deemed_accepted=True),
+        ),
+        ("not_accepted", _("Not accepted"), within("closed_on") & Q(state=S.NOT_ACCEPTED)),
+        ("corrections", _("Correction notices sent"), within("corrections_requested_on")),
+        ("approved", _("Approved"), within("approved_on")),
+        ("denied", _("Denied"), within("closed_on") & Q(state=S.DENIED)),
+        ("withdrawn", _("Withdrawn"), within("closed_on") & Q(state=S.WITHDRAWN)),
+        ("issued", _("Certificate issued"), within("issued_on")),
+    ]
+    received_in_period = within("received_on")
+    concerned = received_in_period
+    for _key, _label, condition in outcomes:
+        concerned |= condition
+    counted = (
+        Application.objects.filter(concerned)
         .annotate(month=TruncMonth("received_on"))
         .values_list("kind", "level", "month")
-        .annotate(n=Count("id"))
+        .annotate(
+            received=Count("id", filter=received_in_period),
+            **{key: Count("id", filter=condition) for key, _label, condition in outcomes},
+        )
         .order_by()
     )
+    by_level: dict[int, list[int]] = {}
+    received = []
+    for kind, level, month, n, *outcome_counts in counted:
+        if n:
+            received.append((kind, level, month, n))
+        sums = by_level.setdefault(level, [0] * len(outcomes))
+        for i, value in enumerate(outcome_counts):
+            sums[i] += value
     by_kind_level: Counter[tuple[str, int]] = Counter()
     by_month_kind: Counter[tuple[dt.date, str]] = Counter()
     for kind, level, month, n in received:
@@ -119,34 +153,6 @@ def applications_section(period: Period) -> dict[str, Any]:
         [(label, [by_month_kind[m, k] for m in months]) for k, label in kinds],
     )
 
-    # Outcomes in the period, by level: one pass with a conditional count per outcome.
-    def within(field: str) -> Q:
-        return Q(**{f"{field}__range": period.range})
-
-    outcomes = [
-        ("accepted", _("Accepted (including deemed acceptances)"), within("accepted_on")),
-        (
-            "deemed",
-            _("of which deemed accepted (deadline missed)"),
-            within("accepted_on") & Q(deemed_accepted=True),
-        ),
-        ("not_accepted", _("Not accepted"), within("closed_on") & Q(state=S.NOT_ACCEPTED)),
-        ("corrections", _("Correction notices sent"), within("corrections_requested_on")),
-        ("approved", _("Approved"), within("approved_on")),
-        ("denied", _("Denied"), within("closed_on") & Q(state=S.DENIED)),
-        ("withdrawn", _("Withdrawn"), within("closed_on") & Q(state=S.WITHDRAWN)),
-        ("issued", _("Certificate issued"), within("issued_on")),
-    ]
-    any_outcome = Q()
-    for _key, _label, condition in outcomes:
-        any_outcome |= condition
-    counted = (
-        Application.objects.filter(any_outcome)
-        .values_list("level")
-        .annotate(**{key: Count("id", filter=condition) for key, _label, condition in outcomes})
-        .order_by()
-    )
-    by_level = {row[0]: row[1:] for row in counted}
     outcome_rows = []
     for i, (key, label, _condition) in enumerate(outcomes):
         values = [by_level.get(lv, (0,) * len(outcomes))[i] for lv, _l in levels]
