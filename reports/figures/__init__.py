@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from .applications import applications_section, deadlines_section
+from .applications import application_pass, applications_section, deadlines_section
 from .assessments import assessments_section
 from .certificates import certificates_section
 from .common import Period
@@ -23,6 +23,7 @@ __all__ = ["SCHEMA", "Period", "report_figures"]
 
 
 def report_figures(period: Period) -> dict[str, Any]:
+    counts = application_pass(period)  # read once, for sections 1 and 3
     return {
         "schema": SCHEMA,
         "period": {
@@ -34,9 +35,9 @@ def report_figures(period: Period) -> dict[str, Any]:
         },
         "computed_at": timezone.now().isoformat(timespec="seconds"),
         "sections": [
-            applications_section(period),
+            applications_section(period, counts),
             deadlines_section(period),
-            certificates_section(period),
+            certificates_section(period, counts),
             assessments_section(period),
             followup_section(period),
         ],

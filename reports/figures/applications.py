@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
@@ -53,11 +54,21 @@ def _levels() -> list[tuple[int, str]]:
     return [(int(value), str(label)) for value, label in Level.choices]
 
 
-def applications_section(period: Period) -> dict[str, Any]:
-    levels = _levels()
-    level_names = [label for _v, label in levels]
-    kinds = [(str(value), str(label)) for value, label in ApplicationKind.choices]
+@dataclass(frozen=True)
+class ApplicationPass:
+    """What one pass over the applications of a period found (`application_pass`): the receipts by kind,
+    level and month, the outcomes by level, and the certificates issued by kind and level (issuing an
+    application of any kind but a cancellation creates exactly one certificate, dated and levelled as the
+    application: registry.services.certificates), which section 3 reads instead of joining certificates to
+    their applications again."""
 
+    outcomes: list[tuple[str, str]]
+    received: list[tuple[str, int, Any, int]]
+    by_level: dict[int, list[int]]
+    issued: Counter[tuple[str, int]]
+
+
+def application_pass(period: Period) -> ApplicationPass:
     # One pass over the applications of the period: received (by kind, level and month of receipt) and
     # every outcome (a conditional count each), grouped by kind, level and month; summed below.
     def within(field: str) -> Q:
@@ -93,12 +104,30 @@ def applications_section(period: Period) -> dict[str, Any]:
     )
     by_level: dict[int, list[int]] = {}
     received = []
+    issued: Counter[tuple[str, int]] = Counter()
+    issued_at = [key for key, _label, _condition in outcomes].index("issued")
     for kind, level, month, n, *outcome_counts in counted:
         if n:
             received.append((kind, level, month, n))
         sums = by_level.setdefault(level, [0] * len(outcomes))
         for i, value in enumerate(outcome_counts):
             sums[i] += value
+        issued[kind, level] += outcome_counts[issued_at]
+    return ApplicationPass(
+        outcomes=[(key, str(label)) for key, label, _condition in outcomes],
+        received=received,
+        by_level=by_level,
+        issued=issued,
+    )
+
+
+def applications_section(period: Period, counts: ApplicationPass | None = None) -> dict[str, Any]:
+    levels = _levels()
+    level_names = [label for _v, label in levels]
+    kinds = [(str(value), str(label)) for value, label in ApplicationKind.choices]
+
+    counts = counts or application_pass(period)
+    outcomes, received, by_level = counts.outcomes, counts.received, counts.by_level
     by_kind_level: Counter[tuple[str, int]] = Counter()
     by_month_kind: Counter[tuple[dt.date, str]] = Counter()
     for kind, level, month, n in received:
@@ -154,7 +183,7 @@ def applications_section(period: Period) -> dict[str, Any]:
     )
 
     outcome_rows = []
-    for i, (key, label, _condition) in enumerate(outcomes):
+    for i, (key, label) in enumerate(outcomes):
         values = [by_level.get(lv, (0,) * len(outcomes))[i] for lv, _l in levels]
         outcome_rows.append((key, [label, *values, sum(values)]))
     outcome_table = table(
@@ -177,7 +206,7 @@ def applications_section(period: Period) -> dict[str, Any]:
     # The reasons given for not accepting and for denying, grouped by their words.
     reasons: Counter[tuple[str, str]] = Counter()
     for state, reason, n in (
-        Application.objects.filter(within("closed_on"), state__in=(S.NOT_ACCEPTED, S.DENIED))
+        Application.objects.filter(closed_on__range=period.range, state__in=(S.NOT_ACCEPTED, S.DENIED))
         .values_list("state", "decision_reason")
         .annotate(n=Count("id"))
         .order_by()

@@ -20,7 +20,7 @@ from people.models import Employer, Prefecture
 from registry.models import Application, RegistrationCertificate
 from registry.workflow import ApplicationKind, CertificateState
 
-from .applications import _levels
+from .applications import ApplicationPass, _levels, application_pass
 from .common import Period, chart, column_sums, section, suppress_small, table
 
 CHANGE_KINDS = (
@@ -38,18 +38,23 @@ def in_force_on(day) -> Q:
     )
 
 
-def certificates_section(period: Period) -> dict[str, Any]:
+def certificates_section(period: Period, counts: ApplicationPass | None = None) -> dict[str, Any]:
     levels = _levels()
     level_names = [label for _v, label in levels]
     day = period.as_of
     in_force = RegistrationCertificate.objects.filter(in_force_on(day))
 
     # By prefecture (of the employer the certificate names) and level; small counts of people hidden.
-    cells = Counter()
-    for prefecture, level, n in (
-        in_force.values_list("employer__prefecture", "level").annotate(n=Count("id")).order_by()
+    # Grouped by employer too, so that the same pass says which employers hold a certificate in force.
+    cells: Counter[tuple[str, int]] = Counter()
+    holders: dict[str, set[int]] = {}
+    for prefecture, employer_id, level, n in (
+        in_force.values_list("employer__prefecture", "employer_id", "level")
+        .annotate(n=Count("id"))
+        .order_by()
     ):
         cells[prefecture, level] += n
+        holders.setdefault(prefecture, set()).add(employer_id)
     prefectures = [(str(v), str(label)) for v, label in Prefecture.choices]
     known = {v for v, _l in prefectures}
     prefectures += sorted({(p, p) for p, _lv in cells if p not in known})
@@ -122,32 +127,45 @@ def certificates_section(period: Period) -> dict[str, Any]:
         [(_("Certificates"), [by_category.get(pk, 0) for pk, _c, _n in categories])],
     )
 
-    # What happened to certificates in the period, by level: one pass.
-    issued = Q(issued_on__range=period.range)
+    # What happened to certificates in the period, by level. Those issued, by the kind of application
+    # that issued them, come from section 1's pass over the applications (one certificate per issued
+    # application but a cancellation); those ended, from one pass over the certificates.
+    counts = counts or application_pass(period)
+    issued_kinds = {
+        "new": (ApplicationKind.INITIAL,),
+        "changed": CHANGE_KINDS,
+        "renewed": (ApplicationKind.RENEWAL,),
+    }
     ended = Q(ended_on__range=period.range)
-    changes = [
-        ("new", _("Newly registered"), issued & Q(application__kind=ApplicationKind.INITIAL)),
-        (
-            "changed",
-            _("Changed (new certificate after a change)"),
-            issued & Q(application__kind__in=CHANGE_KINDS),
-        ),
-        ("renewed", _("Renewed"), issued & Q(application__kind=ApplicationKind.RENEWAL)),
+    endings = [
         ("cancelled", _("Cancelled"), ended & Q(state=CertificateState.CANCELLED)),
         # Expired on its last valid day, not on the (later) day the nightly sweep noticed it.
         ("expired", _("Expired"), Q(state=CertificateState.EXPIRED, valid_until__range=period.range)),
         ("revoked", _("Revoked"), ended & Q(state=CertificateState.REVOKED)),
         ("lapsed", _("Lapsed"), ended & Q(state=CertificateState.LAPSED)),
     ]
-    counted = {
+    ended_counts = {
         row[0]: row[1:]
         for row in RegistrationCertificate.objects.filter(
-            issued | ended | Q(state=CertificateState.EXPIRED, valid_until__range=period.range)
+            ended | Q(state=CertificateState.EXPIRED, valid_until__range=period.range)
         )
         .values_list("level")
-        .annotate(**{key: Count("id", filter=condition) for key, _l, condition in changes})
+        .annotate(**{key: Count("id", filter=condition) for key, _l, condition in endings})
         .order_by()
     }
+    labels = {
+        "new": _("Newly registered"),
+        "changed": _("Changed (new certificate after a change)"),
+        "renewed": _("Renewed"),
+    }
+    counted = {
+        level: [
+            *(sum(counts.issued[str(kind), level] for kind in kinds) for kinds in issued_kinds.values()),
+            *ended_counts.get(level, (0,) * len(endings)),
+        ]
+        for level, _l in levels
+    }
+    changes = [(key, labels[key], None) for key in issued_kinds] + endings
     change_rows = []
     for i, (key, label, _c) in enumerate(changes):
         values = [counted.get(lv, (0,) * len(changes))[i] for lv, _l in levels]
@@ -178,7 +196,7 @@ def certificates_section(period: Period) -> dict[str, Any]:
             .order_by()
         )
 
-    holding = employers_of(in_force)
+    holding = {prefecture: len(ids) for prefecture, ids in holders.items()}
     applying = employers_of(Application.objects.filter(received_on__range=period.range))
     employer_rows = [(p, [label, holding.get(p, 0), applying.get(p, 0)]) for p, label in prefectures]
     employer_totals = [_("Total"), sum(holding.values()), sum(applying.values())]
