@@ -90,10 +90,12 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any, *, font: Font | No
 def _cover(sheet: Worksheet, document: ReportDocument, names: set[str]) -> None:
     sheet.title = _sheet_name(_("Cover"), names)
     _put(sheet, 1, 1, document.title, font=TITLE)
-    submitted_at = document.submitted_at
-    if isinstance(submitted_at, dt.datetime):
-        submitted_at = timezone.localtime(submitted_at) if timezone.is_aware(submitted_at) else submitted_at
-        submitted_at = submitted_at.strftime("%Y-%m-%d %H:%M")
+    submitted_at: str | None = None
+    if isinstance(document.submitted_at, dt.datetime):
+        moment = document.submitted_at
+        submitted_at = (timezone.localtime(moment) if timezone.is_aware(moment) else moment).strftime(
+            "%Y-%m-%d %H:%M"
+        )
     period = document.period
     lines = [
         (_("Reported by"), ISSUER),

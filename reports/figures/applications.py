@@ -277,7 +277,8 @@ def deadlines_section(period: Period) -> dict[str, Any]:
     def used(question: int) -> Counter[int]:
         histogram: Counter[int] = Counter()
         for first, last, n in groups[question]:
-            histogram[calendar.working_days_between(first, last)] += n
+            if first is not None and last is not None:  # the workflow always stamps both; a row
+                histogram[calendar.working_days_between(first, last)] += n  # written around it may not
         return histogram
 
     acceptance, approval, issuance = used(ACCEPTANCE), used(APPROVAL), used(ISSUANCE)
@@ -289,7 +290,7 @@ def deadlines_section(period: Period) -> dict[str, Any]:
         total = overdue = 0
         for started, _last, n in groups[question]:
             total += n
-            if calendar.add_working_days(started, working_days) < as_of:
+            if started is not None and calendar.add_working_days(started, working_days) < as_of:
                 overdue += n
         return total, overdue
 

@@ -163,8 +163,8 @@ def chart(
     key: str,
     title: str,
     kind: str,
-    categories: Sequence[str],
-    series: Iterable[tuple[str, Sequence[Any]]],
+    categories: Sequence[Any],
+    series: Iterable[tuple[Any, Sequence[Any]]],
     *,
     unit: str = "",
 ) -> dict[str, Any]:
