@@ -26,4 +26,3 @@ _.certificate_reinstate
 
 # Django's ModelChoiceField calls label_from_instance for each option (supervision/check_forms.py).
 _.label_from_instance
-
