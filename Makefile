@@ -7,6 +7,10 @@ PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The address `make run` serves on, used in the demo's printed login link, in e-mails and in certificates'
+# QR codes. Follows HOST and PORT (0.0.0.0, "every interface", is reached as 127.0.0.1 on this machine); set
+# SITE_URL yourself for another machine to reach it, e.g. SITE_URL=http://192.168.1.20:8000.
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://127.0.0.1:6379/1 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=registry.example.cn REGISTRY_AUDIT_CHAIN_KEYS=k1=check-deploy-audit-key-0123456789 \
 	REGISTRY_FIELD_ENCRYPTION_KEYS=Y2hlY2stZGVwbG95LWZpZWxkLWtleS0wMTIzNDU2Nzg= REGISTRY_BLIND_INDEX_KEY=check-deploy-blind-index-key-0123456789abcdef
 
@@ -31,11 +35,12 @@ $(VENV)/.installed: requirements-dev.lock
 
 install: $(VENV)/.installed
 
-## run: install, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite, in-process Celery)
+## run: install, migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite, in-process Celery);
+## `make run PORT=8001` (or HOST=0.0.0.0) serves elsewhere, and SITE_URL follows
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(PY) manage.py seed_demo
+	SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: lint, migrations, deploy checks, the dependency audit, translations and the whole test suite
 test: install lint typecheck deadcode audit-deps
@@ -72,7 +77,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	SITE_URL='$(SITE_URL)' $(PY) manage.py seed_demo
 
 ## messages: refresh the Chinese catalogue after changing user-facing strings (needs gettext)
 messages: install

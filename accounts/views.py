@@ -1,6 +1,6 @@
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
@@ -43,4 +43,21 @@ class AuditedPasswordChangeView(PasswordChangeView):
                 request=self.request,
             )
         update_session_auth_hash(self.request, user)  # this session stays signed in; the others end
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class AuditedPasswordResetConfirmView(PasswordResetConfirmView):
+    """Django's "set a new password" page behind the e-mailed reset link, saving through the accounts
+    service (rules, audit row PASSWORD_CHANGED). It never signs the user in (post_reset_login stays off):
+    the login page, with its lockout and second factor, comes next."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            user_set_password(
+                user=form.user,
+                by=form.user,
+                password=form.cleaned_data["new_password1"],
+                request=self.request,
+            )
+        del self.request.session["_password_reset_token"]
         return HttpResponseRedirect(self.get_success_url())

@@ -36,6 +36,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from common.ratelimits import rate_wait_minutes
+
 logger = logging.getLogger(__name__)
 
 MAX_COLUMNS = 100  # a list of people needs a handful; a row padded to 16,384 cells is an attack
@@ -281,7 +283,8 @@ def sheet_upload_throttled(request: HttpRequest) -> bool:
 
 
 def throttled_message() -> str:
+    """The refusal of an upload over REGISTRY_SHEET_UPLOAD_RATE, with the longest wait that rate sets."""
     return _(
-        "You have uploaded many spreadsheets in a short time. Wait a while (at most an hour) and try again; "
+        "You have uploaded many spreadsheets in a short time. Try again in at most %(minutes)s minutes; "
         "correct every problem listed before you upload the file again."
-    )
+    ) % {"minutes": rate_wait_minutes(settings.REGISTRY_SHEET_UPLOAD_RATE)}

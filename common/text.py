@@ -22,6 +22,7 @@ newer than Python's Unicode tables or come from older systems' private-use areas
 import re
 import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -108,3 +109,21 @@ class PlainTextValidator:
 single_line = PlainTextValidator()
 multi_line = PlainTextValidator(multiline=True, formula=False)
 multi_line_from_enterprise = PlainTextValidator(multiline=True, formula=True)
+
+
+def normalize_code(value: object) -> str:
+    """An identity number, phone number, credit code, certificate number or other code as typed: full-width
+    digits, letters, punctuation and spaces (as Chinese input methods type them, １３９０４５１０３００)
+    become their ASCII forms (Unicode NFKC), then surrounding spaces go. Only for codes: NFKC would change
+    some rare characters in names, so free text never goes through it."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+class CodeField(forms.CharField):
+    """A form field for a code (phone, identity or certificate number): normalised by `normalize_code`
+    before its validators run, so a full-width number is accepted exactly like the ASCII one."""
+
+    def to_python(self, value: object) -> str:
+        return normalize_code(super().to_python(value))

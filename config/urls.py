@@ -19,6 +19,11 @@ urlpatterns = [
         account_views.AuditedPasswordChangeView.as_view(),
         name="password_change",
     ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.AuditedPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/continuing-education/", include("training.urls")),

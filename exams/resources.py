@@ -18,6 +18,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import BooleanWidget
 
+from common.text import normalize_code
 from people.validators import mask_resident_id
 
 from .models import AssessmentResult, AssessmentSession, MetrologyCategory, MetrologyProject
@@ -121,14 +122,14 @@ class ProjectResource(SafeExportResource):
         self.seen: dict[str, int] = {}
 
     def get_instance(self, instance_loader, row):
-        return self.existing.get(cell_text(row.get("项目代码")))
+        return self.existing.get(normalize_code(cell_text(row.get("项目代码"))))
 
     def get_bulk_update_fields(self):
         return ["name", "category", "is_active"]
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, list[str]] = {}
-        code, name = cell_text(row.get("项目代码")), cell_text(row.get("项目名称"))
+        code, name = normalize_code(cell_text(row.get("项目代码"))), cell_text(row.get("项目名称"))
         category = self.categories.get(cell_text(row.get("专业类别代码")).zfill(2))
         if category is None:
             self._add(errors, "专业类别代码", _("Unknown category code; use a JJF 1022 code such as 12."))
@@ -238,8 +239,8 @@ class ResultResource(SafeExportResource):
             ScoreRow(
                 number=number,
                 name=cell_text(row.get(self.NAME)),
-                id_number=cell_text(row.get(self.ID_NUMBER)),
-                project_code=cell_text(row.get(self.PROJECT)),
+                id_number=normalize_code(cell_text(row.get(self.ID_NUMBER))),
+                project_code=normalize_code(cell_text(row.get(self.PROJECT))),
                 skill=row.get(self.SKILL),
                 knowledge=row.get(self.KNOWLEDGE),
             )

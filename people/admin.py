@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -9,10 +10,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_hooks import AuditedAdminMixin
-from people.forms import EmployerRenameForm
+from people.forms import EmployerRefuseForm, EmployerRenameForm
 from people.models import Employer, EmployerNameChange
 from people.record_panels import record_panels
-from people.services import EmployerStatusError, employer_rename, employer_suspend, employer_verify
+from people.services import (
+    EmployerStatusError,
+    employer_refuse,
+    employer_rename,
+    employer_suspend,
+    employer_verify,
+)
 
 
 class EmployerNameChangeInline(admin.TabularInline):
@@ -46,8 +53,8 @@ class EmployerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "prefecture", "is_authorised_verification_institution")
     search_fields = ("name", "=uscc")
     # Status changes only through the actions below (the services), never by editing the field.
-    readonly_fields = ("status", "verified_at", "verified_by", "created_at")
-    actions = ["verify", "suspend"]
+    readonly_fields = ("status", "refusal_reason", "verified_at", "verified_by", "created_at")
+    actions = ["verify", "refuse", "suspend"]
     list_select_related = ("verified_by",)
     inlines = [EmployerNameChangeInline]
     fieldsets = (
@@ -55,7 +62,15 @@ class EmployerAdmin(AuditedAdminMixin, admin.ModelAdmin):
         (_("Contact"), {"fields": ("contact_name", "contact_phone", "contact_email")}),
         (
             _("Eligibility"),
-            {"fields": ("is_authorised_verification_institution", "status", "verified_at", "verified_by")},
+            {
+                "fields": (
+                    "is_authorised_verification_institution",
+                    "status",
+                    "refusal_reason",
+                    "verified_at",
+                    "verified_by",
+                )
+            },
         ),
         (_("Record"), {"fields": ("created_at",)}),
     )
@@ -136,7 +151,49 @@ class EmployerAdmin(AuditedAdminMixin, admin.ModelAdmin):
         self._apply(request, queryset, employer_verify, gettext("Verified"))
 
     @admin.action(
+        description=_("Refuse to verify the selected employers, with the reason (they are told by e-mail)"),
+        permissions=["change"],
+    )
+    def refuse(self, request, queryset):
+        """The intermediate page asks for the reason; with it, each selected employer awaiting verification
+        is refused in its own transaction, with its audit event (the reason in the event's note)."""
+        form = EmployerRefuseForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            done_message = gettext("Verification refused")
+            done = 0
+            for employer in queryset.order_by("pk"):
+                try:
+                    with transaction.atomic():
+                        employer_refuse(employer=employer, by=request.user, reason=reason)
+                        note = gettext("Verification refused: %(reason)s") % {"reason": reason}
+                        self.log_change(request, employer, note)
+                except (EmployerStatusError, ValidationError) as error:
+                    self.message_user(request, " ".join(_error_messages(error)), messages.WARNING)
+                else:
+                    done += 1
+            if done:
+                self.message_user(request, f"{done_message}: {done}", messages.SUCCESS)
+            return None
+        ids = list(queryset.values_list("pk", flat=True))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Refuse to verify the selected employers"),
+            "form": form,
+            "selected": list(queryset.order_by("name")[:200]),
+            "count": len(ids),
+            "ids": ids,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/people/employer/refuse.html", context)
+
+    @admin.action(
         description=_("Suspend the selected employers (they may no longer submit)"), permissions=["change"]
     )
     def suspend(self, request, queryset) -> None:
         self._apply(request, queryset, employer_suspend, gettext("Suspended"))
+
+
+def _error_messages(error: Exception) -> list[str]:
+    return error.messages if isinstance(error, ValidationError) else [str(error)]

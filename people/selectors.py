@@ -23,11 +23,12 @@ def employer_counts_by_prefecture() -> list[dict]:
             active=Count("id", filter=Q(status=Employer.Status.ACTIVE)),
             pending=Count("id", filter=Q(status=Employer.Status.PENDING)),
             suspended=Count("id", filter=Q(status=Employer.Status.SUSPENDED)),
+            refused=Count("id", filter=Q(status=Employer.Status.REFUSED)),
         )
         .order_by()
     )
     by_code = {row["prefecture"]: row for row in rows}
-    empty = {"total": 0, "active": 0, "pending": 0, "suspended": 0}
+    empty = {"total": 0, "active": 0, "pending": 0, "suspended": 0, "refused": 0}
     return [{"prefecture": p, "label": p.label, **by_code.get(p.value, empty)} for p in Prefecture]
 
 

@@ -15,8 +15,9 @@ from accounts.roles import Role
 from accounts.services import user_create
 from audit.models import Action
 from audit.services import audit_log
-from common.text import single_line
+from common.text import multi_line, single_line
 from people.models import Employer, EmployerNameChange
+from people.signals import employer_decided
 from people.validators import normalize_uscc
 
 ALREADY_REGISTERED_MESSAGE = _(
@@ -100,8 +101,9 @@ def employer_sign_up(
 def employer_verify(*, employer: Employer, by: User) -> Employer:
     """The association has checked the employer: its users may submit from now on.
 
-    A pending or suspended employer becomes active; `verified_by`/`verified_at` record who and when.
-    An authorised verification institution is never verified (its staff are not eligible).
+    A pending, refused or suspended employer becomes active; `verified_by`/`verified_at` record who and
+    when, and a former refusal's reason is cleared. An authorised verification institution is never
+    verified (its staff are not eligible). The employer is told by e-mail (`employer_decided`).
     """
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     if employer.status == Employer.Status.ACTIVE:
@@ -117,7 +119,39 @@ def employer_verify(*, employer: Employer, by: User) -> Employer:
     employer.status = Employer.Status.ACTIVE
     employer.verified_by = by
     employer.verified_at = timezone.now()
-    employer.save(update_fields=["status", "verified_by", "verified_at"])
+    employer.refusal_reason = ""
+    employer.save(update_fields=["status", "verified_by", "verified_at", "refusal_reason"])
+    employer_decided.send(
+        sender=Employer, employer=employer, verified=True, reason="", at=employer.verified_at
+    )
+    return employer
+
+
+@transaction.atomic
+def employer_refuse(*, employer: Employer, by: User, reason: str) -> Employer:
+    """The association will not verify the employer (a wrong credit code, an authorised verification
+    institution, a business licence that does not match): it stays unable to submit, and its users read
+    `reason` on the portal and in an e-mail (`employer_decided`).
+
+    Only an employer awaiting verification is refused (an active one is suspended instead). The reason is
+    required, plain text; a later verification (employer_verify) clears it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason: the employer reads it.")}, code="required")
+    multi_line(reason)
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    if employer.status != Employer.Status.PENDING:
+        raise EmployerStatusError(
+            _("%(name)s is not awaiting verification (%(status)s); only such an employer is refused.")
+            % {"name": employer.name, "status": employer.get_status_display()}
+        )
+    employer.status = Employer.Status.REFUSED
+    employer.refusal_reason = reason
+    employer.save(update_fields=["status", "refusal_reason"])
+    employer_decided.send(
+        sender=Employer, employer=employer, verified=False, reason=reason, at=timezone.now()
+    )
     return employer
 
 

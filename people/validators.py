@@ -5,7 +5,8 @@
 - Unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters from
   0-9ABCDEFGHJKLMNPQRTUWXY (no I, O, Z, S, V), a MOD 31 check character last.
 
-Both normalise to upper case. Every form, import and model that takes these numbers uses these.
+Both normalise full-width input (NFKC, common.text.normalize_code) and upper case.
+Every form, import and model that takes these numbers uses these.
 
 And the one comparison of people's names, `normalize_name`.
 """
@@ -18,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import normalize_code
+
 _RESIDENT_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # [0-9], not \d: \d also matches full-width digits
 _RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _RESIDENT_ID_CHECK = "10X98765432"
@@ -28,7 +31,7 @@ _USCC_RE = re.compile(f"^[{USCC_ALPHABET}]{{18}}$")
 
 
 def normalize_resident_id(value: str) -> str:
-    return (value or "").strip().upper()
+    return normalize_code(value).upper()
 
 
 def resident_id_check_character(first17: str) -> str:
@@ -82,7 +85,7 @@ def resident_id_mask_key(value: str) -> str:
 
 
 def normalize_uscc(value: str) -> str:
-    return (value or "").strip().upper()
+    return normalize_code(value).upper()
 
 
 def uscc_check_character(first17: str) -> str:

@@ -30,7 +30,7 @@ from registry.services.batches import batch_submit
 from registry.services.certificates import certificate_sequence_next
 from registry.services.materials import material_attach
 
-from .services.certificate_pdfs import certificates_pdf_ensure
+from .services.certificate_pdfs import certificates_pdf_ensure, certificates_pdf_reprint
 from .services.decision_documents import decision_documents_ensure
 
 DEMO_PASSWORD = "Demo@2026-HLJ"  # noqa: S105 - printed to the console and in the README on purpose
@@ -181,6 +181,7 @@ def demo_seed() -> DemoSummary:
     applications = _demo_applications(employers=employers)
     _demo_renewal_across_expiry(employer=employers[0])
     certificates_pdf_ensure()  # issued certificates get their PDFs now, not from a worker
+    certificates_pdf_reprint()  # and the ones printed for another address (SITE_URL: `make run PORT=…`)
     decision_documents_ensure()  # and the written notices: accepted, not accepted, denied, corrections
     return DemoSummary(
         users=users, employers=len(employers), people=len(DEMO_PEOPLE), applications=applications

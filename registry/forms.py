@@ -156,7 +156,7 @@ class LapseForm(forms.Form):
 class VerifyForm(forms.Form):
     """The public lookup by certificate number and the holder's full name (both needed)."""
 
-    number = forms.CharField(
+    number = text.CodeField(
         label=_("Certificate number"),
         max_length=30,
         widget=forms.TextInput(attrs={"placeholder": "HLJ-ZC2-2026-00017", "autocomplete": "off"}),

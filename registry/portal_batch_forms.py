@@ -6,6 +6,7 @@ registry and answer with messages placed next to the field concerned.
 """
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from common import text
@@ -59,20 +60,23 @@ class ApplicantForm(forms.Form):
         validators=[text.single_line],
         help_text=_("Exactly as on the ID card."),
     )
-    id_number = forms.CharField(
+    id_number = text.CodeField(
         label=_("Resident ID number"),
         max_length=18,
         help_text=_("18 characters; the last may be X. The last character is checked."),
     )
-    phone = forms.RegexField(
+    phone = text.CodeField(
         label=_("Mobile phone"),
-        regex=r"^1[3-9][0-9]{9}$",
         required=False,
         help_text=_MOBILE_HELP,
-        error_messages={"invalid": _("Enter an 11-digit mainland mobile number, e.g. 13904510000.")},
+        validators=[
+            RegexValidator(
+                r"^1[3-9][0-9]{9}$", message=_("Enter an 11-digit mainland mobile number, e.g. 13904510000.")
+            )
+        ],
     )
     level = forms.TypedChoiceField(label=_("Level"), choices=Level.choices, coerce=int, initial=Level.TWO)
-    qualification_number = forms.CharField(
+    qualification_number = text.CodeField(
         label=_("Qualification certificate number"),
         max_length=50,
         required=False,
@@ -104,7 +108,7 @@ class ApplicantForm(forms.Form):
         empty_label=_("— not needed for an initial registration —"),
         help_text=_("For a change, renewal or cancellation: the person's certificate it acts on."),
     )
-    target_certificate_number = forms.CharField(
+    target_certificate_number = text.CodeField(
         label=_("Number of the registration certificate held through the previous employer"),
         max_length=30,
         required=False,

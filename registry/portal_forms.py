@@ -103,7 +103,7 @@ class EmployerSignUpForm(_PasswordPairMixin):
         validators=[text.single_line],
         help_text=_("The person the association calls about your applications; usually you."),
     )
-    contact_phone = forms.CharField(
+    contact_phone = text.CodeField(
         label=_("Contact phone"),
         max_length=30,
         validators=[_validate_phone],
@@ -168,7 +168,7 @@ class ColleagueForm(_PasswordPairMixin):
     name = forms.CharField(
         label=_("Full name"), max_length=150, validators=[text.single_line], help_text=_("E.g. 王建国.")
     )
-    phone = forms.CharField(
+    phone = text.CodeField(
         label=_("Mobile phone"),
         max_length=11,
         validators=[_validate_mobile],

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.sheet_files import SheetRefused, read_sheet, refuse_unlike_template
-from common.text import text_problem
+from common.text import normalize_code, text_problem
 from people.models import Level
 from people.validators import mask_resident_id, normalize_resident_id, validate_resident_id
 from registry.workflow import ApplicationKind
@@ -373,7 +373,7 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
         except ValidationError as error:
             problem("id_number", error.messages[0])
 
-    phone = text["phone"].replace(" ", "").replace("-", "").removeprefix("+86")
+    phone = normalize_code(text["phone"]).replace(" ", "").replace("-", "").removeprefix("+86")
     if phone and not _MOBILE.fullmatch(phone):
         problem("phone", _("Enter an 11-digit mainland mobile number, e.g. 13904510000."))
     elif not phone and kind == ApplicationKind.INITIAL:
@@ -385,7 +385,7 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
     elif level is None:
         problem("level", _("“%(value)s” is not a level; choose 一级 or 二级.") % {"value": text["level"]})
 
-    qualification_number = text["qualification_number"]
+    qualification_number = normalize_code(text["qualification_number"])
     if len(qualification_number) > 50:
         problem("qualification_number", _("A certificate number has at most 50 characters."))
     elif not qualification_number and kind == ApplicationKind.INITIAL:
@@ -415,13 +415,15 @@ def _read_row(number: int, cells: dict) -> tuple[SheetRow | None, list[SheetErro
             ),
         )
 
-    codes = tuple(dict.fromkeys(c.upper() for c in _PROJECT_SPLIT.split(text["project_codes"]) if c))
+    codes = tuple(
+        dict.fromkeys(c.upper() for c in _PROJECT_SPLIT.split(normalize_code(text["project_codes"])) if c)
+    )
     if len(codes) > MAX_PROJECTS_PER_ROW:
         problem("project_codes", _("At most %(max)s projects per applicant.") % {"max": MAX_PROJECTS_PER_ROW})
     elif any(len(c) > 20 for c in codes):
         problem("project_codes", _("A project code has at most 20 characters; separate codes with 、."))
 
-    certificate_number = text["target_certificate_number"].upper()
+    certificate_number = normalize_code(text["target_certificate_number"]).upper()
     if len(certificate_number) > 30:
         problem("target_certificate_number", _("A certificate number has at most 30 characters."))
 

@@ -26,3 +26,6 @@ _.certificate_reinstate
 
 # Django's ModelChoiceField calls label_from_instance for each option (supervision/check_forms.py).
 _.label_from_instance
+
+# Django calls a middleware's process_exception when a view raises (config/errors.py, decision 0101).
+_.process_exception

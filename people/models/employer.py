@@ -15,6 +15,7 @@ class Employer(models.Model):
         PENDING = "pending", _("Pending verification")
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
+        REFUSED = "refused", _("Verification refused")
 
     name = models.CharField(_("name"), max_length=200, validators=[text.single_line])
     uscc = models.CharField(
@@ -38,6 +39,9 @@ class Employer(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # Why the association refused to verify it (employer_refuse); the employer's users read it. Cleared
+    # when the employer is verified.
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True, validators=[text.multi_line])
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verified by"),

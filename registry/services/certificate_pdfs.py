@@ -189,6 +189,18 @@ def certificates_pdf_outdated() -> QuerySet[RegistrationCertificate]:
     return RegistrationCertificate.objects.filter(pdf_error="").filter(Q(pdf="") | ~Q(pdf_state=F("state")))
 
 
+def certificates_pdf_reprint() -> int:
+    """Regenerate every stored PDF whose printed content changed (its fingerprint: e.g. SITE_URL, which
+    the QR code carries, after `make run PORT=…`); the others are left as they are. Returns how many were
+    rewritten. For seed_demo; in production a certificate's address is settled before issuing."""
+    reprinted = 0
+    ids = RegistrationCertificate.objects.filter(pdf_error="").exclude(pdf="").order_by("pk")
+    for pk, before in ids.values_list("pk", "pdf_fingerprint"):
+        if certificate_pdf_generate(certificate_id=pk).pdf_fingerprint != before:
+            reprinted += 1
+    return reprinted
+
+
 def certificate_pdf_enqueue(certificate_id: int) -> bool:
     """Ask a worker for the PDF. Call after commit. False (and logged) when the broker is unreachable:
     the certificate stays outdated and the sweep produces its PDF once the broker is back."""

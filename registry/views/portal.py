@@ -91,6 +91,11 @@ def sheet_upload_refusal(employer: Employer) -> str | None:
             "The association has not verified your employer yet, so spreadsheets cannot be uploaded. "
             "Please wait for the verification; you can upload them once it is done."
         )
+    if employer.status == Employer.Status.REFUSED:
+        return _(
+            "The association did not verify your employer (the reason is on the portal's home page), so "
+            "spreadsheets cannot be uploaded."
+        )
     return _(
         "Your employer is suspended, so spreadsheets cannot be uploaded. "
         "Contact the Heilongjiang Metrology Association."

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django_ratelimit.decorators import ratelimit
 
+from common.ratelimits import rate_wait_minutes
 from people.services import employer_sign_up
 from registry.portal_forms import EmployerSignUpForm, add_service_error
 from registry.verification import client_ip
@@ -38,9 +39,10 @@ def sign_up(request):
             form.add_error(
                 None,
                 _(
-                    "Too many sign-ups were sent from your network in a short time. Wait an hour and "
-                    "try again, or call the Heilongjiang Metrology Association."
-                ),
+                    "Too many sign-ups were sent from your network in a short time. Try again in at most "
+                    "%(minutes)s minutes, or call the Heilongjiang Metrology Association."
+                )
+                % {"minutes": rate_wait_minutes(settings.REGISTRY_SIGN_UP_RATE)},
             )
             status = 429
         elif form.is_valid():

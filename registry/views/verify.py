@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from common.ratelimits import rate_wait_minutes
 from people.validators import mask_resident_id
 from registry import selectors
 from registry.eligibility import certificate_renewal_pending
@@ -57,8 +58,11 @@ def _result(certificate: RegistrationCertificate) -> dict:
     }
 
 
-def _too_many(request):
-    return render(request, "registry/verify/rate_limited.html", status=429)
+def _too_many(request, rate: str):
+    """The 429 page, saying the longest wait under `rate` (the limit that refused this request)."""
+    return render(
+        request, "registry/verify/rate_limited.html", {"minutes": rate_wait_minutes(rate)}, status=429
+    )
 
 
 @never_cache
@@ -68,7 +72,7 @@ def verify_form(request):
     context: dict = {"form": form}
     if request.method == "POST":
         if verification_rate_limited(request, kind="number"):
-            return _too_many(request)
+            return _too_many(request, settings.REGISTRY_VERIFY_LOOKUP_RATE)
         if form.is_valid():
             certificate = selectors.certificate_by_number_and_name(
                 number=form.cleaned_data["number"], name=form.cleaned_data["name"]
@@ -84,7 +88,7 @@ def verify_token(request, token: str):
     """The QR code's page. Rate-limited first; then served from the cache, which the certificate services
     clear when the certificate's state changes (REGISTRY_VERIFY_PAGE_SECONDS bounds any other staleness)."""
     if verification_rate_limited(request, kind="token"):
-        return _too_many(request)
+        return _too_many(request, settings.REGISTRY_VERIFY_RATE)
     key = (
         verification_page_cache_key(token, get_language())
         if verification_token_is_well_formed(token)

@@ -77,7 +77,9 @@ def dashboard(request):
     today = timezone.localdate()
     figures = dashboard_figures(today)
     rows = people_selectors.employer_counts_by_prefecture()
-    totals = {key: sum(row[key] for row in rows) for key in ("total", "active", "pending", "suspended")}
+    totals = {
+        key: sum(row[key] for row in rows) for key in ("total", "active", "pending", "suspended", "refused")
+    }
     return render(
         request,
         "reports/dashboard.html",

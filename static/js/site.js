@@ -11,3 +11,13 @@ document.addEventListener("change", (event) => {
     select.form.submit();
   }
 });
+
+// <a data-history-back>: the error pages' "back to the previous page" goes back in the browser's history;
+// without JavaScript, or with no page to go back to, the link's own address (the home page) is opened.
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest("a[data-history-back]") : null;
+  if (link && window.history.length > 1 && document.referrer) {
+    event.preventDefault();
+    window.history.back();
+  }
+});

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
+from common.ratelimits import rate_wait_minutes
 from registry.portal_forms import add_service_error
 from registry.verification import client_ip
 from supervision import services
@@ -32,9 +33,10 @@ def feedback_form(request):
             form.add_error(
                 None,
                 _(
-                    "Too many messages were sent from your network in a short time. Wait an hour and try "
-                    "again, or call the Heilongjiang Metrology Association."
-                ),
+                    "Too many messages were sent from your network in a short time. Try again in at most "
+                    "%(minutes)s minutes, or call the Heilongjiang Metrology Association."
+                )
+                % {"minutes": rate_wait_minutes(settings.REGISTRY_FEEDBACK_RATE)},
             )
             status = 429
         elif form.is_valid():

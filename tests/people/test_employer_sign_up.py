@@ -136,12 +136,13 @@ def test_the_page_refuses_a_code_already_registered_with_the_message(client):
 
 
 def test_the_page_stops_after_too_many_sign_ups_from_one_address(client, settings):
-    settings.REGISTRY_SIGN_UP_RATE = "2/h"
+    settings.REGISTRY_SIGN_UP_RATE = "2/2h"
     for n in range(2):
         client.post(reverse("portal:sign_up"), form_data(uscc=valid_uscc(500 + n), username=f"u{n}"))
         client.logout()
     response = client.post(reverse("portal:sign_up"), form_data(uscc=valid_uscc(600), username="u3"))
     assert response.status_code == 429
+    assert "最多等待 120 分钟" in response.content.decode()  # the wait, from the configured rate
     assert not Employer.objects.filter(uscc=valid_uscc(600)).exists()
     assert Employer.objects.count() == 2
 

@@ -118,7 +118,7 @@ def test_a_verified_employer_sees_and_uses_the_spreadsheet(client):
 
 def test_uploads_past_the_rate_are_refused_on_every_portal_path_together(client, settings):
     """One budget per user: batch uploads and the check page count together."""
-    settings.REGISTRY_SHEET_UPLOAD_RATE = "2/h"
+    settings.REGISTRY_SHEET_UPLOAD_RATE = "2/d"
     clerk = clerk_of()
     batch = BatchFactory(employer=clerk.employer)
     client.force_login(clerk)
@@ -134,6 +134,7 @@ def test_uploads_past_the_rate_are_refused_on_every_portal_path_together(client,
     read.assert_not_called()
     assert (upload.status_code, check.status_code) == (429, 429)
     assert "稍后" in upload.context["refused"]
+    assert "最多等待 1440 分钟" in upload.context["refused"]  # a day, from the configured rate
     assert "稍后" in " ".join(check.context["form"].errors["file"])
 
 

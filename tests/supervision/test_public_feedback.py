@@ -130,6 +130,7 @@ def test_too_many_posts_from_one_address_get_a_chinese_429_and_save_nothing(clie
     response = post(client, today)
     assert response.status_code == 429
     assert "过多" in response.content.decode()
+    assert "最多等待 60 分钟" in response.content.decode()
     assert Feedback.objects.count() == 2
     # Another client is not affected.
     token, answer = shown_form(client)

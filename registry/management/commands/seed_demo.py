@@ -43,6 +43,7 @@ class Command(BaseCommand):
         for line in steps:
             self.stdout.write(line)
         self.stdout.write("The demo's notifications were logged (Admin → 通知记录), not sent.")
-        self.stdout.write(f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD} as:")
+        # SITE_URL: `make run` sets it to the address it serves on (HOST, PORT), so this is the real one.
+        self.stdout.write(f"Log in at {settings.SITE_URL}/ with password {DEMO_PASSWORD} as:")
         for username, role in summary.users:
             self.stdout.write(f"  {username:<10} {role}")
