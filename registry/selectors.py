@@ -89,7 +89,7 @@ def application_items_not_replaced(*, application: Application) -> list[str]:
     if not items or since is None:
         return []
     replaced = set(
-        Material.objects.filter(application=application, kind__in=items, uploaded_at__gte=since)
+        Material.objects.filter(application=application, kind__in=items, uploaded_at__gt=since)
         .values_list("kind", flat=True)
         .distinct()
     )

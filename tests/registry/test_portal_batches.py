@@ -326,11 +326,22 @@ def test_the_correction_round_on_the_application_page(
     html = page.content.decode()
     assert "照片背景应为白色" in html
     assert 'data-testid="correction-notice"' in html
+    # The photo to replace is highlighted in the checklist and in the files; resubmitting now is refused.
+    assert html.count('data-testid="checklist-to-replace"') == 1
+    assert html.count('data-testid="material-to-replace"') == Material.objects.filter(kind="photo").count()
+    assert 'data-testid="to-replace"' in html
+    refused = client_in.post(reverse("portal:application_resubmit", args=[application.pk]), follow=True)
+    assert any("2-inch" in str(m) or "照片" in str(m) for m in refused.context["messages"])
+    application.refresh_from_db()
+    assert application.state == "corrections_requested"
     photo = Material.objects.filter(application=application, kind="photo").first()
     client_in.post(
         reverse("portal:material_replace", args=[photo.pk]),
         {"file": SimpleUploadedFile("new.png", photo_png())},
     )
+    html = client_in.get(reverse("portal:application_detail", args=[application.pk])).content.decode()
+    assert 'data-testid="checklist-to-replace"' not in html
+    assert 'data-testid="to-replace"' not in html
     client_in.post(reverse("portal:application_resubmit", args=[application.pk]))
     application.refresh_from_db()
     assert application.state == "submitted"
