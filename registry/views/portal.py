@@ -15,7 +15,7 @@ from common.sheet_files import sheet_upload_throttled, throttled_message
 from people import selectors as people_selectors
 from people.models import Employer
 from people.services import EmployerStatusError, employer_user_add
-from registry import spreadsheets
+from registry import selectors, spreadsheets
 from registry.portal_forms import ColleagueForm, SheetUploadForm, add_service_error
 from registry.services.intake import sheet_check as sheet_check_service
 
@@ -75,7 +75,13 @@ def colleague_add(request):
 def sheet_template(request):
     """The applicants template (.xlsx), the same for every employer."""
     response = HttpResponse(
-        spreadsheets.build_template(),
+        spreadsheets.build_template(
+            [
+                (project.code, project.name, category)
+                for category, group in selectors.active_projects_by_category()
+                for project in group
+            ]
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = content_disposition_header(True, "批量申请模板.xlsx")
