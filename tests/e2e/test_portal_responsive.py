@@ -156,6 +156,9 @@ def test_the_header_menu_collapses_behind_a_button_on_a_phone(page, portal):
     assert box["height"] < 50  # one line, not a character a line
     batches_link.click()
     page.wait_for_url("**/portal/batches/")
+    page.set_viewport_size({"width": 768, "height": 900})  # a tablet: collapsed too
+    assert page.locator("[data-nav-toggle]").is_visible()
+    assert not page.locator(".site-nav").get_by_role("link", name="申请批次").is_visible()
     page.set_viewport_size({"width": 1366, "height": 768})
     assert not page.locator("[data-nav-toggle]").is_visible()
     assert page.locator(".site-nav").get_by_role("link", name="申请批次").is_visible()
