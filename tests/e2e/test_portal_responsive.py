@@ -177,3 +177,15 @@ def test_the_batch_table_scrolls_inside_its_card_on_a_phone(page, portal):
     assert name.inner_text() == "欧阳慕容雪"
     assert name.evaluate(lines) == 1
     assert page.evaluate("document.documentElement.scrollHeight") < 3000  # was ~5,600 px tall
+
+
+def test_the_sign_up_page_fits_every_width(page, portal):
+    failures = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        response = page.goto("/portal/sign-up/")
+        assert response is not None
+        assert response.status == 200
+        page.screenshot(path=str(portal["shots"] / f"sign-up-{width}.png"), full_page=True)
+        failures += [f"{width}px: {problem}" for problem in page.evaluate(MEASURE)]
+    assert not failures, "\n".join(failures)
