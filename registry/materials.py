@@ -1,6 +1,7 @@
 """The materials each kind of application needs (DESIGN.md §2), as data in one place.
 
-`REQUIRED_MATERIALS[kind]` maps a material kind to how many files of it are needed at least.
+`REQUIRED_MATERIALS[kind]` maps a material kind to how many files of it are needed at least. The pilot plan
+asks for two paper copies of the same 2-inch photo; online, one upload serves as both (issue 18).
 `missing_materials()` says what an application still lacks; the admin's correction checklist and
 `batch_submit` both read from here.
 """
@@ -35,23 +36,23 @@ REQUIRED_MATERIALS: Mapping[str, Mapping[str, int]] = {
         M.APPLICATION_FORM: 1,
         M.QUALIFICATION_CERTIFICATE: 1,
         M.ASSESSMENT_CERTIFICATE: 1,
-        M.PHOTO: 2,
+        M.PHOTO: 1,
     },
     K.CHANGE_SPECIALTY: {
         M.APPLICATION_FORM: 1,
         M.ASSESSMENT_CERTIFICATE: 1,
         M.REGISTRATION_CERTIFICATE: 1,
-        M.PHOTO: 2,
+        M.PHOTO: 1,
     },
     K.CHANGE_EMPLOYER_NAME: {M.APPLICATION_FORM: 1, M.RENAMING_DOCUMENTS: 1, M.REGISTRATION_CERTIFICATE: 1},
     K.CHANGE_EMPLOYER: {
         M.APPLICATION_FORM: 1,
         M.REGISTRATION_CERTIFICATE: 1,
         M.EMPLOYMENT_PROOF: 1,
-        M.PHOTO: 2,
+        M.PHOTO: 1,
     },
     # The continuing-education record is read from the ledger, not uploaded (docs/decisions/0095).
-    K.RENEWAL: {M.APPLICATION_FORM: 1, M.REGISTRATION_CERTIFICATE: 1, M.PHOTO: 2},
+    K.RENEWAL: {M.APPLICATION_FORM: 1, M.REGISTRATION_CERTIFICATE: 1, M.PHOTO: 1},
     K.CANCELLATION: {M.APPLICATION_FORM: 1, M.REGISTRATION_CERTIFICATE: 1},
 }
 
@@ -99,7 +100,7 @@ def missing_materials(
 
 
 def describe_missing(missing: Mapping[str, int]) -> list[str]:
-    """Readable lines, e.g. "2-inch photo ×2" or "Assessment certificate (copy) of 12.901 压力表 ×1", in
+    """Readable lines, e.g. "2-inch photo ×1" or "Assessment certificate (copy) of 12.901 压力表 ×1", in
     the checklist's order."""
     lines = []
     for key, count in missing.items():

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from exams.models import MetrologyProject
 from people.models import Employer, Person
@@ -63,6 +64,36 @@ def applications_missing_materials(*, applications: Iterable[Application]) -> di
 
 def application_missing_materials(*, application: Application) -> dict[str, int]:
     return applications_missing_materials(applications=[application])[application.pk]
+
+
+def application_corrections_requested_at(*, application: Application) -> dt.datetime | None:
+    """When the one-time correction notice was sent: its audit row's time, else the start of its day."""
+    if application.corrections_requested_on is None:
+        return None
+    at = (
+        AuditEntry.objects.filter(application=application, transition="request_corrections")
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if at is not None:
+        return at
+    return timezone.make_aware(dt.datetime.combine(application.corrections_requested_on, dt.time.min))
+
+
+def application_items_not_replaced(*, application: Application) -> list[str]:
+    """The material kinds the correction notice lists for which no file was uploaded since the notice
+    (an upload or a replacement after it counts), in the notice's order. Two queries."""
+    items = [kind for kind in application.correction_items if kind in MaterialKind.values]
+    since = application_corrections_requested_at(application=application)
+    if not items or since is None:
+        return []
+    replaced = set(
+        Material.objects.filter(application=application, kind__in=items, uploaded_at__gt=since)
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    return [kind for kind in items if kind not in replaced]
 
 
 def review_queue() -> QuerySet[Application]:

@@ -65,7 +65,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "project_codes",
         "申请项目代码",
-        "P01、P02",
+        "04.01、12.01",
         "初始注册和变更专业必填。计量专业项目代码，多个用顿号（、）或逗号分隔；每个项目都须有考核合格证。",
     ),
     Column("kind", "申请类型", "初始注册", "必填。从下拉列表选择。"),
@@ -134,8 +134,13 @@ class SheetResult:
 
 
 # --- the template ----------------------------------------------------------------------------------------
-def build_template() -> bytes:
-    """The .xlsx employers download: a data sheet with drop-downs and an instructions sheet."""
+EXAMPLE_PROJECT_CODE = "04.01"  # a real code of the catalogue, for a template made without one
+
+
+def build_template(projects: Sequence[tuple[str, str, str]] = ()) -> bytes:
+    """The .xlsx employers download: a data sheet with drop-downs, an instructions sheet and, given the
+    active metrology `projects` as (code, name, category), a sheet listing them with their codes (the
+    examples then use real codes of the list)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -201,12 +206,28 @@ def build_template() -> bytes:
     guide.append(["列名", "怎么填"])
     guide["A5"].font = Font(bold=True)
     guide["B5"].font = Font(bold=True)
+    codes = [code for code, _name, _category in projects][:2] or [EXAMPLE_PROJECT_CODE]
+    examples = {"project_codes": "、".join(codes)}
     for column in COLUMNS:
-        guide.append([column.header, f"{column.help} 例：{column.example}"])
+        example = examples.get(column.key, column.example)
+        extra = "项目代码见“项目代码”表。" if column.key == "project_codes" and projects else ""
+        guide.append([column.header, f"{column.help}{extra} 例：{example}"])
     guide.append([])
     guide.append(["申请类型", "、".join(KIND_LABELS)])
     guide.append(["申请级别", "、".join(LEVEL_LABELS.values())])
     guide["A1"].font = Font(bold=True)
+
+    if projects:
+        listing = workbook.create_sheet("项目代码")
+        listing.append(["项目代码", "项目名称", "专业类别"])
+        for cell in listing[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        for code, name, category in projects:
+            listing.append([code, name, category])
+        for letter, width in (("A", 12), ("B", 30), ("C", 30)):
+            listing.column_dimensions[letter].width = width
+        listing.freeze_panes = "A2"
 
     out = io.BytesIO()
     workbook.save(out)

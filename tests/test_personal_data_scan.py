@@ -268,7 +268,7 @@ def _add_applicants(clerk: Client, project: MetrologyProject, by_form, by_sheet)
                     reverse("portal:material_upload", args=[application.pk]),
                     {"kind": kind, "file": SimpleUploadedFile(name, data)},
                 )
-    clerk.post(reverse("portal:batch_submit", args=[batch.pk]), {"truthfulness": "on"})
+    clerk.post(reverse("portal:batch_submit", args=[batch.pk]), {"truthfulness": "on", "confirm": "yes"})
     return applications
 
 

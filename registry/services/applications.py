@@ -30,7 +30,7 @@ from registry.advisories import application_training
 from registry.eligibility import application_eligibility_problems, certificate_holder_problem
 from registry.materials import MaterialKind, describe_missing
 from registry.models import Application, Batch, RegistrationCertificate
-from registry.selectors import application_missing_materials
+from registry.selectors import application_items_not_replaced, application_missing_materials
 from registry.services.audit import audit_record
 from registry.services.certificate_pdfs import certificate_pdf_enqueue
 from registry.services.certificates import certificate_issue_for
@@ -147,8 +147,26 @@ def application_submit(
 
 @transaction.atomic
 def application_resubmit(*, application: Application, by: User) -> Application:
-    """corrections requested → submitted. The receipt date restarts, and with it the 5 working days."""
-    return _move(application, "resubmit", by=by, check=_require_ready, on=_today())
+    """corrections requested → submitted. The receipt date restarts, and with it the 5 working days.
+
+    Every material the correction notice lists must have been replaced: a file of that kind uploaded
+    after the notice; else it is refused, naming what is still to replace."""
+
+    def replaced_and_ready(locked: Application, method: Callable[..., Any]) -> None:
+        _require_legal(locked, method)
+        pending = application_items_not_replaced(application=locked)
+        if pending:
+            raise ValidationError(
+                _(
+                    "The correction notice asked you to replace: %(items)s. Upload a new file of each "
+                    "before resubmitting."
+                )
+                % {"items": "、".join(str(MaterialKind(kind).label) for kind in pending)},
+                code="corrections_not_replaced",
+            )
+        _require_ready(locked, method)
+
+    return _move(application, "resubmit", by=by, check=replaced_and_ready, on=_today())
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-up/", signup.sign_up, name="sign_up"),
     path("colleagues/", portal.colleagues, name="colleagues"),
     path("colleagues/add/", portal.colleague_add, name="colleague_add"),
+    path("application-form.pdf", portal.application_form, name="application_form"),
     path("spreadsheet/template.xlsx", portal.sheet_template, name="sheet_template"),
     path("spreadsheet/check/", portal.sheet_check, name="sheet_check"),
     path("batches/", batches.batch_list, name="batches"),

@@ -79,6 +79,11 @@ def application_detail(request, pk, material_form=None):
         counts[material.kind] = counts.get(material.kind, 0) + 1
         if material.kind == MaterialKind.ASSESSMENT_CERTIFICATE:
             copies[material.project_id] = copies.get(material.project_id, 0) + 1
+    to_replace = (
+        selectors.application_items_not_replaced(application=application)
+        if application.state == "corrections_requested"
+        else []
+    )
     checklist = []
     for kind, needed in REQUIRED_MATERIALS[application.kind].items():
         if kind == MaterialKind.ASSESSMENT_CERTIFICATE and projects:
@@ -89,11 +94,18 @@ def application_detail(request, pk, material_form=None):
                     "material": MaterialKind(kind).label,
                     "project": project,
                 }
-                checklist.append({"label": label, "needed": 1, "have": have})
+                checklist.append({"label": label, "needed": 1, "have": have, "replace": kind in to_replace})
         else:
             checklist.append(
-                {"label": MaterialKind(kind).label, "needed": needed, "have": counts.get(kind, 0)}
+                {
+                    "label": MaterialKind(kind).label,
+                    "needed": needed,
+                    "have": counts.get(kind, 0),
+                    "replace": kind in to_replace,
+                }
             )
+    for material in materials:
+        material.to_replace = material.kind in to_replace
     certificate = (
         getattr(application, "produced_certificate", None) if application.state == "issued" else None
     )
@@ -110,8 +122,11 @@ def application_detail(request, pk, material_form=None):
             "editable": application.state in EDITABLE_STATES,
             "withdrawable": application.state in WITHDRAWABLE,
             "correction_items": [
-                MaterialKind(k).label for k in application.correction_items if k in MaterialKind.values
+                {"label": MaterialKind(k).label, "replaced": k not in to_replace}
+                for k in application.correction_items
+                if k in MaterialKind.values
             ],
+            "to_replace": [MaterialKind(k).label for k in to_replace],
             "history": _history(application, employer),
             "certificate": certificate,
             "certificate_pdf_url": certificate_pdf_url(certificate) if certificate else None,

@@ -238,6 +238,9 @@ def batch_submit(request, pk):
         return redirect("portal:batch_detail", pk=batch.pk)
     form = BatchSubmitForm(request.POST)
     confirmed = form.is_valid() and form.cleaned_data["truthfulness"]
+    if confirmed and request.POST.get("confirm") != "yes":
+        # Submission cannot be undone: first show what will go and what will stay (works without JS).
+        return _submit_confirmation(request, employer, batch)
     try:
         result = batch_submit_service(batch=batch, by=request.user, truthfulness_confirmed=confirmed)
     except ValidationError as error:
@@ -261,7 +264,33 @@ def batch_submit(request, pk):
         )
     if not result.submitted and not result.incomplete:
         messages.info(request, _("There was no draft to submit in this batch."))
+    # What an application lacks in materials is shown once, in its own column; only the other problems
+    # (eligibility) are kept for the batch page.
+    missing = selectors.applications_missing_materials(applications=result.incomplete)
     request.session[f"batch-{batch.pk}-problems"] = {
-        str(application.pk): problems for application, problems in result.incomplete.items()
+        str(application.pk): _other_problems(problems, missing[application.pk])
+        for application, problems in result.incomplete.items()
     }
     return redirect("portal:batch_detail", pk=batch.pk)
+
+
+def _other_problems(problems: list[str], missing: dict[str, int]) -> list[str]:
+    """`problems` without the "Missing material: …" lines the batch page's materials column says already."""
+    said = {_("Missing material: %(item)s") % {"item": item} for item in describe_missing(missing)}
+    return [problem for problem in problems if problem not in said]
+
+
+def _submit_confirmation(request, employer, batch):
+    drafts = [a for a in selectors.batch_applications(batch=batch) if a.state == "draft"]
+    for application in drafts:
+        application.missing_labels = describe_missing(application.missing)
+    return render(
+        request,
+        "registry/portal/batch_submit_confirm.html",
+        {
+            "employer": employer,
+            "batch": batch,
+            "ready": [a for a in drafts if not a.missing],
+            "staying": [a for a in drafts if a.missing],
+        },
+    )

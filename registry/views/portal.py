@@ -15,9 +15,11 @@ from common.sheet_files import sheet_upload_throttled, throttled_message
 from people import selectors as people_selectors
 from people.models import Employer
 from people.services import EmployerStatusError, employer_user_add
-from registry import spreadsheets
+from registry import selectors, spreadsheets
+from registry.pdf.application_form import FILE_NAMES, blank_application_form
 from registry.portal_forms import ColleagueForm, SheetUploadForm, add_service_error
 from registry.services.intake import sheet_check as sheet_check_service
+from registry.workflow import ApplicationKind
 
 
 def _own_employer(request):
@@ -72,10 +74,27 @@ def colleague_add(request):
 
 
 @role_required(Role.ENTERPRISE)
+def application_form(request):
+    """The blank application form (申请表) of one kind (?kind=…, initial by default), as a printable PDF."""
+    kind = request.GET.get("kind", ApplicationKind.INITIAL)
+    if kind not in ApplicationKind.values:
+        raise Http404
+    response = HttpResponse(blank_application_form(kind), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, FILE_NAMES[ApplicationKind(kind)])
+    return response
+
+
+@role_required(Role.ENTERPRISE)
 def sheet_template(request):
     """The applicants template (.xlsx), the same for every employer."""
     response = HttpResponse(
-        spreadsheets.build_template(),
+        spreadsheets.build_template(
+            [
+                (project.code, project.name, category)
+                for category, group in selectors.active_projects_by_category()
+                for project in group
+            ]
+        ),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = content_disposition_header(True, "批量申请模板.xlsx")

@@ -21,3 +21,20 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// The header menu collapses behind a "Menu" button on narrow screens (static/css/site.css). The button is
+// hidden until this script runs, so without JavaScript the menu simply stays open.
+(() => {
+  const toggle = document.querySelector("[data-nav-toggle]");
+  const nav = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!toggle || !nav || !nav.querySelector("a")) {
+    return;
+  }
+  document.documentElement.classList.add("nav-collapsible");
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  });
+})();

@@ -147,6 +147,7 @@ PAGES: dict[str, Rule] = {
     "portal:colleagues": ENTERPRISE,
     "portal:colleague_add": ENTERPRISE,
     "portal:sheet_template": ENTERPRISE | {SUPERUSER},
+    "portal:application_form": ENTERPRISE | {SUPERUSER},  # the same blank form for everyone
     "portal:sheet_check": ENTERPRISE,
     "portal:batches": ENTERPRISE,
     "portal:batch_detail[own]": ENTERPRISE,

@@ -110,6 +110,10 @@ def test_a_batch_from_forms_and_a_spreadsheet_to_an_issued_certificate(page):
     page.goto(batch_url)
     page.get_by_test_id("truthfulness").locator("input").check()
     page.get_by_role("button", name="提交材料齐全的申请").click()
+    confirmation = page.get_by_test_id("submit-confirmation")  # nothing is submitted before the second step
+    assert "冯五" in confirmation.get_by_test_id("staying").inner_text()
+    assert len(confirmation.get_by_test_id("to-submit").locator("li").all()) == 4
+    page.get_by_test_id("confirm-submit").click()
     page.get_by_text("已提交 4 份申请").wait_for()
     lacking = page.get_by_test_id("row-冯五")
     assert "2寸免冠照片" in lacking.inner_text()

@@ -4,11 +4,14 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import override_settings
 
 from registry.models import Application, AuditEntry, RegistrationCertificate
+from registry.selectors import application_items_not_replaced
 from registry.services import applications as services
+from registry.services.materials import material_attach
 from registry.workflow import ApplicationKind, ApplicationState, CertificateState
 from tests.factories import ApplicationFactory, RegistrationCertificateFactory
 from tests.registry.conftest import MONDAY, at, ready_rename_application
@@ -84,6 +87,8 @@ def test_correction_notice_stops_the_clock_and_resubmission_restarts_receipt(mon
 
     later = MONDAY + dt.timedelta(days=9)
     monday.move_to(at(later))
+    _replace(application, "application_form")
+    _replace(application, "photo")
     result = services.application_resubmit(application=application, by=association_user)
     assert result.received_on == later
     assert result.acceptance_due_on == add_working_days(later, 5)
@@ -92,6 +97,45 @@ def test_correction_notice_stops_the_clock_and_resubmission_restarts_receipt(mon
         services.application_request_corrections(
             application=application, items=["photo"], note="again", by=association_user
         )
+
+
+def _replace(application, kind):
+    material_attach(
+        application=application, kind=kind, file=ContentFile(b"new", name=f"{kind}-new.pdf"), by=None
+    )
+
+
+def test_resubmission_is_refused_until_every_noticed_item_is_replaced(
+    monday, association_user, django_assert_num_queries
+):
+    application = ready_rename_application(submitted=True)
+    services.application_request_corrections(
+        application=application,
+        items=["application_form", "renaming_documents"],
+        note="申请表未盖章；更名文件不全",
+        by=association_user,
+    )
+    monday.move_to(at(MONDAY + dt.timedelta(days=1)))
+    with pytest.raises(ValidationError) as refused:  # the files from before the notice do not count
+        services.application_resubmit(application=application, by=association_user)
+    assert refused.value.code == "corrections_not_replaced"
+    assert "申请表" in refused.value.messages[0]
+    assert "更名" in refused.value.messages[0]
+
+    _replace(application, "application_form")  # one of two; an unrelated kind does not help either
+    _replace(application, "other")
+    with pytest.raises(ValidationError) as refused:
+        services.application_resubmit(application=application, by=association_user)
+    assert "更名" in refused.value.messages[0]
+    assert "申请表" not in refused.value.messages[0]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.CORRECTIONS_REQUESTED
+
+    _replace(application, "renaming_documents")
+    with django_assert_num_queries(2):
+        assert application_items_not_replaced(application=application) == []
+    result = services.application_resubmit(application=application, by=association_user)
+    assert result.state == ApplicationState.SUBMITTED
 
 
 def test_correction_notice_needs_content_and_known_kinds(monday, association_user):

@@ -18,11 +18,19 @@ pytestmark = pytest.mark.django_db
 
 def test_every_kind_has_a_checklist():
     assert set(REQUIRED_MATERIALS) == set(ApplicationKind.values)
-    assert missing_materials("initial", {"photo": 1, "application_form": 1}) == {
+    assert missing_materials("initial", {"application_form": 1}) == {
         "qualification_certificate": 1,
         "assessment_certificate": 1,
         "photo": 1,
     }
+
+
+@pytest.mark.parametrize("kind", [k for k, needed in REQUIRED_MATERIALS.items() if "photo" in needed])
+def test_one_photo_upload_serves_for_the_two_paper_copies(kind):
+    """The plan asks for two copies of the same 2-inch photo: one upload is enough, none is not."""
+    assert REQUIRED_MATERIALS[kind]["photo"] == 1
+    assert "photo" not in missing_materials(kind, {"photo": 1})
+    assert missing_materials(kind, {"photo": 0})["photo"] == 1
 
 
 def test_attach_stores_checksum_and_uploader(association_user):

@@ -287,7 +287,9 @@ def test_a_pending_employer_cannot_submit_and_is_told_why(client, project):
     application = _draft(clerk, project)
     _upload_all(client, application)
     response = client.post(
-        reverse("portal:batch_submit", args=[application.batch_id]), {"truthfulness": "on"}, follow=True
+        reverse("portal:batch_submit", args=[application.batch_id]),
+        {"truthfulness": "on", "confirm": "yes"},
+        follow=True,
     )
     application.refresh_from_db()
     assert application.state == "draft"
@@ -303,13 +305,47 @@ def test_submitting_moves_complete_drafts_and_lists_what_the_others_lack(
     )
     _upload_all(client_in, complete)
     response = client_in.post(
-        reverse("portal:batch_submit", args=[complete.batch_id]), {"truthfulness": "on"}, follow=True
+        reverse("portal:batch_submit", args=[complete.batch_id]),
+        {"truthfulness": "on", "confirm": "yes"},
+        follow=True,
     )
     complete.refresh_from_db()
     incomplete.refresh_from_db()
     assert (complete.state, incomplete.state) == ("submitted", "draft")
     row = next(a for a in response.context["applications"] if a.pk == incomplete.pk)
-    assert row.refused  # what it lacks, in words
+    assert row.missing_labels  # what it lacks, in words...
+    html = response.content.decode()
+    for line in row.missing_labels:  # ...each said once, in its column, not again under it
+        assert html.count(line) == 1, line
+    assert not any(str(line) in problem for problem in row.refused for line in row.missing_labels)
+
+
+def test_submitting_asks_for_confirmation_first_and_changes_nothing_until_then(
+    client_in, clerk, project, workday_calendar, django_assert_max_num_queries
+):
+    complete = _draft(clerk, project)
+    incomplete = ApplicationFactory(
+        employer=clerk.employer, batch=complete.batch, person=assessed_person(project), projects=[project]
+    )
+    _upload_all(client_in, complete)
+    url = reverse("portal:batch_submit", args=[complete.batch_id])
+    with django_assert_max_num_queries(20):
+        response = client_in.post(url, {"truthfulness": "on"})
+    assert response.status_code == 200
+    assert response.templates[0].name == "registry/portal/batch_submit_confirm.html"
+    html = response.content.decode()
+    assert 'data-testid="confirm-submit"' in html
+    assert complete.person.name in html.split('data-testid="to-submit"')[1].split("</ul>")[0]
+    assert incomplete.person.name in html.split('data-testid="staying"')[1].split("</ul>")[0]
+    complete.refresh_from_db()
+    assert complete.state == "draft"  # nothing submitted yet
+    client_in.post(url, {"truthfulness": "on", "confirm": "no"})  # anything but "yes" asks again
+    complete.refresh_from_db()
+    assert complete.state == "draft"
+    client_in.post(url, {"truthfulness": "on", "confirm": "yes"})
+    complete.refresh_from_db()
+    incomplete.refresh_from_db()
+    assert (complete.state, incomplete.state) == ("submitted", "draft")
 
 
 def test_the_correction_round_on_the_application_page(
@@ -317,7 +353,9 @@ def test_the_correction_round_on_the_application_page(
 ):
     application = _draft(clerk, project)
     _upload_all(client_in, application)
-    client_in.post(reverse("portal:batch_submit", args=[application.batch_id]), {"truthfulness": "on"})
+    client_in.post(
+        reverse("portal:batch_submit", args=[application.batch_id]), {"truthfulness": "on", "confirm": "yes"}
+    )
     application.refresh_from_db()
     application_request_corrections(
         application=application, items=["photo"], note="照片背景应为白色", by=association_user
@@ -326,11 +364,22 @@ def test_the_correction_round_on_the_application_page(
     html = page.content.decode()
     assert "照片背景应为白色" in html
     assert 'data-testid="correction-notice"' in html
+    # The photo to replace is highlighted in the checklist and in the files; resubmitting now is refused.
+    assert html.count('data-testid="checklist-to-replace"') == 1
+    assert html.count('data-testid="material-to-replace"') == Material.objects.filter(kind="photo").count()
+    assert 'data-testid="to-replace"' in html
+    refused = client_in.post(reverse("portal:application_resubmit", args=[application.pk]), follow=True)
+    assert any("2-inch" in str(m) or "照片" in str(m) for m in refused.context["messages"])
+    application.refresh_from_db()
+    assert application.state == "corrections_requested"
     photo = Material.objects.filter(application=application, kind="photo").first()
     client_in.post(
         reverse("portal:material_replace", args=[photo.pk]),
         {"file": SimpleUploadedFile("new.png", photo_png())},
     )
+    html = client_in.get(reverse("portal:application_detail", args=[application.pk])).content.decode()
+    assert 'data-testid="checklist-to-replace"' not in html
+    assert 'data-testid="to-replace"' not in html
     client_in.post(reverse("portal:application_resubmit", args=[application.pk]))
     application.refresh_from_db()
     assert application.state == "submitted"

@@ -345,7 +345,32 @@ def test_the_template_downloads_as_xlsx(client, enterprise_user):
     response = client.get(reverse("portal:sheet_template"))
     assert response["Content-Type"].endswith("spreadsheetml.sheet")
     assert "attachment" in response["Content-Disposition"]
-    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["申请人", "填写说明"]
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["申请人", "填写说明", "项目代码"]
+
+
+@pytest.mark.django_db
+def test_the_template_lists_the_active_projects_and_gives_real_codes_as_examples(client, enterprise_user):
+    category = MetrologyCategory.objects.order_by("code").first()
+    MetrologyProject.objects.create(code="99.99", name="已停用的项目", category=category, is_active=False)
+    active = dict(MetrologyProject.objects.filter(is_active=True).values_list("code", "name"))
+    assert active  # the catalogue is seeded
+    client.force_login(enterprise_user)
+    workbook = load_workbook(io.BytesIO(client.get(reverse("portal:sheet_template")).content))
+    listed = {row[0]: row[1] for row in workbook["项目代码"].iter_rows(min_row=2, values_only=True)}
+    assert listed == active  # every active project with its code, no inactive one
+    guide = " ".join(str(c.value) for r in workbook["填写说明"].iter_rows() for c in r if c.value)
+    assert "P01" not in guide
+    example = guide.split("申请项目代码", 1)[1].split("例：", 1)[1].split()[0]
+    assert set(example.split("、")) <= set(active)
+
+
+def test_a_template_made_without_the_catalogue_still_gives_a_real_code():
+    workbook = load_workbook(io.BytesIO(build_template()))
+    assert workbook.sheetnames == ["申请人", "填写说明"]
+    guide = " ".join(str(c.value) for r in workbook["填写说明"].iter_rows() for c in r if c.value)
+    assert "例：04.01" in guide
+    assert "P01" not in guide
 
 
 @pytest.mark.django_db

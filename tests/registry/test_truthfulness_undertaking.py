@@ -40,7 +40,9 @@ def _nothing_changed(batch, application) -> None:
     assert not AuditEntry.objects.filter(application=application, transition="submit").exists()
 
 
-@pytest.mark.parametrize("posted", [{}, {"truthfulness": ""}])
+@pytest.mark.parametrize(
+    "posted", [{}, {"truthfulness": ""}, {"confirm": "yes"}, {"truthfulness": "", "confirm": "yes"}]
+)
 def test_without_the_tick_the_submission_is_refused_and_nothing_changes(ready, client, posted):
     batch, application, clerk = ready
     client.force_login(clerk)
@@ -66,7 +68,7 @@ def test_with_the_tick_the_confirmation_is_recorded_with_who_and_when(ready, cli
     assert 'data-testid="truthfulness"' in page
     assert 'name="truthfulness" required' in page
 
-    client.post(reverse("portal:batch_submit", args=[batch.pk]), {"truthfulness": "on"})
+    client.post(reverse("portal:batch_submit", args=[batch.pk]), {"truthfulness": "on", "confirm": "yes"})
 
     application.refresh_from_db()
     batch.refresh_from_db()
