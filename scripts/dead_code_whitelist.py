@@ -26,3 +26,7 @@ _.certificate_reinstate
 
 # Django's ModelChoiceField calls label_from_instance for each option (supervision/check_forms.py).
 _.label_from_instance
+
+# Django's AdminSite serves the admin's JavaScript catalogue through i18n_javascript (config/admin_site.py
+# overrides it to add the two-box picker's strings).
+_.i18n_javascript
