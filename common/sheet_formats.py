@@ -170,7 +170,7 @@ class GuardedImportAdminMixin:
     import_form_class = GuardedImportForm
     import_template_name = "admin/spreadsheet_import.html"
 
-    def import_action(self, request, **kwargs):
+    def _guarded_import_action(self, request, **kwargs):
         if (
             request.method == "POST"
             and self.has_import_permission(request)
@@ -184,6 +184,23 @@ class GuardedImportAdminMixin:
         context = super().get_import_context_data(**kwargs)
         context["sheet_limits"] = SheetLimits.from_settings()
         return context
+
+    def import_action(self, request, **kwargs):
+        response = self._guarded_import_action(request, **kwargs)
+        return self._columns_of_the_template(request, response)
+
+    def _columns_of_the_template(self, request, response):
+        """The page lists the columns of the template it offers (a resource's TEMPLATE_HEADERS), not the
+        fields an export adds (a score sheet has no 项目名称 or 是否合格 column to fill in)."""
+        context = getattr(response, "context_data", None) or {}
+        listed = context.get("fields_list")
+        if listed:
+            classes = self.get_import_resource_classes(request)
+            context["fields_list"] = [
+                (name, list(getattr(cls, "TEMPLATE_HEADERS", columns)))
+                for (name, columns), cls in zip(listed, classes, strict=False)
+            ]
+        return response
 
     def process_import(self, request, **kwargs):
         """The confirm step reads the stored file again, through the same guard."""

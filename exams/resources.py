@@ -27,6 +27,13 @@ from .services import ScoreRow, ScoreRowsInvalid, results_import
 logger = logging.getLogger(__name__)
 
 
+def sheet_row(row_number: int) -> int:
+    """The spreadsheet's own row number of django-import-export's `row_number` (which counts data rows
+    from 1): the header is row 1, so the first data row is row 2 (also in the page's lists,
+    templates/admin/spreadsheet_import.html)."""
+    return row_number + 1
+
+
 def cell_text(value: object) -> str:
     """A cell as text: whole numbers that a spreadsheet stored as numbers lose their `.0`."""
     if value is None:
@@ -139,7 +146,7 @@ class ProjectResource(SafeExportResource):
                 "项目代码",
                 _("Duplicate row: this code already appears in row %(row)d.") % {"row": self.seen[code]},
             )
-        self.seen.setdefault(code, kwargs.get("row_number", 0))
+        self.seen.setdefault(code, sheet_row(kwargs.get("row_number", 0)))
         active = cell_text(row.get("是否启用"))
         instance.code, instance.name = code, name
         try:
@@ -244,7 +251,7 @@ class ResultResource(SafeExportResource):
                 skill=row.get(self.SKILL),
                 knowledge=row.get(self.KNOWLEDGE),
             )
-            for number, row in enumerate(dataset.dict, 1)
+            for number, row in enumerate(dataset.dict, 2)
         ]
         user = kwargs.get("user")
         by = user if user is not None and user.is_authenticated else None
@@ -256,7 +263,7 @@ class ResultResource(SafeExportResource):
             self.outcome = invalid.outcome
 
     def before_import_row(self, row, **kwargs):
-        self.row_outcome = self.outcome.rows[kwargs["row_number"]]
+        self.row_outcome = self.outcome.rows[sheet_row(kwargs["row_number"])]
 
     def get_instance(self, instance_loader, row):
         return self.row_outcome.result if self.row_outcome.unchanged else None

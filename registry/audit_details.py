@@ -2,12 +2,16 @@
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from audit.describe import Lines, describes, generic, key_label
+from audit.describe import Lines, describes, generic, key_label, text
 from audit.models import Action, AuditEvent
 from registry.materials import MaterialKind
+from registry.models import Application, AuditEntry
 from registry.models.decision import DecisionKind
+from registry.workflow import LapseReason
 
 
 def _label(choices, value) -> str:
@@ -50,3 +54,39 @@ def training_shortfall_overridden(event: AuditEvent) -> Lines:
     if years:
         lines.append((gettext("years short"), "、".join(str(year) for year in years)))
     return lines + generic(detail)
+
+
+# The keys of a workflow row's detail (AuditEntry.detail, written by registry/services) and how they read.
+_ENTRY_KEYS: dict[str, Any] = {
+    "items": _("materials to correct"),
+    "noticed_by": _("noticed by account no."),
+    "years": _("years short"),
+    "truthfulness_undertaking": _("truthfulness undertaking signed"),
+    "batch": _("batch"),
+    "lapse_reason": _("Why the registration lapsed"),
+    "lapsed_on": _("Date of the event"),
+    "left_on": _("date of leaving"),
+    "deadline": _("deadline"),
+}
+
+
+def _deadline_label(field: str) -> str:
+    try:
+        return str(Application._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:  # an odd old row: the name as stored
+        return field
+
+
+def entry_detail_lines(entry: AuditEntry) -> Lines:
+    """A workflow row's detail as labelled lines: material kinds and reasons by their labels, never JSON."""
+    lines: Lines = []
+    for key, value in (entry.detail or {}).items():
+        label = str(_ENTRY_KEYS[key]) if key in _ENTRY_KEYS else key_label(key)
+        if key == "items":
+            value = [_label(MaterialKind, item) for item in value or []]
+        elif key == "lapse_reason":
+            value = _label(LapseReason, value)
+        elif key == "deadline":
+            value = _deadline_label(value)
+        lines.append((label, text(value)))
+    return lines

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common import text
 from common.uploads import validate_material_file
@@ -93,11 +94,20 @@ class CorrectionsForm(forms.Form):
         help_text=_("Say what is wrong with each item: this notice can be sent only once."),
     )
 
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("items") and not (cleaned.get("note") or "").strip() and not self.errors:
+            raise forms.ValidationError(
+                _("List the missing or defective materials, or describe them in the note."),
+                code="corrections_empty",
+            )
+        return cleaned
+
 
 class MaterialAttachForm(forms.Form):
     """Staff attach a material: the same content, size and photo checks as the portal's upload."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("material", "Kind"), choices=MaterialKind.choices)
     project = forms.ModelChoiceField(
         label=_("Metrology project (for an assessment certificate copy)"),
         queryset=MetrologyProject.objects.filter(is_active=True),

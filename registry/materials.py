@@ -112,6 +112,12 @@ def describe_missing(missing: Mapping[str, int]) -> list[str]:
     return lines
 
 
+def missing_kinds(missing: Mapping[str, int]) -> list[str]:
+    """The material kinds `missing_materials` names, once each in its order (a project's missing copy is
+    its kind): what the correction notice's checklist ticks in advance."""
+    return list(dict.fromkeys(key.partition(_PROJECT_SEPARATOR)[0] for key in missing))
+
+
 def validate_material_of_kind(file, kind: str) -> None:
     """The checks a material of `kind` must pass: a 2-inch photo for the photo, else a PDF, JPEG or PNG."""
     if kind == MaterialKind.PHOTO:

@@ -531,4 +531,5 @@ def action_label(name: str) -> str:
     return {
         "create": str(_("Created")),
         "report_departure": str(_("Departure reported by the employer")),
+        "deadline_moved": str(_("Deadline moved by a working-day calendar change")),
     }.get(name, name)

@@ -29,3 +29,7 @@ _.label_from_instance
 
 # Django calls a middleware's process_exception when a view raises (config/errors.py, decision 0101).
 _.process_exception
+
+# Django's AdminSite serves the admin's JavaScript catalogue through i18n_javascript (config/admin_site.py
+# overrides it to add the two-box picker's strings).
+_.i18n_javascript

@@ -8,6 +8,7 @@ Writes go through workdays.services, which logs them and recomputes open deadlin
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common import text
 from workdays import calendar_source
@@ -26,7 +27,7 @@ class CalendarDay(models.Model):
         WORKING_DAY = calendar_source.WORKING_DAY, _("Working day")
 
     day = models.DateField(_("day"), unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("calendar day", "kind"), max_length=20, choices=Kind.choices)
     note = models.CharField(
         _("note"),
         max_length=100,

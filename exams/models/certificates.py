@@ -14,6 +14,7 @@ the certificate stops counting after it.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common import text
 
@@ -128,7 +129,12 @@ class RecognisedCertificate(CheckedCertificate):
         VERIFIER = "verifier", _("Verifier certificate")
 
     region = models.CharField(_("issuing region"), max_length=20, choices=Region.choices)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ASSESSMENT)
+    kind = models.CharField(
+        pgettext_lazy("recognised certificate", "kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.ASSESSMENT,
+    )
 
     class Meta:
         verbose_name = _("recognised certificate")

@@ -24,8 +24,9 @@ from registry.admin.filters import DeadlineStatusFilter, EmployerFilter
 from registry.admin.person import may_reveal
 from registry.admin.transitions import TransitionButtonsMixin
 from registry.advisories import application_training
-from registry.materials import MaterialKind, describe_missing
-from registry.models import Application, DecisionDocument, Material
+from registry.audit_details import entry_detail_lines
+from registry.materials import MaterialKind, describe_missing, missing_kinds
+from registry.models import Application, DecisionDocument, Material, RegistrationCertificate
 from registry.selectors import (
     application_decision_documents,
     application_missing_materials,
@@ -75,8 +76,15 @@ class MaterialInline(admin.TabularInline):
 
 class AuditEntryInline(AuditEntryInlineBase):
     fk_name = "application"
-    fields = (*AuditEntryInlineBase.fields, "detail")
+    fields = (*AuditEntryInlineBase.fields, "detail_lines")
     readonly_fields = fields
+
+    @admin.display(description=_("detail"))
+    def detail_lines(self, obj) -> str:
+        lines = entry_detail_lines(obj)
+        if not lines:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}：{}", lines)
 
 
 @admin.register(Application)
@@ -140,6 +148,7 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
         "approved_on",
         "issuance_due_on",
         "issued_on",
+        "certificate_link",
         "closed_on",
         "decision_reason",
         "training_override_years_display",
@@ -157,6 +166,17 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
     @admin.display(description=_("materials to correct"))
     def correction_items_display(self, obj: Application) -> str:
         return "；".join(str(MaterialKind(k).label) for k in obj.correction_items if k in MaterialKind.values)
+
+    @admin.display(description=_("registration certificate"))
+    def certificate_link(self, obj: Application) -> str:
+        """The certificate the application produced (for a cancellation: the one it cancelled), linked."""
+        certificate = RegistrationCertificate.objects.filter(application=obj).only("pk", "number").first()
+        if certificate is None and obj.state == ApplicationState.ISSUED:
+            certificate = obj.target_certificate
+        if certificate is None:
+            return "—"
+        url = reverse("admin:registry_registrationcertificate_change", args=[certificate.pk])
+        return format_html('<a href="{}">{}</a>', url, certificate.number)
 
     @admin.display(description=_("continuing-education years short, approved anyway"))
     def training_override_years_display(self, obj: Application) -> str:
@@ -301,6 +321,12 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
             "missing_materials": describe_missing(application_missing_materials(application=obj)),
             **training_context(obj),
         }
+
+    def transition_initial(self, obj: Application, transition) -> dict:
+        """The correction notice comes with the materials the system knows are missing already ticked."""
+        if transition.name == "request_corrections":
+            return {"items": missing_kinds(application_missing_materials(application=obj))}
+        return {}
 
     def transition_form_class(self, obj: Application, transition):
         """Approval asks for the override reason only when a renewal's holder is short of continuing

@@ -12,7 +12,6 @@ class NotificationLogAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "channel",
-        "key",
         "recipient",
         "subject",
         "status",
@@ -22,6 +21,13 @@ class NotificationLogAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("channel", "status")
     search_fields = ("=key", "key", "recipient")
+    # The idempotency key (e.g. `application:6:57484:employer`) is the system's, not a reader's: the pages
+    # show what the message is about (its subject), to whom and how it went; the search still finds a key.
+    fields = (
+        "created_at", "channel", "recipient", "subject", "body", "status", "attempts", "error",
+        "sent_at", "next_attempt_at",
+    )  # fmt: skip
+    readonly_fields = fields
     date_hierarchy = "created_at"
     show_full_result_count = False  # the log grows without bound: no COUNT(*) over it on every page
 

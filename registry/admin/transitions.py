@@ -38,9 +38,15 @@ def person_transitions(model: type[models.Model]) -> list[Any]:
     return result
 
 
-def available_person_transitions(obj: Any) -> list[Any]:
-    """The person's transitions legal on `obj` now: from its state, with their conditions met."""
-    return [t for t in obj.get_available_state_transitions() if t.custom.get("actor") != Actor.SYSTEM]
+def available_person_transitions(obj: Any, user: Any = None) -> list[Any]:
+    """The person's transitions legal on `obj` now: from its state, with their conditions met and, given
+    `user`, their permission (e.g. the separation of duties: the acceptor is not offered 批准)."""
+    available = (
+        obj.get_available_state_transitions()
+        if user is None
+        else obj.get_available_user_state_transitions(user)
+    )
+    return [t for t in available if t.custom.get("actor") != Actor.SYSTEM]
 
 
 def transition_form(transition: Any) -> type[Form]:
@@ -72,6 +78,10 @@ class TransitionButtonsMixin:
     def transition_extra_context(self, obj: Any) -> dict[str, Any]:
         return {}
 
+    def transition_initial(self, obj: Any, transition: Any) -> dict[str, Any]:
+        """The confirmation form's initial values (e.g. the materials known to be missing, pre-ticked)."""
+        return {}
+
     def transition_form_class(self, obj: Any, transition: Any) -> type[Form]:
         """The confirmation form for `transition` on `obj`: the one workflow.py names, unless the admin
         narrows it for this object (e.g. no override reason to ask for)."""
@@ -85,7 +95,8 @@ class TransitionButtonsMixin:
         if not self.has_change_permission(request, obj):  # type: ignore[attr-defined]
             return []
         return [
-            (t.custom["label"], self.transition_url(obj, t.name)) for t in available_person_transitions(obj)
+            (t.custom["label"], self.transition_url(obj, t.name))
+            for t in available_person_transitions(obj, request.user)
         ]
 
     def transition_view(self, request: HttpRequest, object_id: int, name: str) -> HttpResponse:
@@ -98,18 +109,21 @@ class TransitionButtonsMixin:
         if transition is None:
             raise Http404
         form_class = self.transition_form_class(obj, transition)
-        form = form_class(request.POST, request.FILES) if request.method == "POST" else form_class()
+        if request.method == "POST":
+            form = form_class(request.POST, request.FILES)
+        else:
+            form = form_class(initial=self.transition_initial(obj, transition))
         change_url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
         if request.method == "POST" and form.is_valid():
             service = self.transition_service(name)
             try:
                 done = service(**{self.transition_object_kwarg: obj}, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
+                # Refused: the form stays, with what was typed and ticked, and the reason above it.
+                form.add_error(None, error.messages)
             else:
                 messages.success(request, self.transition_done_message(done))
-            return HttpResponseRedirect(change_url)
+                return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "opts": model._meta,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common import text
 from people.models import Level
@@ -17,7 +18,9 @@ class Application(ApplicationWorkflow):
     Kind = ApplicationKind
     State = ApplicationState
 
-    kind = models.CharField(_("kind"), max_length=30, choices=ApplicationKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("application", "kind"), max_length=30, choices=ApplicationKind.choices
+    )
     person = models.ForeignKey(
         "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="applications"
     )

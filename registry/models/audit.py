@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import ChainedRecord, append_only_triggers, utc_iso
+from registry.workflow import action_label, state_label
 
 
 class AuditEntry(ChainedRecord):
@@ -65,7 +66,13 @@ class AuditEntry(ChainedRecord):
         triggers = append_only_triggers("auditentry")
 
     def __str__(self) -> str:
-        return f"{self.transition}: {self.from_state} → {self.to_state}"
+        # The row's caption in the history inline: the action and the states by their labels.
+        action = action_label(self.transition)
+        if self.from_state == self.to_state:
+            return f"{action}（{state_label(self.to_state)}）"
+        if not self.from_state:
+            return f"{action}：{state_label(self.to_state)}"
+        return f"{action}：{state_label(self.from_state)} → {state_label(self.to_state)}"
 
     def chain_content(self) -> dict[str, Any]:
         return {

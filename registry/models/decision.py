@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DecisionKind(models.TextChoices):
@@ -34,7 +35,9 @@ class DecisionDocument(models.Model):
         on_delete=models.PROTECT,
         related_name="decision_documents",
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("written decision", "kind"), max_length=20, choices=DecisionKind.choices
+    )
     number = models.CharField(_("document number"), max_length=40, unique=True)
     issued_on = models.DateField(_("dated"))
     pdf = models.FileField(_("PDF"), upload_to=decision_pdf_path, max_length=200)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.uploads import validate_new_material_file
 from registry.materials import MaterialKind
@@ -22,7 +23,7 @@ class Material(models.Model):
         on_delete=models.CASCADE,
         related_name="materials",
     )
-    kind = models.CharField(_("kind"), max_length=40, choices=MaterialKind.choices)
+    kind = models.CharField(pgettext_lazy("material", "kind"), max_length=40, choices=MaterialKind.choices)
     # The project an assessment-certificate copy is of: one copy per project applied for (issue 14).
     project = models.ForeignKey(
         "exams.MetrologyProject",

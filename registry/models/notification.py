@@ -55,4 +55,6 @@ class NotificationLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel}:{self.key} ({self.status})"
+        # Read in the admin's titles and breadcrumbs: what it is about, never the key.
+        what = self.subject or self.recipient
+        return f"{self.get_channel_display()}：{what}（{self.get_status_display()}）"

@@ -8,9 +8,12 @@ from django.db.models import Q
 
 from registry import deadlines
 from registry.models import Application
+from registry.services.audit import audit_record_many
 from registry.workflow import ApplicationState
 
 CHUNK = 2000
+# The audit row's `transition` when a calendar change moved an open deadline (registry.workflow.action_label).
+DEADLINE_MOVED = "deadline_moved"
 
 # state → (the event the clock counts from, the stored deadline, how it is computed)
 _WINDOWS: dict[str, tuple[str, str, Callable[[dt.date], dt.date]]] = {
@@ -60,13 +63,29 @@ def _recompute_chunk(ids: list[int], state: str) -> int:
         .filter(pk__in=ids, state=state)
         .values_list("pk", start_field, due_field)
     )
-    pending = []
+    pending, history = [], []
     for pk, start, due in rows:
         new_due = compute(start)
         if new_due != due:
             pending.append(Application(pk=pk, **{due_field: new_due, "current_due_on": new_due}))
+            # The application's history says its deadline moved, and from when to when (the system's act).
+            history.append(
+                {
+                    "application_id": pk,
+                    "transition": DEADLINE_MOVED,
+                    "from_state": state,
+                    "to_state": state,
+                    "by": None,
+                    "detail": {
+                        "deadline": due_field,
+                        "old": due.isoformat() if due else None,
+                        "new": new_due.isoformat(),
+                    },
+                }
+            )
     if pending:
         Application.objects.bulk_update(pending, [due_field, "current_due_on"], batch_size=500)
+        audit_record_many(history)
     return len(pending)
 
 
