@@ -65,7 +65,7 @@ def _message(employer: Employer, *, verified: bool, reason: str) -> tuple[str, s
 
 
 def employer_decision_notify_queue(
-    sender, *, employer: Employer, verified: bool, reason: str, at: dt.datetime, **kwargs
+    sender: object, *, employer: Employer, verified: bool, reason: str, at: dt.datetime, **kwargs: object
 ) -> NotificationLog | None:
     """Receiver of `employer_decided`: queue the e-mail in the decision's transaction. One per decision
     (key `employer:<id>:verified|refused:<when>`); None when the employer has no e-mail address."""
