@@ -22,7 +22,7 @@ from audit.services import audit_log
 from common import text
 from registry.services.notifications import notification_queue_email
 
-from .document import draft_document
+from .document import ReportDocument
 from .exports import render_pdf, render_xlsx
 from .figures import Period, report_figures
 from .models import AnnualReport, ReportVersion, VersionState
@@ -113,8 +113,7 @@ def report_submit(*, report: AnnualReport, by: User, today: dt.date | None = Non
         figures = report_figures(Period.of_year(report.year, today=today))
         number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         submitted_at = timezone.now()
-        document = draft_document(report, figures)
-        document = type(document)(
+        document = ReportDocument(
             figures=figures,
             work_done=report.work_done,
             problems=report.problems,
