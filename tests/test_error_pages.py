@@ -72,7 +72,8 @@ def test_the_500_page_renders_without_a_database(django_assert_num_queries):
 @override_settings(DEBUG=False)
 def test_a_refusal_answers_the_chinese_403(client):
     client.force_login(UserFactory(role=Role.ENTERPRISE, employer=EmployerFactory()))
-    response = client.get("/reports/")  # the bureau's pages: role_required refuses a clerk
+    # The bureau's assistance-visit list: role_required refuses a clerk (the reports answer 404 instead).
+    response = client.get("/supervision/visits/")
     html = _assert_branded(response, 403, "无权")
     assert 'href="/accounts/login/"' in html
 

@@ -119,7 +119,14 @@ class TransitionButtonsMixin:
             try:
                 done = service(**{self.transition_object_kwarg: obj}, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                # Refused: the form stays, with what was typed and ticked, and the reason above it.
+                if getattr(error, "code", None) == "transition_not_allowed":
+                    # Someone else moved it meanwhile: this form no longer applies; the change page shows
+                    # the state it is in now, with the reason.
+                    for message in error.messages:
+                        messages.error(request, message)
+                    return HttpResponseRedirect(change_url)
+                # Refused for what was entered: the form stays, with what was typed and ticked, and the
+                # reason above it.
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, self.transition_done_message(done))
