@@ -34,7 +34,7 @@ from registry.models import Application
 from registry.workflow import ApplicationKind, ApplicationState
 from workdays.working_days import current_calendar
 
-from .common import Period, chart, column_sums, month_label, nearest_rank, percent, section, table
+from .common import Period, by_level, chart, column_sums, month_label, nearest_rank, percent, section, table
 from .stages import (
     ACCEPTANCE,
     APPROVAL,
@@ -127,7 +127,7 @@ def applications_section(period: Period, counts: ApplicationPass | None = None) 
     kinds = [(str(value), str(label)) for value, label in ApplicationKind.choices]
 
     counts = counts or application_pass(period)
-    outcomes, received, by_level = counts.outcomes, counts.received, counts.by_level
+    outcomes, received, by_level_counts = counts.outcomes, counts.received, counts.by_level
     by_kind_level: Counter[tuple[str, int]] = Counter()
     by_month_kind: Counter[tuple[dt.date, str]] = Counter()
     for kind, level, month, n in received:
@@ -182,25 +182,15 @@ def applications_section(period: Period, counts: ApplicationPass | None = None) 
         [(label, [by_month_kind[m, k] for m in months]) for k, label in kinds],
     )
 
-    outcome_rows = []
-    for i, (key, label) in enumerate(outcomes):
-        values = [by_level.get(lv, (0,) * len(outcomes))[i] for lv, _l in levels]
-        outcome_rows.append((key, [label, *values, sum(values)]))
-    outcome_table = table(
+    outcome_table, outcome_chart = by_level(
         "outcomes",
         _("Decisions in the period, by level"),
-        [_("Outcome"), *level_names, _("Total")],
-        outcome_rows,
-    )
-    outcome_chart = chart(
-        "outcomes",
         _("Decisions in the period"),
-        "bar",
-        [cells[0] for key, cells in outcome_rows if key != "deemed"],
-        [
-            (name, [cells[1 + i] for key, cells in outcome_rows if key != "deemed"])
-            for i, name in enumerate(level_names)
-        ],
+        _("Outcome"),
+        levels,
+        outcomes,
+        by_level_counts,
+        not_charted=frozenset({"deemed"}),
     )
 
     # The reasons given for not accepting and for denying, grouped by their words.

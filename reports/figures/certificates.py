@@ -21,7 +21,7 @@ from registry.models import Application, RegistrationCertificate
 from registry.workflow import ApplicationKind, CertificateState
 
 from .applications import ApplicationPass, _levels, application_pass
-from .common import Period, chart, column_sums, section, suppress_small, table
+from .common import Period, by_level, chart, column_sums, section, suppress_small, table
 
 CHANGE_KINDS = (
     ApplicationKind.CHANGE_SPECIALTY,
@@ -165,23 +165,14 @@ def certificates_section(period: Period, counts: ApplicationPass | None = None) 
         ]
         for level, _l in levels
     }
-    changes = [(key, labels[key], None) for key in issued_kinds] + endings
-    change_rows = []
-    for i, (key, label, _c) in enumerate(changes):
-        values = [counted.get(lv, (0,) * len(changes))[i] for lv, _l in levels]
-        change_rows.append((key, [label, *values, sum(values)]))
-    change_table = table(
+    change_table, change_chart = by_level(
         "changes",
         _("Certificates issued and ended in the period, by level"),
-        [_("Change"), *level_names, _("Total")],
-        change_rows,
-    )
-    change_chart = chart(
-        "changes",
         _("Certificates issued and ended in the period"),
-        "bar",
-        [cells[0] for _k, cells in change_rows],
-        [(name, [cells[1 + i] for _k, cells in change_rows]) for i, name in enumerate(level_names)],
+        _("Change"),
+        levels,
+        [(key, labels[key]) for key in issued_kinds] + [(key, label) for key, label, _c in endings],
+        counted,
     )
 
     # Employers taking part, by prefecture: with a certificate in force at the end, or an application

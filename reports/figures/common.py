@@ -210,3 +210,33 @@ def column_sums(rows: Iterable[Sequence[Any]], width: int) -> list[int]:
             if isinstance(value, int):
                 sums[i] += value
     return sums
+
+
+def by_level(
+    key: str,
+    title: str,
+    chart_title: str,
+    first_column: str,
+    levels: Sequence[tuple[int, str]],
+    rows: Sequence[tuple[str, str]],
+    counts: Mapping[int, Sequence[int]],
+    *,
+    not_charted: frozenset[str] = frozenset(),
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A table of counts by level — one row per (key, label), the i-th count of `counts[level]`, and a
+    total column — and its bar chart (leaving out the rows in `not_charted`, e.g. an "of which" row)."""
+    table_rows = []
+    for i, (row_key, label) in enumerate(rows):
+        values = [counts.get(level, (0,) * len(rows))[i] for level, _name in levels]
+        table_rows.append((row_key, [label, *values, sum(values)]))
+    charted = [(row_key, cells) for row_key, cells in table_rows if row_key not in not_charted]
+    return (
+        table(key, title, [first_column, *(name for _l, name in levels), _("Total")], table_rows),
+        chart(
+            key,
+            chart_title,
+            "bar",
+            [cells[0] for _k, cells in charted],
+            [(name, [cells[1 + i] for _k, cells in charted]) for i, (_l, name) in enumerate(levels)],
+        ),
+    )
