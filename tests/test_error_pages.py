@@ -33,6 +33,7 @@ def _assert_branded(response, status: int, chinese: str) -> str:
     assert "计量" in html  # the registry's name in the header
     assert 'href="/"' in html  # a way back: home, and "back" falls back to home without JavaScript
     assert "data-history-back" in html
+    assert 'rel="icon"' in html  # else the browser asks /favicon.ico and gets a second 404
     for leak in ENGLISH_LEAKS:
         assert leak not in html, leak
     return html
