@@ -384,6 +384,19 @@ REGISTRY_ENTRUSTING_AUTHORITY = env("REGISTRY_ENTRUSTING_AUTHORITY", default="�
 REGISTRY_RECONSIDERATION_BODY = env("REGISTRY_RECONSIDERATION_BODY", default="黑龙江省人民政府")
 REGISTRY_LITIGATION_COURT = env("REGISTRY_LITIGATION_COURT", default="有管辖权的人民法院")
 
+# --- the certificate as an electronic licence (registry/elicence.py, GB/T 36901–36905) -------------------
+# The issuing body's unified social credit code (统一社会信用代码, GB 32100; its name is
+# registry.pdf.document.ISSUING_BODY). The default code is a development placeholder with a valid check
+# character (51 = social organisation, 230000 = Heilongjiang); `manage.py check --deploy` refuses it.
+REGISTRY_DEVELOPMENT_ISSUER_CREDIT_CODE = "51230000MJ00000005"  # all-zero organisation code: not real
+REGISTRY_ISSUER_CREDIT_CODE = env(
+    "REGISTRY_ISSUER_CREDIT_CODE", default=REGISTRY_DEVELOPMENT_ISSUER_CREDIT_CODE
+)
+# The licence type code (证照类型代码) the provincial e-licence catalogue assigns to this certificate: by
+# the national platform's convention, the credit code of the department that defines the licence followed
+# by a three-digit serial. Until the catalogue assigns one, the default is built from the issuer's code.
+REGISTRY_ELICENCE_TYPE_CODE = env("REGISTRY_ELICENCE_TYPE_CODE", default="")
+
 # --- the enterprise portal ------------------------------------------------------------------------------
 # Employer sign-ups accepted per client address (django-ratelimit syntax: "10/h", "50/d").
 REGISTRY_SIGN_UP_RATE = env("REGISTRY_SIGN_UP_RATE", default="10/h")
