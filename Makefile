@@ -25,7 +25,7 @@ TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.
          supervision/draw.py supervision/selectors.py supervision/services \
          reports/services.py reports/figures reports/reminders.py reports/document.py reports/exports
 
-.PHONY: typecheck deadcode run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg mutation worker clean
+.PHONY: typecheck deadcode run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg bench-tools mutation worker clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -90,13 +90,22 @@ lock: install
 	$(BIN)/pip-compile --quiet --strip-extras --no-header --no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
 ## bench: every benchmark figure beside its baseline; table on screen, figures in bench/results/latest.json
-bench: install
+bench: install bench-tools
 	mkdir -p var
 	$(PY) -m bench
 
+# What the figures need beyond the venv: wrk for the load figure (6). Installed from Debian's packages when
+# this runs as root with apt-get; otherwise said, and figure 6 is reported as skipped with the reason.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "bench: installing wrk (apt-get install -y wrk)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null || echo "bench: could not install wrk; figure 6 will be skipped"; \
+	  else echo "bench: wrk is not installed and cannot be installed here (not root): figure 6 will be skipped"; fi; }
+
 ## bench-pg: the same figures on PostgreSQL at national scale (1,000,000 applications; BENCH_DATABASE_URL)
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
-bench-pg: install
+bench-pg: install bench-tools
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --applications 1000000
 
 ## mutation: mutation-test the rule modules, score and survivors per module (about an hour; not in `make test`)

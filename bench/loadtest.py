@@ -108,6 +108,13 @@ def server(*, port: int, workers: int = 2, env: dict[str, str] | None = None) ->
                 process.wait()
 
 
+def wrk_missing() -> str | None:
+    """Why wrk cannot run here, or None."""
+    if shutil.which("wrk") is None:
+        return "wrk is not installed (Debian: apt-get install wrk; `make bench` installs it when run as root)"
+    return None
+
+
 def wrk(url: str, *, seconds: int = 5, connections: int = 16, threads: int = 2) -> LoadResult:
     """wrk against `url` for `seconds` (it stops by itself); percentiles from wrk's own histogram."""
     binary = shutil.which("wrk")

@@ -10,12 +10,18 @@ runs with a limit high enough never to trip; the limit is still counted on every
 the figure). Refused or failed requests are reported and never counted as throughput.
 """
 
+from bench import loadtest
 from bench.harness import Figure
 from bench.loadtest import LoadResult, server, wrk
 
 PORT = 8091
 SECONDS = 5
 RATE_ENV = {"REGISTRY_VERIFY_RATE": "1000000/s", "REGISTRY_VERIFY_LOOKUP_RATE": "1000000/s"}
+
+
+def missing() -> str | None:
+    """What this figure needs and this machine lacks (checked before it runs), or None."""
+    return loadtest.wrk_missing()
 
 
 def verify_path() -> str | None:
