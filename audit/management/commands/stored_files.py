@@ -46,8 +46,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{problem}: {stored.name} ({stored.field} {stored.pk})")
         self.stdout.write(
             _(
-                "%(named)d files named by the database: %(equal)d equal to the inventory, %(unlisted)d present "
-                "but not in it, %(missing)d missing, %(different)d with another checksum"
+                "%(named)d files named by the database: %(equal)d equal to the inventory, "
+                "%(unlisted)d present but not in it, %(missing)d missing, %(different)d with another checksum"
             )
             % {
                 "named": result.named,
