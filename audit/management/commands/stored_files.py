@@ -24,7 +24,10 @@ class Command(BaseCommand):
         if verify is not None:
             self._verify(verify)
             return
-        handle = output.open("x", encoding="utf-8") if output else sys.stdout
+        try:
+            handle = output.open("x", encoding="utf-8") if output else sys.stdout
+        except FileExistsError as error:
+            raise CommandError(_("%(file)s already exists.") % {"file": output}) from error
         try:
             for stored in stored_files():
                 handle.write(stored.line() + "\n")
