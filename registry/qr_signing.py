@@ -36,6 +36,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 PREFIX = "hl1"
 ALGORITHM = "Ed25519"
@@ -196,6 +198,35 @@ def qr_text_check(text: str, keys: dict[str, PublishedKey]) -> QrPayload:
     except (InvalidSignature, ValueError):
         raise QrPayloadError("bad_signature") from None
     return payload
+
+
+def qr_check_messages() -> dict[str, str]:
+    """What a check says, by outcome, in the active language (the command, and the page's script)."""
+    return {
+            "valid": _("Signature valid: the association issued a certificate with these details."),
+            "bad_signature": _(
+                "Signature invalid: the text was altered or is not from a certificate of the association. "
+                "Do not rely on it."
+            ),
+            "unknown_key": _(
+                "The signature names a key the association has not published (or has withdrawn). "
+                "Do not rely on it; check online."
+            ),
+            "malformed": _(
+                "This is not the text of a certificate's QR code. Scan the QR code again and paste all of it."
+            ),
+            "unsupported": _(
+                "This browser cannot check Ed25519 signatures. Use a current browser, or check online."
+            ),
+            "in_validity": _("By the signed period of validity, the certificate is within it today."),
+            "outside_validity": _("By the signed period of validity, the certificate is not within it today."),
+            "online": _(
+                "The signature proves what was issued, not the current state: a certificate may since have "
+                "been revoked, cancelled or replaced. Check the current state online."
+            ),
+            "level_1": pgettext("certificate", "Level 1"),
+            "level_2": pgettext("certificate", "Level 2")
+    }
 
 
 # --- keys ------------------------------------------------------------------------------------------------

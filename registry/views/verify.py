@@ -15,8 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -27,7 +26,7 @@ from registry.elicence import certificate_elicence
 from registry.eligibility import certificate_renewal_pending
 from registry.forms import VerifyForm
 from registry.models import RegistrationCertificate
-from registry.qr_signing import ALGORITHM, published_keys
+from registry.qr_signing import ALGORITHM, published_keys, qr_check_messages
 from registry.verification import (
     mask_name,
     verification_page_cache_key,
@@ -74,31 +73,7 @@ def _offline_check_context() -> dict:
     """
     return {
         "qr_keys": [key.as_json() for key in published_keys().values()],
-        "qr_messages": {
-            "valid": _("Signature valid: the association issued a certificate with these details."),
-            "bad_signature": _(
-                "Signature invalid: the text was altered or is not from a certificate of the association. "
-                "Do not rely on it."
-            ),
-            "unknown_key": _(
-                "The signature names a key the association has not published (or has withdrawn). "
-                "Do not rely on it; check online."
-            ),
-            "malformed": _(
-                "This is not the text of a certificate's QR code. Scan the QR code again and paste all of it."
-            ),
-            "unsupported": _(
-                "This browser cannot check Ed25519 signatures. Use a current browser, or check online."
-            ),
-            "in_validity": _("By the signed period of validity, the certificate is within it today."),
-            "outside_validity": _("By the signed period of validity, the certificate is not within it today."),
-            "online": _(
-                "The signature proves what was issued, not the current state: a certificate may since have "
-                "been revoked, cancelled or replaced. Check the current state online."
-            ),
-            "level_1": pgettext("certificate", "Level 1"),
-            "level_2": pgettext("certificate", "Level 2"),
-        },
+        "qr_messages": qr_check_messages(),
     }
 
 
