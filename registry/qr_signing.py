@@ -6,11 +6,12 @@ The QR code carries the verification URL with the signed payload in its fragment
 
 An ordinary phone scanner opens the online page (the fragment never reaches the server); anyone holding
 the published public key can check the payload with no network (`manage.py verify_certificate_qr`,
-scripts/verify_certificate_qr.py, the /verify/offline/ page). docs/decisions/0103-signing-keys-and-algorithms.md.
+scripts/verify_certificate_qr.py, the /verify/offline/ page).
+docs/decisions/0103-signing-keys-and-algorithms.md.
 
 The payload is UTF-8 text, fields separated by `|`:
 
-    kid | certificate number | masked holder name | level | valid from | valid until | issued on | document hash
+    kid | number | masked holder name | level | valid from | valid until | issued on | document hash
 
 dates as YYYYMMDD, the hash the first 128 bits of the certificate document's fingerprint (everything the
 PDF prints except this fragment: a file cannot hold its own hash), base64url. The signature covers the
@@ -203,29 +204,29 @@ def qr_text_check(text: str, keys: dict[str, PublishedKey]) -> QrPayload:
 def qr_check_messages() -> dict[str, str]:
     """What a check says, by outcome, in the active language (the command, and the page's script)."""
     return {
-            "valid": _("Signature valid: the association issued a certificate with these details."),
-            "bad_signature": _(
-                "Signature invalid: the text was altered or is not from a certificate of the association. "
-                "Do not rely on it."
-            ),
-            "unknown_key": _(
-                "The signature names a key the association has not published (or has withdrawn). "
-                "Do not rely on it; check online."
-            ),
-            "malformed": _(
-                "This is not the text of a certificate's QR code. Scan the QR code again and paste all of it."
-            ),
-            "unsupported": _(
-                "This browser cannot check Ed25519 signatures. Use a current browser, or check online."
-            ),
-            "in_validity": _("By the signed period of validity, the certificate is within it today."),
-            "outside_validity": _("By the signed period of validity, the certificate is not within it today."),
-            "online": _(
-                "The signature proves what was issued, not the current state: a certificate may since have "
-                "been revoked, cancelled or replaced. Check the current state online."
-            ),
-            "level_1": pgettext("certificate", "Level 1"),
-            "level_2": pgettext("certificate", "Level 2")
+        "valid": _("Signature valid: the association issued a certificate with these details."),
+        "bad_signature": _(
+            "Signature invalid: the text was altered or is not from a certificate of the association. "
+            "Do not rely on it."
+        ),
+        "unknown_key": _(
+            "The signature names a key the association has not published (or has withdrawn). "
+            "Do not rely on it; check online."
+        ),
+        "malformed": _(
+            "This is not the text of a certificate's QR code. Scan the QR code again and paste all of it."
+        ),
+        "unsupported": _(
+            "This browser cannot check Ed25519 signatures. Use a current browser, or check online."
+        ),
+        "in_validity": _("By the signed period of validity, the certificate is within it today."),
+        "outside_validity": _("By the signed period of validity, the certificate is not within it today."),
+        "online": _(
+            "The signature proves what was issued, not the current state: a certificate may since have "
+            "been revoked, cancelled or replaced. Check the current state online."
+        ),
+        "level_1": pgettext("certificate", "Level 1"),
+        "level_2": pgettext("certificate", "Level 2"),
     }
 
 

@@ -10,7 +10,7 @@ Exit status: 0 signature valid, 1 signature invalid, 2 key not given/published, 
 The format (docs/decisions/0103-signing-keys-and-algorithms.md, registry/qr_signing.py): the QR text ends
 with `#hl1.<payload>.<signature>`, both base64url; the payload is UTF-8 `kid|number|masked holder|level|
 valid from|valid until|issued on|document hash` (dates YYYYMMDD); the Ed25519 signature covers the ASCII
-bytes `hl1.<payload>`. This script is kept in step with registry/qr_signing.py by tests/registry/test_qr_signing.py.
+bytes `hl1.<payload>`. Kept in step with registry/qr_signing.py by tests/registry/test_qr_signing.py.
 The messages are Chinese in the source: the script runs without the registry's translation catalogue.
 """
 

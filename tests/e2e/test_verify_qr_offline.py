@@ -27,7 +27,9 @@ def _tampered(scanned: str) -> str:
 def test_the_offline_check_at_phone_and_desk_widths(browser, live_server, width):
     certificate = RegistrationCertificateFactory(application__person__name="王喆堃")
     scanned = certificate_document(certificate).verification_url
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 800})
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 800}
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
@@ -38,7 +40,11 @@ def test_the_offline_check_at_phone_and_desk_widths(browser, live_server, width)
         page.on("request", lambda request: requests.append(request.url))
         page.route("**/*", lambda route: route.abort())
 
-        for text, verdict in [(scanned, "valid"), (_tampered(scanned), "bad_signature"), ("垃圾", "malformed")]:
+        for text, verdict in [
+            (scanned, "valid"),
+            (_tampered(scanned), "bad_signature"),
+            ("垃圾", "malformed"),
+        ]:
             page.locator("#qr-text").fill(text)
             page.locator("#qr-form button[type=submit]").click()
             page.wait_for_selector(f'[data-testid="qr-check"][data-verdict="{verdict}"]')

@@ -67,7 +67,9 @@ def _keys_of(public: Path) -> dict:
 def _tamper_payload(fragment: str, **changes) -> str:
     """The fragment with a field changed and the old signature kept (what a forger can do)."""
     prefix, _body, signature = fragment.split(".")
-    body = qr_signing.b64encode(qr_signing.qr_payload_encode(dataclasses.replace(PAYLOAD, **changes)).encode())
+    body = qr_signing.b64encode(
+        qr_signing.qr_payload_encode(dataclasses.replace(PAYLOAD, **changes)).encode()
+    )
     return f"{prefix}.{body}.{signature}"
 
 
@@ -127,10 +129,10 @@ def test_an_unknown_kid_is_named_as_such(tmp_path):
         "https://registry.example.cn/verify/Zx81Q0wq_AbCdEfGhIjKlMn0/",
         "hl1..",
         "hl1." + qr_signing.b64encode(b"\xff\xfe") + "." + "A" * 86,  # not UTF-8
-        "hl1." + qr_signing.b64encode("2026a|x|y".encode()) + "." + "A" * 86,  # too few fields
-        "hl1." + qr_signing.b64encode("2026a|x|y|3|20260105|20310104|20260105|h".encode()) + "." + "A" * 86,
-        "hl1." + qr_signing.b64encode("2026a|x|y|1|20261305|20310104|20260105|h".encode()) + "." + "A" * 86,
-        "hl1." + qr_signing.b64encode("../etc|x|y|1|20260105|20310104|20260105|h".encode()) + "." + "A" * 86,
+        "hl1." + qr_signing.b64encode(b"2026a|x|y") + "." + "A" * 86,  # too few fields
+        "hl1." + qr_signing.b64encode(b"2026a|x|y|3|20260105|20310104|20260105|h") + "." + "A" * 86,
+        "hl1." + qr_signing.b64encode(b"2026a|x|y|1|20261305|20310104|20260105|h") + "." + "A" * 86,
+        "hl1." + qr_signing.b64encode(b"../etc|x|y|1|20260105|20310104|20260105|h") + "." + "A" * 86,
         "hl1." + "A" * 5000 + "." + "A" * 86,  # oversized
         "<script>alert(1)</script>",
     ],
@@ -143,12 +145,14 @@ def test_junk_is_malformed_not_an_exception(text, tmp_path):
 
 
 def test_a_field_with_the_separator_is_refused_at_signing():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="separator"):
         qr_fragment_sign(dataclasses.replace(PAYLOAD, holder="王|堃"), Ed25519PrivateKey.generate())
 
 
 def test_after_rotation_the_old_kid_still_verifies_and_the_new_one_signs(tmp_path, settings):
-    old, _old_private, _old_public = _key_files(tmp_path, "2026a", headers="Valid-From: 2026-01-01\nValid-Until: 2026-12-31\n")
+    old, _old_private, _old_public = _key_files(
+        tmp_path, "2026a", headers="Valid-From: 2026-01-01\nValid-Until: 2026-12-31\n"
+    )
     _new, new_private, _new_public = _key_files(tmp_path, "2027a", headers="Valid-From: 2027-01-01\n")
     settings.REGISTRY_QR_SIGNING_KEY_FILE = new_private
     settings.REGISTRY_QR_SIGNING_KID = "2027a"
@@ -156,11 +160,16 @@ def test_after_rotation_the_old_kid_still_verifies_and_the_new_one_signs(tmp_pat
 
     keys = published_keys()
     assert list(keys) == ["2026a", "2027a"]
-    assert (keys["2026a"].valid_from, keys["2026a"].valid_until) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert (keys["2026a"].valid_from, keys["2026a"].valid_until) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 12, 31),
+    )
     assert qr_text_check(qr_fragment_sign(PAYLOAD, old), keys) == PAYLOAD  # signed before the rotation
     kid, current = qr_signing.signing_key()
     assert kid == "2027a"
-    assert qr_text_check(qr_fragment_sign(dataclasses.replace(PAYLOAD, kid=kid), current), keys).kid == "2027a"
+    assert (
+        qr_text_check(qr_fragment_sign(dataclasses.replace(PAYLOAD, kid=kid), current), keys).kid == "2027a"
+    )
 
 
 def test_a_published_file_that_is_not_the_current_key_is_a_configuration_error(tmp_path, settings):
@@ -242,7 +251,9 @@ def _printed_qr(pdf: bytes, tmp_path: Path, candidate: str) -> tuple[int, int]:
         for c in range(count):
             x = QR_X + (QR_BORDER_MODULES + c + 0.5) * module
             y_from_top = PAGE_HEIGHT - (QR_Y + QR_SIZE - (QR_BORDER_MODULES + r + 0.5) * module)
-            mismatches += (image.getpixel((round(x * scale), round(y_from_top * scale))) < 128) != expected[r][c]
+            mismatches += (image.getpixel((round(x * scale), round(y_from_top * scale))) < 128) != expected[
+                r
+            ][c]
     return count, mismatches
 
 
@@ -251,7 +262,7 @@ def test_the_printed_qr_decodes_to_the_url_whose_fragment_verifies(tmp_path, set
     settings.SITE_URL = "https://registry.example.cn"
     certificate = RegistrationCertificateFactory(application__person__name="王喆堃")
     doc = certificate_document(certificate)
-    url, _hash, fragment = doc.verification_url.partition("#")
+    url, _hash, _fragment = doc.verification_url.partition("#")
     assert url == f"https://registry.example.cn/verify/{certificate.verification_token}/"
 
     count, mismatches = _printed_qr(render_certificate_pdf(doc), tmp_path, doc.verification_url)
@@ -278,7 +289,9 @@ def test_the_printed_qr_decodes_to_the_url_whose_fragment_verifies(tmp_path, set
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("verify_script", ROOT / "scripts" / "verify_certificate_qr.py")
+    spec = importlib.util.spec_from_file_location(
+        "verify_script", ROOT / "scripts" / "verify_certificate_qr.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -291,13 +304,22 @@ def test_the_standalone_script_needs_only_the_public_pem(tmp_path, capsys):
 
     assert script.main(["--public-key", str(public), f"https://x.cn/verify/T/#{fragment}"]) == 0
     out = capsys.readouterr().out
-    assert "签名有效" in out and "HLJ-ZC1-2026-00012" in out and "王*堃" in out and "一级" in out
-    assert "2026-01-05 至 2031-01-04" in out and "在线核验" in out
+    assert "签名有效" in out
+    assert "HLJ-ZC1-2026-00012" in out
+    assert "王*堃" in out
+    assert "一级" in out
+    assert "2026-01-05 至 2031-01-04" in out
+    assert "在线核验" in out
 
     tampered = _tamper_payload(fragment, level=2)
     assert script.main(["--public-key", str(public), tampered]) == 1
     assert "签名无效" in capsys.readouterr().err
-    assert script.main(["--public-key", str(public), qr_fragment_sign(dataclasses.replace(PAYLOAD, kid="x"), key)]) == 2
+    assert (
+        script.main(
+            ["--public-key", str(public), qr_fragment_sign(dataclasses.replace(PAYLOAD, kid="x"), key)]
+        )
+        == 2
+    )
     assert "x" in capsys.readouterr().err
     assert script.main(["--public-key", str(public), "hello"]) == 3
     assert script.main(["--public-key", str(tmp_path / "missing.pem"), fragment]) == 2

@@ -1,7 +1,5 @@
 """The published keys (/verify/keys/, /verify/keys.json), the offline check page and what the QR page adds."""
 
-import json
-
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -85,7 +83,8 @@ def test_the_offline_page_embeds_the_keys_and_loads_its_script_from_a_file(clien
     import re
 
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", page)
-    assert inline and all('type="application/json"' in attributes for attributes in inline)
+    assert inline
+    assert all('type="application/json"' in attributes for attributes in inline)
 
 
 def test_the_qr_page_shows_the_elicence_metadata_masked(client, django_assert_max_num_queries):
@@ -95,7 +94,8 @@ def test_the_qr_page_shows_the_elicence_metadata_masked(client, django_assert_ma
     page = response.content.decode()
     assert response.status_code == 200
     assert elicence_identifier(certificate.number) in page
-    assert 'data-testid="qr-check"' in page and "qr-keys" in page
+    assert 'data-testid="qr-check"' in page
+    assert "qr-keys" in page
     assert "王喆堃" not in page
     assert certificate.person.id_number not in page
 
