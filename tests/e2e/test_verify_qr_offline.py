@@ -8,6 +8,7 @@ import pytest
 
 from registry import qr_signing
 from registry.services.certificate_pdfs import certificate_document
+from tests.e2e.test_content_security_policy import Watcher
 from tests.factories import RegistrationCertificateFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,3 +81,20 @@ def test_the_qr_page_opened_from_the_code_checks_its_own_fragment(page, live_ser
     page.goto(f"{parts.path}#{_tampered(scanned).partition('#')[2]}")
     page.reload()
     page.wait_for_selector('[data-testid="qr-check"][data-verdict="bad_signature"]')
+
+
+def test_the_offline_and_keys_pages_break_no_security_policy(browser, live_server):
+    """The check's script is a local file and its data are JSON blocks: nothing the CSP blocks."""
+    certificate = RegistrationCertificateFactory()
+    fragment = certificate_document(certificate).verification_url.partition("#")[2]
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    watcher = Watcher(context)
+    page = watcher.watch(context.new_page())
+    try:
+        for path in ("/verify/keys/", f"/verify/offline/#{fragment}"):
+            watcher.current = path
+            page.goto(path, wait_until="networkidle")
+        page.wait_for_selector('[data-testid="qr-check"][data-verdict="valid"]')
+    finally:
+        context.close()
+    assert not watcher.problems, "\n".join(watcher.problems)
