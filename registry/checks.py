@@ -1,9 +1,13 @@
 """System checks for the registry's own deployment needs."""
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+from registry.qr_signing import is_development_key, published_keys
 
 _NOT_SHARED = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -26,4 +30,25 @@ def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> list[check
                 id="registry.W001",
             )
         ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_qr_signing_key(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The QR code's signature must come from the association's own key, not the development one that
+    any checkout generates (registry/qr_signing.py, docs/decisions/0103)."""
+    path = Path(settings.REGISTRY_QR_SIGNING_KEY_FILE)
+    if is_development_key(path) or settings.REGISTRY_QR_SIGNING_KID == "dev":
+        return [
+            checks.Error(
+                "The certificates' QR codes would be signed with the development key.",
+                hint="Set REGISTRY_QR_SIGNING_KEY_FILE to the association's Ed25519 key (PEM) and "
+                "REGISTRY_QR_SIGNING_KID to its key id (docs/decisions/0103-signing-keys-and-algorithms.md).",
+                id="registry.E103",
+            )
+        ]
+    try:
+        published_keys()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), id="registry.E104")]
     return []

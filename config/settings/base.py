@@ -397,6 +397,19 @@ REGISTRY_ISSUER_CREDIT_CODE = env(
 # by a three-digit serial. Until the catalogue assigns one, the default is built from the issuer's code.
 REGISTRY_ELICENCE_TYPE_CODE = env("REGISTRY_ELICENCE_TYPE_CODE", default="")
 
+# --- the QR code's offline-checkable signature (registry/qr_signing.py, docs/decisions/0103) -------------
+# The association's current Ed25519 private key (PEM) and its key id, printed in every QR payload. The
+# default is a development key generated at run time into var/dev-signing/ (git-ignored) and reused;
+# `manage.py check --deploy` refuses it. Earlier keys' public halves stay published, as `<kid>.pem` files
+# in REGISTRY_QR_PUBLIC_KEY_DIR (optionally headed by `Valid-From: YYYY-MM-DD` / `Valid-Until:` lines), so
+# certificates signed before a rotation still verify.
+REGISTRY_DEVELOPMENT_QR_SIGNING_KEY_FILE = BASE_DIR / "var" / "dev-signing" / "qr-ed25519-dev.pem"
+REGISTRY_QR_SIGNING_KEY_FILE = env.path(
+    "REGISTRY_QR_SIGNING_KEY_FILE", default=REGISTRY_DEVELOPMENT_QR_SIGNING_KEY_FILE
+)
+REGISTRY_QR_SIGNING_KID = env("REGISTRY_QR_SIGNING_KID", default="dev")
+REGISTRY_QR_PUBLIC_KEY_DIR = env("REGISTRY_QR_PUBLIC_KEY_DIR", default="")
+
 # --- the enterprise portal ------------------------------------------------------------------------------
 # Employer sign-ups accepted per client address (django-ratelimit syntax: "10/h", "50/d").
 REGISTRY_SIGN_UP_RATE = env("REGISTRY_SIGN_UP_RATE", default="10/h")

@@ -14,6 +14,7 @@
   later: nothing is lost.
 """
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -40,14 +41,16 @@ from registry.pdf import (
     PrintedState,
     render_certificate_pdf,
 )
+from registry.qr_signing import QrPayload, document_hash, qr_fragment_sign, signing_key
 from registry.services.notifications import notification_send_email_once
-from registry.verification import verification_url
+from registry.verification import mask_name, verification_url
 
 logger = logging.getLogger(__name__)
 
 # Bump when the layout changes, so that every stored PDF counts as stale and is printed again.
 # 2: the resident ID number is printed masked (issue 11; docs/decisions/0041-who-sees-full-id-numbers.md).
-RENDERER_VERSION = "2"
+# 3: the QR code carries a signed payload in its URL's fragment (issue 19; docs/decisions/0103).
+RENDERER_VERSION = "3"
 
 
 def _photo(certificate: RegistrationCertificate) -> bytes | None:
@@ -73,11 +76,14 @@ def _photo(certificate: RegistrationCertificate) -> bytes | None:
 
 
 def certificate_document(certificate: RegistrationCertificate) -> CertificateDocument:
-    """What the PDF of `certificate` prints now: its state, the holder, the employer, the QR URL."""
+    """What the PDF of `certificate` prints now: its state, the holder, the employer, the QR URL.
+
+    The QR URL carries, in its fragment, the association's signature over the certificate's essentials
+    and the hash of everything else printed (`certificate_document_signed`)."""
     projects = tuple(
         PrintedProject(code=p.code, name=p.name) for p in certificate.projects.order_by("code", "pk")
     )
-    return CertificateDocument(
+    doc = CertificateDocument(
         number=certificate.number,
         level=certificate.level,
         holder_name=certificate.person.name,
@@ -93,6 +99,29 @@ def certificate_document(certificate: RegistrationCertificate) -> CertificateDoc
         state=PrintedState(certificate.state),
         state_changed_on=certificate.ended_on,
     )
+    return certificate_document_signed(doc)
+
+
+def certificate_document_signed(doc: CertificateDocument) -> CertificateDocument:
+    """`doc` with the signed payload appended to its QR URL as the fragment (registry/qr_signing.py).
+
+    The signed hash is the fingerprint of `doc` as it stands, before the fragment is added: a document
+    cannot contain a hash of itself, so the payload vouches for everything else printed (the photo by its
+    hash). Ed25519 is deterministic, so the same document always gets the same QR code.
+    """
+    kid, key = signing_key()
+    payload = QrPayload(
+        kid=kid,
+        number=doc.number,
+        holder=mask_name(doc.holder_name),
+        level=doc.level,
+        valid_from=doc.valid_from,
+        valid_until=doc.valid_until,
+        issued_on=doc.issued_on,
+        document_hash=document_hash(certificate_document_fingerprint(doc)),
+    )
+    fragment = qr_fragment_sign(payload, key)
+    return dataclasses.replace(doc, verification_url=f"{doc.verification_url}#{fragment}")
 
 
 def certificate_document_fingerprint(doc: CertificateDocument) -> str:

@@ -3,11 +3,15 @@
 Two ways in: the QR code's URL (/verify/<token>/) or the form (certificate number + the holder's full
 name, by POST so names stay out of URLs and logs). Every lookup counts against the client's rate limit;
 over it, a 429 page. A wrong name and an unknown number get the very same "not found" answer.
+
+The QR code's signed payload (registry/qr_signing.py, docs/decisions/0103) is checked in the browser, with
+the public keys embedded in the page: /verify/offline/ (paste the scanned text) and the QR page itself
+when opened with its fragment. /verify/keys/ and /verify/keys.json publish those keys.
 """
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,9 +22,11 @@ from django.views.decorators.http import require_http_methods
 from common.ratelimits import rate_wait_minutes
 from people.validators import mask_resident_id
 from registry import selectors
+from registry.elicence import certificate_elicence
 from registry.eligibility import certificate_renewal_pending
 from registry.forms import VerifyForm
 from registry.models import RegistrationCertificate
+from registry.qr_signing import ALGORITHM, published_keys, qr_check_messages
 from registry.verification import (
     mask_name,
     verification_page_cache_key,
@@ -55,6 +61,19 @@ def _result(certificate: RegistrationCertificate) -> dict:
         "valid_from": certificate.valid_from,
         "valid_until": certificate.valid_until,
         "issued_on": certificate.issued_on,
+        # The e-licence metadata; its holder name is the full one, so the template shows masked_name.
+        "elicence": certificate_elicence(certificate),
+    }
+
+
+def _offline_check_context() -> dict:
+    """What the in-browser check needs: the published keys and its Chinese messages (static/js/verify-qr.js).
+
+    Everything the check uses is in the page, so checking sends nothing to the server.
+    """
+    return {
+        "qr_keys": [key.as_json() for key in published_keys().values()],
+        "qr_messages": qr_check_messages(),
     }
 
 
@@ -99,8 +118,31 @@ def verify_token(request, token: str):
         return HttpResponse(page)
     certificate = selectors.certificate_by_token(token=token)
     context = {"searched": True, "result": _result(certificate) if certificate is not None else None}
+    context.update(_offline_check_context())
     page = render_to_string("registry/verify/token.html", context, request=request)
     if certificate is None or key is None:
         return HttpResponse(page, status=404)  # junk tokens are not cached: they would fill the cache
     cache.set(key, page, settings.REGISTRY_VERIFY_PAGE_SECONDS)
     return HttpResponse(page)
+
+
+@require_http_methods(["GET"])
+def verify_offline(request):
+    """Paste the scanned text (or arrive with it in the URL's fragment); the browser checks the signature."""
+    return render(request, "registry/verify/offline.html", _offline_check_context())
+
+
+@require_http_methods(["GET"])
+def verify_keys(request):
+    """The public keys the QR signatures are checked with, for anyone to copy and check offline."""
+    keys = list(published_keys().values())
+    return render(request, "registry/verify/keys.html", {"keys": keys, "algorithm": ALGORITHM})
+
+
+@require_http_methods(["GET"])
+def verify_keys_json(request):
+    """The same keys as JSON: kid, algorithm, validity window, raw key (base64url) and PEM."""
+    return JsonResponse(
+        {"format": "hl1", "keys": [key.as_json() for key in published_keys().values()]},
+        json_dumps_params={"ensure_ascii": False},
+    )

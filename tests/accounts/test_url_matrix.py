@@ -272,6 +272,10 @@ PAGES: dict[str, Rule] = {
     "verify:form": EVERYONE,
     "verify:token[valid]": EVERYONE,
     "verify:token[unknown]": NOBODY,  # "not found", for everyone
+    # The QR code's offline check and the public keys it uses (docs/decisions/0103): public, no login.
+    "verify:offline": EVERYONE,
+    "verify:keys": EVERYONE,
+    "verify:keys_json": EVERYONE,
     # The admin site's own pages.
     "admin:index": ADMIN_USERS,
     "admin:login": EVERYONE,  # staff are sent on to the index; others see the form

@@ -186,7 +186,10 @@ def test_the_document_takes_the_photo_material_and_the_token_url(association_use
     doc = certificate_document(certificate)
     assert doc.photo == sample_photo()
     assert doc.id_number == certificate.person.masked_id_number  # printed masked, never in full
-    assert doc.verification_url == f"https://registry.example.cn/verify/{certificate.verification_token}/"
+    # The token URL, with the signed payload in its fragment (docs/decisions/0103).
+    assert doc.verification_url.startswith(
+        f"https://registry.example.cn/verify/{certificate.verification_token}/#hl1."
+    )
     assert [(p.code, p.name) for p in doc.projects] == [("0101", "量块检定")]
 
 
@@ -194,7 +197,8 @@ def test_the_document_takes_the_photo_material_and_the_token_url(association_use
 def test_the_qr_code_in_the_generated_pdf_carries_the_token_url(tmp_path):
     """Sample the page at 300 dpi at the centre of every QR module, as the phase-1 layout test does."""
     certificate = certificate_pdf_generate(certificate_id=RegistrationCertificateFactory().pk)
-    url = verification_url(certificate.verification_token)
+    url = certificate_document(certificate).verification_url  # the token URL and its signed fragment
+    assert url.startswith(f"{verification_url(certificate.verification_token)}#hl1.")
     (tmp_path / "c.pdf").write_bytes(certificate.pdf.open("rb").read())
     subprocess.run(["pdftoppm", "-png", "-r", "300", "-singlefile", str(tmp_path / "c.pdf"),
                     str(tmp_path / "page")], check=True)  # fmt: skip
@@ -209,7 +213,6 @@ def test_the_qr_code_in_the_generated_pdf_carries_the_token_url(tmp_path):
             y = PAGE_HEIGHT - (QR_Y + QR_SIZE - (QR_BORDER_MODULES + r + 0.5) * module)
             mismatches += (image.getpixel((round(x * scale), round(y * scale))) < 128) != dark_expected
     assert mismatches == 0
-    assert url.endswith(f"/verify/{certificate.verification_token}/")
 
 
 # --- downloads ---------------------------------------------------------------------------------------
