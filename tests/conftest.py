@@ -70,6 +70,17 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]}", f"celery broker: {broker}"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_ca_dir(tmp_path_factory):
+    """The tests' own development CA (registry/signing.py), generated once per run in a temporary directory:
+    never the developer's var/dev-signing/. Its root is `signing_ca_dir / "ca.pem"`."""
+    from django.test import override_settings
+
+    directory = tmp_path_factory.mktemp("signing") / "dev-ca"
+    with override_settings(REGISTRY_SIGNING_DEV_DIR=directory):
+        yield directory
+
+
 @pytest.fixture(autouse=True)
 def _fresh_workday_calendar():
     """Each test starts with no cached working-day calendar: a rolled-back test's calendar must not leak.
