@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
+from registry.signing import signing_problem
+
 _NOT_SHARED = (
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
@@ -24,6 +26,37 @@ def check_rate_limit_cache(app_configs: Any = None, **kwargs: Any) -> list[check
                 "public verification page's rate limits are per process and multiply with the workers.",
                 hint="Set CACHE_URL=redis://HOST:6379/1.",
                 id="registry.W001",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_signing_key(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Production signs with the association's key, never the development CA (registry/signing.py)."""
+    problem = signing_problem()
+    if problem:
+        return [
+            checks.Error(
+                f"Certificates and decisions cannot be signed for production: {problem}.",
+                hint="Set REGISTRY_SIGNING_KEY_FILE, REGISTRY_SIGNING_CERT_FILE and REGISTRY_SIGNING_CHAIN_FILE "
+                "to the association's key and certificate from a CA the province trusts (README, “Signing keys”).",
+                id="registry.E001",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_issuer_credit_code(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The e-licence metadata and identifiers name the real issuer, not the development placeholder."""
+    if settings.REGISTRY_ISSUER_CREDIT_CODE == settings.REGISTRY_DEVELOPMENT_ISSUER_CREDIT_CODE:
+        return [
+            checks.Error(
+                "REGISTRY_ISSUER_CREDIT_CODE is the development placeholder: every e-licence identifier "
+                "and signed certificate would carry it.",
+                hint="Set REGISTRY_ISSUER_CREDIT_CODE to the association's unified social credit code.",
+                id="registry.E002",
             )
         ]
     return []

@@ -128,8 +128,8 @@ class RegistrationCertificateAdmin(
 
     @admin.action(description=_("Regenerate the PDF of the selected certificates"), permissions=["change"])
     def regenerate_pdfs(self, request, queryset) -> None:
-        """Produce the PDFs that are missing (e.g. after a font failure was corrected). A signed PDF on file
-        is kept as it is: a certificate is signed once (docs/decisions/0102-signed-pdfs-and-elicence-metadata.md)."""
+        """Produce the PDFs that are missing (e.g. after a font failure was corrected). A signed PDF on
+        file is kept as it is: a certificate is signed once (docs/decisions/0102-...)."""
         done, kept, failed = 0, 0, []
         for pk, had_pdf in queryset.order_by("pk").values_list("pk", "pdf"):
             if had_pdf:

@@ -100,7 +100,7 @@ class DecisionNotice:
 
 
 def render_decision_pdf(notice: DecisionNotice) -> tuple[bytes, SealPlacement]:
-    """The decision as PDF bytes, and where its seal is printed (the signature covers it, registry/signing.py).
+    """The decision as PDF bytes, and where its seal is printed (the signature covers it: registry/signing).
     Pure: reads nothing but `notice` and the shipped font.
 
     Raises MissingGlyphsError if a printed text has a character the embedded font cannot draw.
