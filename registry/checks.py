@@ -39,8 +39,9 @@ def check_signing_key(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
         return [
             checks.Error(
                 f"Certificates and decisions cannot be signed for production: {problem}.",
-                hint="Set REGISTRY_SIGNING_KEY_FILE, REGISTRY_SIGNING_CERT_FILE and REGISTRY_SIGNING_CHAIN_FILE "
-                "to the association's key and certificate from a CA the province trusts (README, “Signing keys”).",
+                hint="Set REGISTRY_SIGNING_KEY_FILE, REGISTRY_SIGNING_CERT_FILE and "
+                "REGISTRY_SIGNING_CHAIN_FILE to the association's key and certificate from a CA the province "
+                "trusts (README, “Signing keys”).",
                 id="registry.E001",
             )
         ]

@@ -91,13 +91,13 @@ def test_the_visible_signature_covers_the_printed_seal():
 def test_one_byte_changed_after_signing_breaks_the_signature(signing_ca_dir, where):
     pdf = _signed_sample()
     assert signature_status(pdf, signing_ca_dir).bottom_line
-    start, first, second_start, second = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0].byte_range
+    _start, first, second_start, second = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0].byte_range
     at = first // 2 if where == "first range" else second_start + second // 2
     tampered = bytearray(pdf)
     tampered[at] ^= 0x01
     try:
         status = signature_status(bytes(tampered), signing_ca_dir)
-    except Exception:  # noqa: BLE001 — a file no longer readable is broken too
+    except Exception:  # a file no longer readable is broken too
         return
     assert not status.intact
     assert not status.bottom_line
@@ -144,7 +144,7 @@ def test_the_stored_certificate_pdf_is_signed_and_carries_its_elicence_xmp(signi
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "traits,kind",
+    ("traits", "kind"),
     [
         ({"accepted": True}, DecisionKind.ACCEPTANCE),
         ({"not_accepted": True}, DecisionKind.NON_ACCEPTANCE),
@@ -211,7 +211,7 @@ def test_a_configured_key_that_cannot_be_read_is_a_clear_error_and_fails_the_dep
 ):
     settings.REGISTRY_SIGNING_KEY_FILE = str(tmp_path / "missing-key.pem")
     settings.REGISTRY_SIGNING_CERT_FILE = str(tmp_path / "missing-cert.pem")
-    with pytest.raises(SigningUnavailable, match="missing-key.pem cannot be read"):
+    with pytest.raises(SigningUnavailable, match=r"missing-key\.pem cannot be read"):
         signing_identity()
     [error] = check_signing_key()
     assert error.id == "registry.E001"
