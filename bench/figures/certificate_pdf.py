@@ -72,11 +72,10 @@ def _rate(render, *, seconds: float) -> tuple[float, int, list[float]]:
 def run(*, seconds: float = SECONDS) -> list[Figure]:
     import statistics
 
-    from registry.pdf import render_certificate_pdf
-    from registry.pdf.sample import sample_document
-
     from registry.elicence import elicence_metadata
+    from registry.pdf import render_certificate_pdf
     from registry.pdf.certificate import SEAL_PLACEMENT, TITLE
+    from registry.pdf.sample import sample_document
     from registry.signing import PdfMetadata, sign_pdf
 
     doc = sample_document(with_photo=True)
