@@ -23,7 +23,7 @@ PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://
 TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.py accounts/sign_in.py accounts/passwords.py \
          accounts/services.py accounts/selectors.py \
          people/validators.py workdays/working_days.py registry/deadlines.py registry/selectors.py registry/services \
-         exams/selectors.py registry/verification.py registry/sms.py registry/pdf \
+         exams/selectors.py registry/verification.py registry/sms.py registry/pdf registry/signing.py registry/checks.py \
          audit/chain.py audit/services.py audit/retention.py common/sheet_files.py common/text.py people/services.py workdays/services.py \
          registry/eligibility.py people/selectors.py workdays/selectors.py registry/advisories.py \
          training/rules.py training/selectors.py training/services training/providers.py training/reminders.py \

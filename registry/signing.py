@@ -18,6 +18,7 @@ docs/decisions/0102-signed-pdfs-and-elicence-metadata.md records the choices.
 import asyncio
 import datetime as dt
 import io
+import math
 import os
 import shutil
 import tempfile
@@ -316,8 +317,10 @@ def sign_pdf(pdf: bytes, *, seal: SealPlacement, metadata: PdfMetadata) -> bytes
         meta.subject = metadata.elicence.licence_name
         meta.keywords = [metadata.elicence.identifier]
         meta.xmp_extra = [_xmp_extra(metadata.elicence)]
+    x1, y1, x2, y2 = seal.box  # whole points, outwards: the field covers the seal
+    box = (math.floor(x1), math.floor(y1), math.ceil(x2), math.ceil(y2))
     fields.append_signature_field(
-        writer, SigFieldSpec(sig_field_name=SIGNATURE_FIELD, on_page=seal.page, box=seal.box)
+        writer, SigFieldSpec(sig_field_name=SIGNATURE_FIELD, on_page=seal.page, box=box)
     )
     signature_meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
