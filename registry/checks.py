@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
+from registry.elicence import elicence_identifier, elicence_identifier_is_well_formed
 from registry.signing import signing_problem
 
 _NOT_SHARED = (
@@ -58,6 +59,15 @@ def check_issuer_credit_code(app_configs: Any = None, **kwargs: Any) -> list[che
                 "and signed certificate would carry it.",
                 hint="Set REGISTRY_ISSUER_CREDIT_CODE to the association's unified social credit code.",
                 id="registry.E002",
+            )
+        ]
+    if not elicence_identifier_is_well_formed(elicence_identifier("HLJ-ZC1-2026-00001")):
+        return [
+            checks.Error(
+                "REGISTRY_ISSUER_CREDIT_CODE or REGISTRY_ELICENCE_TYPE_CODE does not make a well-formed "
+                "e-licence identifier (GB/T 36904: digits and capital letters, an 18-character credit code).",
+                hint="Check both settings against the credit code and the provincial e-licence catalogue.",
+                id="registry.E003",
             )
         ]
     return []

@@ -279,30 +279,34 @@ def development_ca_ensure(directory: Path) -> Path:
 
 # --- signing ----------------------------------------------------------------------------------------------
 
+# ElicenceMetadata's fields as XMP property names in our namespace (docs/decisions/0102).
+_XMP_NAMES = {
+    "identifier": "identifier",
+    "licence_name": "licenceName",
+    "type_code": "typeCode",
+    "number": "number",
+    "issuer": "issuer",
+    "issuer_code": "issuerCode",
+    "holder_name": "holderName",
+    "holder_id_type": "holderIdType",
+    "holder_id_number_masked": "holderIdNumber",
+    "level": "level",
+    "issued_on": "issuedOn",
+    "valid_from": "validFrom",
+    "valid_until": "validUntil",
+}
+
 
 def _xmp_extra(metadata: ElicenceMetadata) -> xmp.XmpStructure:
     def name(local: str) -> xmp.ExpandedName:
         return xmp.ExpandedName(ns=ELICENCE_XMP_NS, local_name=local)
 
-    values = {
-        "identifier": metadata.identifier,
-        "licenceName": metadata.licence_name,
-        "typeCode": metadata.type_code,
-        "number": metadata.number,
-        "issuer": metadata.issuer,
-        "issuerCode": metadata.issuer_code,
-        "holderName": metadata.holder_name,
-        "holderIdType": metadata.holder_id_type,
-        "holderIdNumber": metadata.holder_id_number_masked,
-        "level": str(metadata.level),
-        "issuedOn": metadata.issued_on.isoformat(),
-        "validFrom": metadata.valid_from.isoformat(),
-        "validUntil": metadata.valid_until.isoformat(),
-    }
-    entries: list[tuple[xmp.ExpandedName, xmp.XmpValue]] = [
-        (name(key), xmp.XmpValue(value)) for key, value in values.items()
-    ]
+    values = metadata.as_json()  # ISO dates: the same values the exchange interface returns
+    del values["projects"]  # a list: an rdf:Bag below
     projects = xmp.XmpArray.unordered([xmp.XmpValue(p) for p in metadata.projects])
+    entries: list[tuple[xmp.ExpandedName, xmp.XmpValue]] = [
+        (name(_XMP_NAMES[key]), xmp.XmpValue(str(value))) for key, value in values.items()
+    ]
     entries.append((name("projects"), xmp.XmpValue(projects)))
     return xmp.XmpStructure.of(*entries)
 

@@ -293,6 +293,9 @@ def test_the_development_issuer_credit_code_fails_the_deploy_check(settings):
     assert error.id == "registry.E002"
     settings.REGISTRY_ISSUER_CREDIT_CODE = "51230000MJ00000018"
     assert check_issuer_credit_code() == []
+    settings.REGISTRY_ELICENCE_TYPE_CODE = "hlj-001"  # not the catalogue's shape
+    [error] = check_issuer_credit_code()
+    assert error.id == "registry.E003"
 
 
 # --- the current state beside the download ----------------------------------------------------------------
