@@ -404,7 +404,9 @@ REGISTRY_SIGNING_KEY_FILE = env("REGISTRY_SIGNING_KEY_FILE", default="")
 REGISTRY_SIGNING_CERT_FILE = env("REGISTRY_SIGNING_CERT_FILE", default="")
 REGISTRY_SIGNING_CHAIN_FILE = env("REGISTRY_SIGNING_CHAIN_FILE", default="")
 REGISTRY_SIGNING_KEY_PASSPHRASE = env("REGISTRY_SIGNING_KEY_PASSPHRASE", default="")
-REGISTRY_SIGNING_DEV_DIR = BASE_DIR / "var" / "dev-signing"
+REGISTRY_SIGNING_DEV_DIR = Path(
+    env("REGISTRY_SIGNING_DEV_DIR", default=str(BASE_DIR / "var" / "dev-signing"))
+)
 
 # --- the enterprise portal ------------------------------------------------------------------------------
 # Employer sign-ups accepted per client address (django-ratelimit syntax: "10/h", "50/d").
