@@ -11,15 +11,20 @@ PORT   ?= 8000
 # QR codes. Follows HOST and PORT (0.0.0.0, "every interface", is reached as 127.0.0.1 on this machine); set
 # SITE_URL yourself for another machine to reach it, e.g. SITE_URL=http://192.168.1.20:8000.
 SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+# check-deploy's throwaway signing key and self-signed certificate (openssl, generated once, git-ignored):
+# the check needs a readable production-style key; real ones come from a CA (README, "Signing keys").
+CHECK_SIGNING := var/check-deploy-signing
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://127.0.0.1:6379/1 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=registry.example.cn REGISTRY_AUDIT_CHAIN_KEYS=k1=check-deploy-audit-key-0123456789 \
 	REGISTRY_FIELD_ENCRYPTION_KEYS=Y2hlY2stZGVwbG95LWZpZWxkLWtleS0wMTIzNDU2Nzg= REGISTRY_BLIND_INDEX_KEY=check-deploy-blind-index-key-0123456789abcdef \
-	REGISTRY_QR_SIGNING_KEY_FILE=var/check-deploy/qr-ed25519.pem REGISTRY_QR_SIGNING_KID=check-deploy
+	REGISTRY_QR_SIGNING_KEY_FILE=var/check-deploy/qr-ed25519.pem REGISTRY_QR_SIGNING_KID=check-deploy \
+	REGISTRY_ISSUER_CREDIT_CODE=51230000MJ00000018 \
+	REGISTRY_SIGNING_KEY_FILE=$(CHECK_SIGNING)/key.pem REGISTRY_SIGNING_CERT_FILE=$(CHECK_SIGNING)/cert.pem
 
 # Where the rules live: typed strictly enough for mypy with django-stubs.
 TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.py accounts/sign_in.py accounts/passwords.py \
          accounts/services.py accounts/selectors.py \
          people/validators.py workdays/working_days.py registry/deadlines.py registry/selectors.py registry/services \
-         exams/selectors.py registry/verification.py registry/qr_signing.py registry/sms.py registry/pdf \
+         exams/selectors.py registry/verification.py registry/qr_signing.py registry/sms.py registry/pdf registry/signing.py registry/checks.py \
          audit/chain.py audit/services.py audit/retention.py common/sheet_files.py common/text.py common/stored_files.py people/services.py workdays/services.py \
          registry/eligibility.py people/selectors.py workdays/selectors.py registry/advisories.py \
          training/rules.py training/selectors.py training/services training/providers.py training/reminders.py \
@@ -68,6 +73,10 @@ format: install
 
 check-deploy: install
 	@mkdir -p var/check-deploy && test -s var/check-deploy/qr-ed25519.pem || openssl genpkey -algorithm ed25519 -out var/check-deploy/qr-ed25519.pem
+	@test -f $(CHECK_SIGNING)/cert.pem || { mkdir -p $(CHECK_SIGNING) && \
+	  openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out $(CHECK_SIGNING)/key.pem && \
+	  openssl req -x509 -new -key $(CHECK_SIGNING)/key.pem -sha256 -days 3650 -out $(CHECK_SIGNING)/cert.pem \
+	    -subj "/C=CN/O=make check-deploy/CN=throwaway signing certificate, never used to sign"; }
 	$(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
 ## audit-deps: known vulnerabilities in the locked dependencies (pip-audit); fails on one, and says

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
+from registry.elicence import elicence_identifier, elicence_identifier_is_well_formed
 from registry.qr_signing import is_development_key, published_keys
+from registry.signing import signing_problem
 
 _NOT_SHARED = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -51,4 +53,45 @@ def check_qr_signing_key(app_configs: Any = None, **kwargs: Any) -> list[checks.
         published_keys()
     except ImproperlyConfigured as error:
         return [checks.Error(str(error), id="registry.E104")]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_signing_key(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Production signs with the association's key, never the development CA (registry/signing.py)."""
+    problem = signing_problem()
+    if problem:
+        return [
+            checks.Error(
+                f"Certificates and decisions cannot be signed for production: {problem}.",
+                hint="Set REGISTRY_SIGNING_KEY_FILE, REGISTRY_SIGNING_CERT_FILE and "
+                "REGISTRY_SIGNING_CHAIN_FILE to the association's key and certificate from a CA the province "
+                "trusts (README, “Signing keys”).",
+                id="registry.E001",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_issuer_credit_code(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The e-licence metadata and identifiers name the real issuer, not the development placeholder."""
+    if settings.REGISTRY_ISSUER_CREDIT_CODE == settings.REGISTRY_DEVELOPMENT_ISSUER_CREDIT_CODE:
+        return [
+            checks.Error(
+                "REGISTRY_ISSUER_CREDIT_CODE is the development placeholder: every e-licence identifier "
+                "and signed certificate would carry it.",
+                hint="Set REGISTRY_ISSUER_CREDIT_CODE to the association's unified social credit code.",
+                id="registry.E002",
+            )
+        ]
+    if not elicence_identifier_is_well_formed(elicence_identifier("HLJ-ZC1-2026-00001")):
+        return [
+            checks.Error(
+                "REGISTRY_ISSUER_CREDIT_CODE or REGISTRY_ELICENCE_TYPE_CODE does not make a well-formed "
+                "e-licence identifier (GB/T 36904: digits and capital letters, an 18-character credit code).",
+                hint="Check both settings against the credit code and the provincial e-licence catalogue.",
+                id="registry.E003",
+            )
+        ]
     return []

@@ -14,8 +14,8 @@ verification page shows them and the exchange interface returns them (issue 20).
 - **Metadata** (GB/T 36903's core elements): licence name and type code, identifier, number, issuing body
   and its credit code, holder name, holder's identity-document type and number (masked: the metadata
   travels with the PDF), issue date, validity, and the level and projects this licence type adds.
-docs/decisions/0102-electronic-licence.md records what was checked against the standards and what waits
-for the provincial catalogue.
+docs/decisions/0102-signed-pdfs-and-elicence-metadata.md records what was checked against the standards
+and what waits for the provincial catalogue.
 """
 
 import datetime as dt

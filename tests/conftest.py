@@ -70,6 +70,22 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]}", f"celery broker: {broker}"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_ca_dir(tmp_path_factory):
+    """The tests' own development CA (registry/signing.py), generated once per run in a temporary directory:
+    never the developer's var/dev-signing/. Its root is `signing_ca_dir / "ca.pem"`. Worker processes the
+    tests start (tests/celery_worker.py) inherit it through the environment."""
+    from django.test import override_settings
+
+    from registry.signing import development_ca_ensure
+
+    directory = development_ca_ensure(tmp_path_factory.mktemp("signing") / "dev-ca")
+    os.environ["REGISTRY_SIGNING_DEV_DIR"] = str(directory)
+    with override_settings(REGISTRY_SIGNING_DEV_DIR=directory):
+        yield directory
+    os.environ.pop("REGISTRY_SIGNING_DEV_DIR", None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_workday_calendar():
     """Each test starts with no cached working-day calendar: a rolled-back test's calendar must not leak.

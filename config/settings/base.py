@@ -396,6 +396,17 @@ REGISTRY_ISSUER_CREDIT_CODE = env(
 # the national platform's convention, the credit code of the department that defines the licence followed
 # by a three-digit serial. Until the catalogue assigns one, the default is built from the issuer's code.
 REGISTRY_ELICENCE_TYPE_CODE = env("REGISTRY_ELICENCE_TYPE_CODE", default="")
+# The association's signing key (PEM, PKCS#8, optionally encrypted with the passphrase), its certificate and
+# the chain up to the CA (PEM): files outside the repository, readable by the service user only (README,
+# "Signing keys"). Unset, PDFs are signed by a development CA generated into REGISTRY_SIGNING_DEV_DIR,
+# which `manage.py check --deploy` refuses (registry/signing.py, registry/checks.py).
+REGISTRY_SIGNING_KEY_FILE = env("REGISTRY_SIGNING_KEY_FILE", default="")
+REGISTRY_SIGNING_CERT_FILE = env("REGISTRY_SIGNING_CERT_FILE", default="")
+REGISTRY_SIGNING_CHAIN_FILE = env("REGISTRY_SIGNING_CHAIN_FILE", default="")
+REGISTRY_SIGNING_KEY_PASSPHRASE = env("REGISTRY_SIGNING_KEY_PASSPHRASE", default="")
+REGISTRY_SIGNING_DEV_DIR = Path(
+    env("REGISTRY_SIGNING_DEV_DIR", default=str(BASE_DIR / "var" / "dev-signing"))
+)
 
 # --- the QR code's offline-checkable signature (registry/qr_signing.py, docs/decisions/0103) -------------
 # The association's current Ed25519 private key (PEM) and its key id, printed in every QR payload. The

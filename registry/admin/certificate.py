@@ -114,12 +114,13 @@ class RegistrationCertificateAdmin(
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["pdf_url"] = reverse("admin:registry_registrationcertificate_pdf", args=[obj.pk])
+            extra_context["certificate_state"] = obj.get_state_display()
             extra_context["transitions"] = self.transition_buttons(request, obj)
             extra_context["record_panels"] = record_panels(obj, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def pdf_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """The certificate's current PDF (generated now if missing or stale), for staff who may view it."""
+        """The certificate's signed PDF (generated now if missing), for staff who may view it."""
         certificate = get_object_or_404(RegistrationCertificate, pk=object_id)
         if not self.has_view_permission(request, certificate):
             raise PermissionDenied
@@ -127,15 +128,32 @@ class RegistrationCertificateAdmin(
 
     @admin.action(description=_("Regenerate the PDF of the selected certificates"), permissions=["change"])
     def regenerate_pdfs(self, request, queryset) -> None:
-        done, failed = 0, []
-        for pk in queryset.order_by("pk").values_list("pk", flat=True):
-            certificate = certificate_pdf_generate(certificate_id=pk, force=True)
+        """Produce the PDFs that are missing (e.g. after a font failure was corrected). A signed PDF on
+        file is kept as it is: a certificate is signed once (docs/decisions/0102-...)."""
+        done, kept, failed = 0, 0, []
+        for pk, had_pdf in queryset.order_by("pk").values_list("pk", "pdf"):
+            if had_pdf:
+                kept += 1
+                continue
+            certificate = certificate_pdf_generate(certificate_id=pk)
             if certificate.pdf_error:
                 failed.append(f"{certificate.number}: {certificate.pdf_error}")
-            else:
+            elif certificate.pdf:
                 done += 1
+            else:
+                failed.append(
+                    _("%(number)s: the PDF could not be signed; see the log.")
+                    % {"number": certificate.number}
+                )
         if done:
             self.message_user(request, _("%(n)d PDF(s) regenerated.") % {"n": done}, messages.SUCCESS)
+        if kept:
+            self.message_user(
+                request,
+                _("%(n)d certificate(s) already have their signed PDF, which is never changed.")
+                % {"n": kept},
+                messages.INFO,
+            )
         for message in failed:
             self.message_user(request, message, messages.ERROR)
 

@@ -100,9 +100,10 @@ class RegistrationCertificate(CertificateWorkflow):
     verification_token = models.CharField(
         _("verification token"), max_length=32, unique=True, default=verification_token_new, editable=False
     )
-    # The generated PDF (registry/services/certificate_pdfs.py). `pdf_state` is the state it prints, so a
-    # state change makes it stale in a query the sweep can run; `pdf_fingerprint` is a hash of everything
-    # it prints, so generating it again for an unchanged certificate writes nothing.
+    # The signed PDF (registry/services/certificate_pdfs.py), made once and never rewritten: a later state
+    # change shows on /verify/, not in the file. `pdf_state` is the state it prints (valid, unless it was
+    # first made after the certificate ended); `pdf_fingerprint` is a hash of everything it prints, for
+    # re-signing in development after SITE_URL changed (`certificates_pdf_reprint`).
     pdf = models.FileField(_("PDF"), upload_to=certificate_pdf_path, max_length=200, blank=True)
     pdf_state = models.CharField(
         _("state printed in the PDF"), max_length=20, choices=CertificateState.choices, blank=True

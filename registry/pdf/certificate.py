@@ -30,7 +30,15 @@ from reportlab.platypus import Image, Paragraph, Table, TableStyle
 
 from .document import CertificateDocument, PrintedProject, PrintedState
 from .fonts import FONT_NAME, MissingGlyphsError, missing_characters, register_font
-from .ornaments import RED, draw_frame, draw_seal, draw_spaced_centred, normalise_photo
+from .ornaments import (
+    RED,
+    SEAL_RADIUS,
+    SealPlacement,
+    draw_frame,
+    draw_seal,
+    draw_spaced_centred,
+    normalise_photo,
+)
 
 TITLE = "企业注册计量师注册证"
 
@@ -51,6 +59,12 @@ _TABLE_TOP = PAGE_HEIGHT - 88 * mm
 _TABLE_BOTTOM_LIMIT = QR_Y + QR_SIZE + 14 * mm
 _ROW_HEIGHT = 14 * mm
 _PROJECTS_MIN_HEIGHT = 40 * mm
+_ISSUER_X = _MARGIN + 4 * mm
+_SEAL_X, _SEAL_Y = _ISSUER_X + 72 * mm, QR_Y + 17 * mm
+# Where the seal is printed: the signature's visible field covers it (registry/signing.py).
+SEAL_PLACEMENT = SealPlacement(
+    page=0, box=(_SEAL_X - SEAL_RADIUS, _SEAL_Y - SEAL_RADIUS, _SEAL_X + SEAL_RADIUS, _SEAL_Y + SEAL_RADIUS)
+)
 
 
 def render_certificate_pdf(doc: CertificateDocument) -> bytes:
@@ -281,14 +295,14 @@ def _projects_flowable(
 
 
 def _draw_issuer(canvas: Canvas, doc: CertificateDocument) -> None:
-    x = _MARGIN + 4 * mm
+    x = _ISSUER_X
     canvas.setFillColor(DARK)
     canvas.setFont(FONT_NAME, 12)
     canvas.drawString(x, QR_Y + 22 * mm, _labelled(pgettext("certificate", "Issuing body"), doc.issuing_body))
     canvas.drawString(
         x, QR_Y + 12 * mm, _labelled(pgettext("certificate", "Date of issue"), format_date(doc.issued_on))
     )
-    draw_seal(canvas, doc.issuing_body, x + 72 * mm, QR_Y + 17 * mm)
+    draw_seal(canvas, doc.issuing_body, _SEAL_X, _SEAL_Y)
 
 
 def _draw_qr(canvas: Canvas, doc: CertificateDocument) -> None:

@@ -29,7 +29,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from .certificate import DARK, GRID, format_date
 from .document import ISSUING_BODY
 from .fonts import FONT_NAME, MissingGlyphsError, missing_characters, register_font
-from .ornaments import RED, draw_frame, draw_seal
+from .ornaments import RED, SealPlacement, draw_frame, draw_seal
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 _MARGIN = 26 * mm
@@ -99,8 +99,9 @@ class DecisionNotice:
         return TITLES[self.kind]
 
 
-def render_decision_pdf(notice: DecisionNotice) -> bytes:
-    """The decision as PDF bytes. Pure: reads nothing but `notice` and the shipped font.
+def render_decision_pdf(notice: DecisionNotice) -> tuple[bytes, SealPlacement]:
+    """The decision as PDF bytes, and where its seal is printed (the signature covers it: registry/signing).
+    Pure: reads nothing but `notice` and the shipped font.
 
     Raises MissingGlyphsError if a printed text has a character the embedded font cannot draw.
     """
@@ -134,8 +135,9 @@ def render_decision_pdf(notice: DecisionNotice) -> bytes:
             pageCompression=1,
             initialFontName=FONT_NAME,
         )
-        document.build(_story(notice), onFirstPage=_page, onLaterPages=_page)
-    return buffer.getvalue()
+        sealed: list[SealPlacement] = []
+        document.build(_story(notice, sealed), onFirstPage=_page, onLaterPages=_page)
+    return buffer.getvalue(), sealed[-1]
 
 
 def _style(
@@ -176,7 +178,7 @@ def _level_text(level: int) -> str:
     return pgettext("certificate", "Level 1") if level == 1 else pgettext("certificate", "Level 2")
 
 
-def _story(notice: DecisionNotice) -> list:
+def _story(notice: DecisionNotice, sealed: list[SealPlacement]) -> list:
     body = _style(12, indent=24)
     story: list = [
         _para(SUBJECT, _style(14, centred=True, colour=RED)),
@@ -210,7 +212,7 @@ def _story(notice: DecisionNotice) -> list:
         )
     if notice.kind in (NoticeKind.NON_ACCEPTANCE, NoticeKind.DENIAL):
         story.append(_para(rights_statement(notice), body))
-    story += [Spacer(0, 12 * mm), _Signature(notice)]
+    story += [Spacer(0, 12 * mm), _Signature(notice, sealed)]
     return story
 
 
@@ -345,9 +347,10 @@ class _Signature(Flowable):
 
     HEIGHT = 42 * mm
 
-    def __init__(self, notice: DecisionNotice) -> None:
+    def __init__(self, notice: DecisionNotice, sealed: list[SealPlacement]) -> None:
         super().__init__()
         self.notice = notice
+        self.sealed = sealed  # where the seal was drawn is appended here
 
     def wrap(self, available_width: float, _available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -368,4 +371,4 @@ class _Signature(Flowable):
             )
         canvas.setFont(FONT_NAME, 12.5)
         canvas.drawRightString(right, 16 * mm, format_date(self.notice.dated))
-        draw_seal(canvas, self.notice.issuing_body, right - 22 * mm, 22 * mm)
+        self.sealed.append(draw_seal(canvas, self.notice.issuing_body, right - 22 * mm, 22 * mm))

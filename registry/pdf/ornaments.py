@@ -2,6 +2,7 @@
 
 import io
 import math
+from dataclasses import dataclass
 
 from PIL import Image as PILImage
 from PIL import ImageOps
@@ -16,6 +17,16 @@ PAGE_WIDTH, PAGE_HEIGHT = A4
 RED = colors.HexColor("#a31f24")
 PALE = colors.HexColor("#fbf7ee")
 PHOTO_PIXELS = (413, 579)  # 35 x 49 mm (二寸) at 300 dpi
+SEAL_RADIUS = 19 * mm
+
+
+@dataclass(frozen=True)
+class SealPlacement:
+    """Where the printed seal is: the page (0 = first) and its box (x1, y1, x2, y2) in PDF points.
+    The digital signature's visible field covers it (registry/signing.py)."""
+
+    page: int
+    box: tuple[float, float, float, float]
 
 
 def draw_frame(canvas: Canvas) -> None:
@@ -66,9 +77,13 @@ def normalise_photo(photo: bytes) -> bytes:
         raise ValueError(f"the holder's photo is not a usable image: {error}") from error
 
 
-def draw_seal(canvas: Canvas, body: str, cx: float, cy: float) -> None:
-    """A ring with the issuing body's name round its top and a star: printed, plainly not a wet seal."""
-    radius = 19 * mm
+def draw_seal(canvas: Canvas, body: str, cx: float, cy: float) -> SealPlacement:
+    """A ring with the issuing body's name round its top and a star: printed, plainly not a wet seal.
+    Returns where it is on the page (a flowable draws in its own coordinates)."""
+    radius = SEAL_RADIUS
+    x1, y1 = canvas.absolutePosition(cx - radius, cy - radius)
+    x2, y2 = canvas.absolutePosition(cx + radius, cy + radius)
+    placement = SealPlacement(page=canvas.getPageNumber() - 1, box=(x1, y1, x2, y2))
     canvas.saveState()
     canvas.setStrokeColor(RED)
     canvas.setFillColor(RED)
@@ -93,6 +108,7 @@ def draw_seal(canvas: Canvas, body: str, cx: float, cy: float) -> None:
         canvas.restoreState()
     _draw_star(canvas, cx, cy - 1.5 * mm, 5.5 * mm)
     canvas.restoreState()
+    return placement
 
 
 def _draw_star(canvas: Canvas, cx: float, cy: float, radius: float) -> None:

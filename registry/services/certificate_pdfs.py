@@ -1,10 +1,16 @@
-"""The certificate PDF on file: built from the models, generated idempotently, never lost.
+"""The certificate PDF on file: built from the models, signed, generated once, never lost.
 
 - `certificate_document(certificate)` turns the models into the renderer's frozen CertificateDocument.
-- `certificate_pdf_generate(certificate_id=...)` renders and stores it under one stable name per
-  certificate. The fingerprint of what was printed is stored beside it, so generating again for an
-  unchanged certificate writes nothing (run twice: one file), and a state change (revoked, superseded,
-  cancelled, expired) makes it stale: the next generation prints the new state.
+- `certificate_pdf_generate(certificate_id=...)` renders it, signs it (registry/signing.py: PAdES with
+  the e-licence XMP) and stores it under one stable name per certificate. Once stored, the signed file is
+  never rewritten: a later state change (revoked, superseded, cancelled, expired) leaves it as it was
+  signed, and /verify/, the admin and the portal say the current state
+  (docs/decisions/0102-signed-pdfs-and-elicence-metadata.md). A certificate whose PDF is first made
+  after it ended prints that state (banner and watermark), so no clean-looking signed copy of an ended
+  certificate is ever produced. The fingerprint of what was printed is kept beside it for
+  `certificates_pdf_reprint` (development only).
+- The signing key cannot be used (SigningUnavailable: a missing or unreadable key file): logged as an
+  error, no PDF is stored, nothing is retried in a loop; the sweep produces it once the key is fixed.
 - A text the embedded font cannot draw (MissingGlyphsError) will fail the same way every time: it is
   recorded on the certificate, logged and sent to staff once, and not retried (no retry storm).
 - `certificate_pdf_enqueue(certificate_id)` is the only way to ask a worker for one, after commit; a
@@ -24,32 +30,38 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from common.queue import enqueue
+from registry.elicence import certificate_elicence
 from registry.materials import MaterialKind
 from registry.models import Material, RegistrationCertificate
 from registry.models.certificate import certificate_pdf_path
 from registry.pdf import (
+    TITLE,
     CertificateDocument,
     MissingGlyphsError,
     PrintedProject,
     PrintedState,
     render_certificate_pdf,
 )
+from registry.pdf.certificate import SEAL_PLACEMENT
 from registry.qr_signing import QrPayload, document_hash, qr_fragment_sign, signing_key
 from registry.services.notifications import notification_send_email_once
+from registry.signing import PdfMetadata, SigningUnavailable, sign_pdf, signing_identity
 from registry.verification import mask_name, verification_url
 
 logger = logging.getLogger(__name__)
 
-# Bump when the layout changes, so that every stored PDF counts as stale and is printed again.
+# Part of the fingerprint: bump when the layout changes (development re-signing, `certificates_pdf_reprint`;
+# a stored signed PDF is never reprinted in production).
 # 2: the resident ID number is printed masked (issue 11; docs/decisions/0041-who-sees-full-id-numbers.md).
-# 3: the QR code carries a signed payload in its URL's fragment (issue 19; docs/decisions/0103).
+# 3: signed (PAdES) with the e-licence XMP, and the QR code carries a signed payload in its URL's fragment
+#    (issue 19; docs/decisions/0102, 0103).
 RENDERER_VERSION = "3"
 
 
@@ -139,39 +151,49 @@ def _load(certificate_id: int) -> RegistrationCertificate:
 
 
 def certificate_pdf_generate(*, certificate_id: int, force: bool = False) -> RegistrationCertificate:
-    """Make the stored PDF print the certificate as it is now; return the certificate.
+    """Make, sign and store the certificate's PDF if it has none yet; return the certificate.
 
-    Idempotent: when the stored fingerprint matches, nothing is rendered or written (unless `force`).
-    The file name is the same every time (certificates/<year>/<number>.pdf): a regeneration replaces it.
-    Rendering happens outside the row lock; writing happens under it, so two workers racing on one
-    certificate leave one file and the fingerprint of what it holds.
+    Once a PDF is stored it is kept as signed: a second call writes nothing. `force` re-signs a stored PDF
+    whose printed content changed, and is for development only (`certificates_pdf_reprint`). The file
+    name is the same every time (certificates/<year>/<number>.pdf). Rendering and signing happen outside
+    the row lock; writing happens under it, so two workers racing on one certificate leave one file.
     """
     certificate = _load(certificate_id)
+    if certificate.pdf and not force:
+        return certificate
     doc = certificate_document(certificate)
     fingerprint = certificate_document_fingerprint(doc)
-    if not force and certificate.pdf and certificate.pdf_fingerprint == fingerprint:
+    if certificate.pdf and certificate.pdf_fingerprint == fingerprint:
         return certificate
     try:
         pdf = render_certificate_pdf(doc)
     except MissingGlyphsError as error:
         _record_permanent_failure(certificate, error)
         return _load(certificate_id)
+    metadata = PdfMetadata(title=f"{TITLE} {doc.number}", elicence=certificate_elicence(certificate))
+    try:
+        pdf = sign_pdf(pdf, seal=SEAL_PLACEMENT, metadata=metadata)
+    except SigningUnavailable as error:
+        logger.error(
+            "certificate %s: PDF not signed, the signing key cannot be used: %s", certificate_id, error
+        )
+        return certificate
 
     with transaction.atomic():
         locked = RegistrationCertificate.objects.select_for_update().get(pk=certificate_id)
-        if not force and locked.pdf and locked.pdf_fingerprint == fingerprint:
-            return locked  # another worker wrote the same PDF meanwhile
+        if locked.pdf and (not force or locked.pdf_fingerprint == fingerprint):
+            return locked  # another worker wrote it meanwhile
         name = certificate_pdf_path(locked, "certificate.pdf")
         if default_storage.exists(name):
             default_storage.delete(name)
         stored = default_storage.save(name, ContentFile(pdf))
         locked.pdf.name = stored
-        locked.pdf_state = locked.state
+        locked.pdf_state = doc.state
         locked.pdf_fingerprint = fingerprint
         locked.pdf_generated_at = timezone.now()
         locked.pdf_error = ""
         locked.save(update_fields=["pdf", "pdf_state", "pdf_fingerprint", "pdf_generated_at", "pdf_error"])
-    logger.info("certificate %s: PDF generated (%s, %d bytes)", certificate_id, locked.state, len(pdf))
+    logger.info("certificate %s: PDF signed and stored (%s, %d bytes)", certificate_id, doc.state, len(pdf))
     return locked
 
 
@@ -214,18 +236,21 @@ def staff_emails() -> list[str]:
 
 
 def certificates_pdf_outdated() -> QuerySet[RegistrationCertificate]:
-    """Certificates whose PDF is missing or prints another state than theirs, minus permanent failures."""
-    return RegistrationCertificate.objects.filter(pdf_error="").filter(Q(pdf="") | ~Q(pdf_state=F("state")))
+    """Certificates with no PDF yet, minus permanent failures (a stored PDF is never outdated: it stays
+    as signed whatever happens to the certificate later)."""
+    return RegistrationCertificate.objects.filter(pdf_error="", pdf="")
 
 
 def certificates_pdf_reprint() -> int:
-    """Regenerate every stored PDF whose printed content changed (its fingerprint: e.g. SITE_URL, which
-    the QR code carries, after `make run PORT=…`); the others are left as they are. Returns how many were
-    rewritten. For seed_demo; in production a certificate's address is settled before issuing."""
+    """Development only: re-sign every stored PDF whose printed content changed (its fingerprint: e.g.
+    SITE_URL, which the QR code carries, after `make run PORT=…`); returns how many were rewritten. With a
+    production signing key it rewrites nothing and returns 0: a signed certificate is never changed."""
+    if not signing_identity().development:
+        return 0
     reprinted = 0
     ids = RegistrationCertificate.objects.filter(pdf_error="").exclude(pdf="").order_by("pk")
     for pk, before in ids.values_list("pk", "pdf_fingerprint"):
-        if certificate_pdf_generate(certificate_id=pk).pdf_fingerprint != before:
+        if certificate_pdf_generate(certificate_id=pk, force=True).pdf_fingerprint != before:
             reprinted += 1
     return reprinted
 
@@ -236,10 +261,6 @@ def certificate_pdf_enqueue(certificate_id: int) -> bool:
     from registry.tasks import generate_certificate_pdf
 
     return enqueue(generate_certificate_pdf, certificate_id=certificate_id)
-
-
-def certificate_pdf_enqueue_on_commit(certificate_id: int) -> None:
-    transaction.on_commit(lambda: certificate_pdf_enqueue(certificate_id))
 
 
 def certificates_pdf_sweep() -> int:
@@ -257,8 +278,8 @@ def certificates_pdf_ensure() -> int:
 
 
 def certificate_pdf_current(*, certificate_id: int) -> RegistrationCertificate:
-    """The certificate with an up-to-date PDF, generated here and now if missing or stale (downloads)."""
+    """The certificate with its signed PDF, generated here and now if it has none yet (downloads)."""
     certificate = _load(certificate_id)
-    if certificate.pdf and certificate.pdf_state == certificate.state and not certificate.pdf_error:
+    if certificate.pdf:
         return certificate
     return certificate_pdf_generate(certificate_id=certificate_id)

@@ -21,7 +21,6 @@ from registry.eligibility import renewal_pending_q
 from registry.models import Application, CertificateCounter, RegistrationCertificate
 from registry.models.certificate import certificate_number, validity_end
 from registry.services.audit import audit_record
-from registry.services.certificate_pdfs import certificate_pdf_enqueue_on_commit
 from registry.services.reminders import (
     certificate_departure_notify_staff_queue,
     certificate_notify_former_employer_queue,
@@ -94,8 +93,8 @@ def _end(
             code="certificate_not_valid",
         ) from None
     certificate.save()
-    # Its PDF and its public page now show the wrong state: regenerate the one, forget the other.
-    certificate_pdf_enqueue_on_commit(certificate.pk)
+    # Its signed PDF stays as it was signed (the state is told by /verify/, the admin and the portal);
+    # its cached public page now shows the wrong state: forget it.
     token = certificate.verification_token
     transaction.on_commit(lambda: verification_page_forget(token))
     audit_record(

@@ -2,8 +2,10 @@
 
 - `decision_notice(application, kind)` turns the models into the renderer's frozen DecisionNotice, or None
   when the application has no such decision (e.g. an acceptance notice for one never accepted).
-- `decision_document_generate(application_id=..., kind=...)` renders and stores it. A decision, once
-  served, is never rewritten: a second call (a retried task, the sweep, a double click) writes nothing.
+- `decision_document_generate(application_id=..., kind=...)` renders it, signs it (registry/signing.py,
+  PAdES, the visible signature over the printed seal) and stores it. A decision, once served, is never
+  rewritten: a second call (a retried task, the sweep, a double click) writes nothing. A signing key that
+  cannot be used is logged and nothing is stored; the sweep produces the document once it is fixed.
 - `decision_documents_after_transition` is called after a transition commits: it asks a worker for the
   document that transition gave rise to, through `common.queue.enqueue` like the certificate PDFs; a broker
   that is down costs nothing, since the sweep (`decision_documents_sweep`, periodic, and
@@ -27,6 +29,7 @@ from registry.models import Application, AuditEntry, DecisionDocument, DecisionK
 from registry.models.decision import decision_pdf_path
 from registry.pdf.decision import DecisionNotice, NoticeKind, render_decision_pdf
 from registry.pdf.fonts import MissingGlyphsError
+from registry.signing import PdfMetadata, SigningUnavailable, sign_pdf
 from registry.workflow import ApplicationKind, ApplicationState
 
 logger = logging.getLogger(__name__)
@@ -128,9 +131,19 @@ def decision_document_generate(*, application_id: int, kind: str) -> DecisionDoc
     if notice is None:
         return None
     try:
-        pdf = render_decision_pdf(notice)
+        pdf, seal = render_decision_pdf(notice)
     except MissingGlyphsError as error:
         logger.error("application %s: the %s cannot be generated: %s", application_id, kind.value, error)
+        return None
+    try:
+        pdf = sign_pdf(pdf, seal=seal, metadata=PdfMetadata(title=f"{notice.title} {notice.number}"))
+    except SigningUnavailable as error:
+        logger.error(
+            "application %s: the %s is not signed, the signing key cannot be used: %s",
+            application_id,
+            kind.value,
+            error,
+        )
         return None
     with transaction.atomic():
         Application.objects.select_for_update().filter(pk=application_id).first()

@@ -22,10 +22,11 @@ def test_score_import_figure_runs_and_leaves_nothing_behind():
 def test_certificate_pdf_figures_run():
     from bench.figures import certificate_pdf
 
-    rate, size = certificate_pdf.run(seconds=0.01)
+    rate, size, signed = certificate_pdf.run(seconds=0.01)
 
-    assert rate.unit == "PDF/s"
+    assert rate.unit == signed.unit == "PDF/s"
     assert size.details["bytes_ours"] > 0
+    assert signed.details["bytes_signed"] > size.details["bytes_ours"]
 
 
 def test_the_load_figure_parses_wrk_output():

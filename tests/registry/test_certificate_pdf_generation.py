@@ -1,5 +1,6 @@
-"""Certificate PDFs on file: produced after issuing, idempotent, stale on a state change, never lost,
-permanent font failures told to staff once, and downloads scoped to who may see them.
+"""Certificate PDFs on file: produced after issuing, signed once and kept as signed whatever the
+certificate's state becomes, never lost, permanent font failures told to staff once, and downloads
+scoped to who may see them.
 
 Tasks run in-process here (the test settings' eager Celery); tests/registry/test_certificate_pdf_worker.py
 runs the same through the real Redis and a real worker.
@@ -85,43 +86,56 @@ def test_nothing_is_enqueued_when_the_issue_rolls_back(association_user, django_
     assert [c.func for c in callbacks] == [services._after_transition]
 
 
-def test_generating_twice_writes_one_file_under_the_same_name(
-    association_user, django_capture_on_commit_callbacks
-):
+def test_generating_again_never_rewrites_the_signed_pdf(association_user, django_capture_on_commit_callbacks):
     certificate = _issue(association_user, django_capture_on_commit_callbacks)
     first = (certificate.pdf.name, certificate.pdf_fingerprint, certificate.pdf_generated_at)
+    signed = certificate.pdf.read()
     again = certificate_pdf_generate(certificate_id=certificate.pk)
     assert (again.pdf.name, again.pdf_fingerprint, again.pdf_generated_at) == first
+    # Even forced: the printed content is unchanged, so the signed file stays byte for byte.
     forced = certificate_pdf_generate(certificate_id=certificate.pk, force=True)
-    assert forced.pdf.name == first[0]  # replaced, not "..._aB3x9.pdf" beside it
-    assert forced.pdf_generated_at > first[2]
+    assert (forced.pdf.name, forced.pdf_generated_at) == (first[0], first[2])
+    assert forced.pdf.read() == signed
     folder = Path(default_storage.path(first[0])).parent
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(certificate.number)) == [
         f"{certificate.number}.pdf"
     ]
 
 
-@needs_poppler
-def test_revoking_makes_the_pdf_stale_and_the_new_one_says_so(
-    association_user, django_capture_on_commit_callbacks, tmp_path
-):
+def test_revoking_leaves_the_signed_pdf_as_it_was(association_user, django_capture_on_commit_callbacks):
+    """The signed certificate is never changed by a later state change (issue 19): /verify/, the admin and
+    the portal say the current state. Before, revoking enqueued a reprint with a "revoked" banner."""
     certificate = _issue(association_user, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:  # as if the worker were away
+    signed = certificate.pdf.read()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         certificate_revoke(certificate=certificate, by=association_user, reason="证书涂改")
-    # After commit the revoke asks for a new PDF and forgets the cached public page.
-    assert [c.__qualname__.split(".")[0] for c in callbacks] == ["certificate_pdf_enqueue_on_commit", "_end"]
-    assert list(certificates_pdf_outdated()) == [certificate]  # stale until regenerated
+    # After commit the revoke only forgets the cached public page: no PDF is asked for.
+    assert [c.__qualname__.split(".")[0] for c in callbacks] == ["_end"]
+    assert not certificates_pdf_outdated().exists()
+    call_command("generate_missing_pdfs", stdout=io.StringIO())
+    certificate.refresh_from_db()
+    assert (certificate.state, certificate.pdf_state) == ("revoked", "valid")
+    assert certificate.pdf.read() == signed
+
+
+@needs_poppler
+def test_a_pdf_first_made_after_the_certificate_ended_prints_that_state(association_user, tmp_path):
+    """No clean-looking signed copy of an ended certificate: one whose PDF was never made (a broker down
+    at issue, then revoked) is printed with the revoked banner when the sweep makes it."""
+    certificate = RegistrationCertificateFactory(projects=[MetrologyProjectFactory()])
+    certificate_revoke(certificate=certificate, by=association_user, reason="证书涂改")
+    assert list(certificates_pdf_outdated()) == [certificate]
     call_command("generate_missing_pdfs", stdout=io.StringIO())
     certificate.refresh_from_db()
     assert certificate.pdf_state == "revoked"
     assert "已撤销" in _pdf_text(certificate, tmp_path)
-    assert not certificates_pdf_outdated().exists()
 
 
-def test_a_change_supersedes_the_old_certificate_and_both_pdfs_follow(
+def test_a_change_supersedes_the_old_certificate_and_keeps_both_signed_pdfs(
     association_user, django_capture_on_commit_callbacks
 ):
     old = _issue(association_user, django_capture_on_commit_callbacks)
+    signed = old.pdf.read()
     change = ApplicationFactory(
         approved=True,
         kind=ApplicationKind.CHANGE_EMPLOYER_NAME,
@@ -134,7 +148,8 @@ def test_a_change_supersedes_the_old_certificate_and_both_pdfs_follow(
         services.application_issue(application=change, by=association_user)
     old.refresh_from_db()
     new = RegistrationCertificate.objects.get(application=change)
-    assert (old.state, old.pdf_state) == ("superseded", "superseded")
+    assert (old.state, old.pdf_state) == ("superseded", "valid")  # as signed
+    assert old.pdf.read() == signed
     assert (new.state, new.pdf_state) == ("valid", "valid")
     assert new.verification_token != old.verification_token
 
@@ -238,18 +253,31 @@ def test_the_admin_download_needs_permission_to_view_certificates(client, traini
     assert response.status_code == 403
 
 
-def test_the_regenerate_action_replaces_the_pdf(client, association_user):
-    certificate = certificate_pdf_generate(certificate_id=RegistrationCertificateFactory().pk)
+def test_the_regenerate_action_makes_missing_pdfs_and_keeps_signed_ones(client, association_user):
+    """Before signing, the action re-rendered every selected PDF; now a signed one is kept (issue 19)."""
+    signed = certificate_pdf_generate(certificate_id=RegistrationCertificateFactory().pk)
+    missing = RegistrationCertificateFactory()
     client.force_login(association_user)
     response = client.post(
         reverse("admin:registry_registrationcertificate_changelist"),
-        {"action": "regenerate_pdfs", "_selected_action": [certificate.pk]},
+        {"action": "regenerate_pdfs", "_selected_action": [signed.pk, missing.pk]},
         follow=True,
     )
     assert response.status_code == 200
-    regenerated = RegistrationCertificate.objects.get(pk=certificate.pk)
-    assert regenerated.pdf.name == certificate.pdf.name
-    assert regenerated.pdf_generated_at > certificate.pdf_generated_at
+    page = response.content.decode()
+    assert "已重新生成 1 份 PDF。" in page
+    kept = RegistrationCertificate.objects.get(pk=signed.pk)
+    assert (kept.pdf.name, kept.pdf_generated_at) == (signed.pdf.name, signed.pdf_generated_at)
+    assert RegistrationCertificate.objects.get(pk=missing.pk).pdf
+
+
+def test_the_admin_change_page_shows_the_current_state_beside_the_download(client, association_user):
+    certificate = certificate_pdf_generate(certificate_id=RegistrationCertificateFactory().pk)
+    certificate_revoke(certificate=certificate, by=association_user, reason="证书涂改")
+    client.force_login(association_user)
+    page = client.get(reverse("admin:registry_registrationcertificate_change", args=[certificate.pk]))
+    link = page.content.decode().split('data-testid="certificate-pdf"')[1].split("</a>")[0]
+    assert "已撤销" in link
 
 
 def test_the_portal_serves_only_the_users_own_employers_certificates(client):

@@ -1,0 +1,48 @@
+"""Reading a signed PDF back as a relying party would: pyHanko's validator against the tests' own CA, and
+the XMP packet. Shared by the unit tests (tests/registry/test_signed_pdfs.py) and the browser test."""
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import PdfSignatureStatus
+from pyhanko_certvalidator import ValidationContext
+
+from registry.signing import ELICENCE_XMP_NS
+
+
+def signature_status(pdf: bytes, ca_dir: Path) -> PdfSignatureStatus:
+    """The status of the PDF's only signature, trusting only the tests' CA root (`ca_dir / "ca.pem"`).
+
+    Run on a thread of its own: the validator starts an event loop, which Playwright's sync API (browser
+    tests) already runs on the test's thread."""
+
+    def validate() -> PdfSignatureStatus:
+        reader = PdfFileReader(io.BytesIO(pdf))
+        (signature,) = reader.embedded_signatures
+        context = ValidationContext(trust_roots=[load_cert_from_pemder(str(ca_dir / "ca.pem"))])
+        return validate_pdf_signature(signature, context)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(validate).result()
+
+
+def elicence_xmp(pdf: bytes) -> dict[str, object]:
+    """Our e-licence fields in the PDF's XMP (/Metadata in the catalogue), by local name, plus dc:title."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    stream = reader.root["/Metadata"]
+    fields: dict[str, object] = {}
+    for root in stream.xmp:
+        for name, value in root:
+            if name.ns == ELICENCE_XMP_NS:
+                inner = value.value
+                entries = getattr(inner, "entries", None)
+                fields[name.local_name] = [e.value for e in entries] if entries is not None else inner
+            elif name.local_name == "title":
+                fields["dc:title"] = [e.value for e in value.value.entries]
+            elif name.local_name == "Producer":
+                fields["pdf:Producer"] = value.value
+    return fields
