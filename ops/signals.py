@@ -58,7 +58,9 @@ def _task_started(task_id: str = "", task: Any = None, **kwargs: Any) -> None:
 
 
 @task_failure.connect(dispatch_uid="ops-task-failure")
-def _task_failed(task_id: str = "", exception: BaseException | None = None, sender: Any = None, **kw: Any):
+def _task_failed(
+    task_id: str = "", exception: BaseException | None = None, sender: Any = None, **kwargs: Any
+):
     name = getattr(sender, "name", "") or ""
     logger.error("task %s failed (%s): %s", name, task_id, type(exception).__name__)
     try:
@@ -74,7 +76,9 @@ def _task_failed(task_id: str = "", exception: BaseException | None = None, send
 
 
 @task_postrun.connect(dispatch_uid="ops-task-postrun")
-def _task_ended(task_id: str = "", task: Any = None, retval: Any = None, state: str = "", **kw: Any) -> None:
+def _task_ended(
+    task_id: str = "", task: Any = None, retval: Any = None, state: str = "", **kwargs: Any
+) -> None:
     run_id = _runs.pop(task_id, None)
     if run_id is not None:
         try:
