@@ -65,8 +65,9 @@ class RedactFilter(logging.Filter):
     """Masks resident ID and mobile numbers in the whole record, before any formatter sees it.
 
     The message is rendered with its arguments and then redacted (an argument can be any object whose
-    text holds a number), the traceback is rendered and redacted into `exc_text`, and every string given
-    with `extra=` is redacted. Attached to handlers, so records propagated from any logger pass through it.
+    text holds a number), the traceback is rendered and redacted into `exc_text`, and everything given
+    with `extra=` is redacted (Django's SQL log puts the query's parameters there). Attached to handlers,
+    so records propagated from any logger pass through it.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -84,9 +85,26 @@ class RedactFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         for key, value in list(record.__dict__.items()):
-            if key not in _STANDARD and isinstance(value, str):
-                setattr(record, key, redact(value))
+            if key not in _STANDARD:
+                setattr(record, key, _redacted(value))
         return True
+
+
+def _redacted(value: Any) -> Any:
+    """An `extra=` value with every number masked, as the JSON formatter will write it: strings, numbers
+    and containers keep their shape (the SQL log's `params`); any other object becomes its redacted text."""
+    if value is None or isinstance(value, bool | float):
+        return value
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, int):
+        text = str(value)
+        return value if redact(text) == text else redact(text)
+    if isinstance(value, dict):
+        return {_redacted(k): _redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_redacted(v) for v in value]
+    return redact(str(value))
 
 
 class JsonFormatter(_JsonFormatter):
