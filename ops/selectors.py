@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
@@ -97,7 +98,7 @@ def jobs_status(*, now: dt.datetime | None = None) -> list[JobStatus]:
     now = now or timezone.now()
     beat = settings.CELERY_BEAT_SCHEDULE
     tasks = {entry["task"] for entry in beat.values()}
-    stats = {
+    stats: dict[str, Any] = {
         row["task"]: row
         for row in JobRun.objects.filter(task__in=tasks, periodic=True)
         .values("task")
@@ -113,8 +114,8 @@ def jobs_status(*, now: dt.datetime | None = None) -> list[JobStatus]:
         match = Q()
         for task, row in stats.items():
             match |= Q(task=task, started_at=row["last"])
-        for run in JobRun.objects.filter(match, periodic=True).order_by("pk"):
-            latest[run.task] = run
+        for found in JobRun.objects.filter(match, periodic=True).order_by("pk"):
+            latest[found.task] = found
     watch_since = min((row["first"] for row in stats.values()), default=None)
     jobs = []
     for key, entry in beat.items():
@@ -137,10 +138,9 @@ def jobs_status(*, now: dt.datetime | None = None) -> list[JobStatus]:
 
 
 def _status(run: JobRun | None, due: dt.datetime | None, watch_since: dt.datetime | None) -> str:
-    missed = due is not None and (run is None or run.started_at < due - _SKEW)
-    if missed and run is None and (watch_since is None or watch_since > due):
-        return Status.WAITING  # recording began after it was last due: its first run is still ahead
-    if missed:
+    if due is not None and (run is None or run.started_at < due - _SKEW):
+        if run is None and (watch_since is None or watch_since > due):
+            return Status.WAITING  # recording began after it was last due: its first run is still ahead
         return Status.STALE
     if run is None:
         return Status.WAITING
