@@ -94,7 +94,10 @@ def test_a_record_is_redacted_everywhere_and_formatted_as_json():
                 raise ValueError(f"bad {number}")
             except ValueError:
                 logger.exception(
-                    "person %s phone %s", number, 13812345678, extra={"who": f"x{number}y 13812345678"}
+                    "person %s phone %s",
+                    number,
+                    13812345678,
+                    extra={"who": f"身份证{number}，电话13812345678"},
                 )
         finally:
             request_id_var.reset(token)
@@ -106,6 +109,7 @@ def test_a_record_is_redacted_everywhere_and_formatted_as_json():
     assert "13812345678" not in text
     first, second = _records(stream)
     assert first["message"] == f"person {number[:4]}{'*' * 10}{number[-4:]} phone 138****5678"
+    assert first["who"] == f"身份证{number[:4]}{'*' * 10}{number[-4:]}，电话138****5678"
     assert first["level"] == "ERROR"
     assert first["logger"] == "tests.ops.redact"
     assert first["request_id"] == "req-1"
