@@ -35,5 +35,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("verify/", include("registry.urls.verify")),
     path("feedback/", include("supervision.urls_public_feedback")),
+    # Operations (ops/): /healthz, /readyz, /metrics and the scheduled jobs page (before the admin's URLs).
+    path("", include("ops.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from registry.models import (
     RegistrationCertificate,
 )
 from registry.verification import holder_name_matches, verification_token_is_well_formed
+from registry.workflow import OPEN_DEADLINE_FIELD
 
 from .materials import MaterialKind, missing_materials
 
@@ -99,6 +100,12 @@ def application_items_not_replaced(*, application: Application) -> list[str]:
 def review_queue() -> QuerySet[Application]:
     """Applications for the association's queue, with what every row shows joined in (one query)."""
     return Application.objects.select_related("person", "employer", "target_certificate")
+
+
+def applications_overdue(*, on: dt.date) -> QuerySet[Application]:
+    """Open applications whose current working-day deadline ended before `on` (the stored, indexed
+    `current_due_on`; the same rule as the review queue's "overdue" filter and the staff digest)."""
+    return Application.objects.filter(state__in=list(OPEN_DEADLINE_FIELD), current_due_on__lt=on)
 
 
 # --- the enterprise portal: every query below is scoped to one employer -----------------------------------

@@ -33,6 +33,7 @@ APPS = [
     "training",
     "supervision",
     "reports",
+    "ops",
     "config",
 ]
 REPORTED = {"function", "method", "class", "property", "import", "unreachable_code"}
@@ -47,6 +48,8 @@ IGNORE_DECORATORS = [
     "@receiver",
     "@transition",
     "@pytest.fixture",
+    "@*.connect",  # Celery signal receivers (ops/signals.py)
+    "@checks.register",
 ]
 # Names Django, Celery or a library call by convention on classes it is handed.
 FRAMEWORK_NAMES = [

@@ -33,3 +33,9 @@ _.process_exception
 # Django's AdminSite serves the admin's JavaScript catalogue through i18n_javascript (config/admin_site.py
 # overrides it to add the two-box picker's strings).
 _.i18n_javascript
+
+# prometheus_client calls a registered collector's collect() at every scrape (ops/metrics.py); logging
+# calls a formatter's formatTime(record, datefmt) (ops/logs.py).
+_.collect
+_.formatTime
+_.datefmt

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "training",
     "supervision",
     "reports",
+    # Operations (docs/operations-monitoring.md): probes, metrics, job runs; django-prometheus's series.
+    "django_prometheus",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -322,12 +325,29 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- logging ----------------------------------------------------------------------------------------
-LOGGING = {
+# --- logging (ops/logs.py, docs/operations-monitoring.md) -----------------------------------------------
+# LOG_FORMAT=json writes one JSON object a line (production's default, config/settings/production.py);
+# plain, the default here, keeps `make run` readable. Both carry the request id, and every record is
+# redacted (resident ID and mobile numbers masked) before it is written.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "ops.logs.RequestIdFilter"},
+        "redact": {"()": "ops.logs.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -445,3 +465,40 @@ REGISTRY_SHEET_UPLOAD_RATE = env("REGISTRY_SHEET_UPLOAD_RATE", default="30/h")
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
 REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)
+
+# --- operations: probes, metrics, scheduled jobs seen (ops/, docs/operations-monitoring.md) --------------
+# /healthz, /readyz and /metrics answer without sign-in only to these addresses or networks (CIDR, comma-
+# separated; the client address is read as audit.request.request_address does, behind
+# REGISTRY_TRUSTED_PROXY_COUNT proxies). Everyone else gets 404.
+REGISTRY_HEALTH_ALLOWED_NETWORKS = env.list(
+    "REGISTRY_HEALTH_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1"]
+)
+# /readyz: a worker must have run the heartbeat, and beat started some job, within these many minutes.
+REGISTRY_HEALTH_WORKER_MINUTES = env.int("REGISTRY_HEALTH_WORKER_MINUTES", default=5)
+REGISTRY_HEALTH_BEAT_MINUTES = env.int("REGISTRY_HEALTH_BEAT_MINUTES", default=5)
+# A scheduled job that has not started this many minutes after it was due is shown as missed.
+REGISTRY_JOB_GRACE_MINUTES = env.int("REGISTRY_JOB_GRACE_MINUTES", default=15)
+# Job-run records (ops.JobRun) older than this are deleted by the daily prune-job-runs job.
+REGISTRY_JOB_RUN_RETENTION_DAYS = env.int("REGISTRY_JOB_RUN_RETENTION_DAYS", default=30)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Every minute; expires so that heartbeats queued while no worker ran are dropped, not replayed.
+        "ops-heartbeat": {
+            "task": "ops.heartbeat",
+            "schedule": crontab(minute="*"),
+            "options": {"expires": 50},
+        },
+        "prune-job-runs": {"task": "ops.prune_job_runs", "schedule": crontab(hour=4, minute=10)},
+    }
+)
+# The worker logs through LOGGING above (JSON, request ids, redaction), not through Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# django-prometheus: its "before" middleware first and its "after" middleware last (request latency by
+# view); the request id next, then the probes, answered ahead of the HTTPS redirect and the session.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "ops.middleware.RequestIdMiddleware",
+    "ops.middleware.ProbeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]

@@ -4,7 +4,7 @@
 """
 
 from .base import *
-from .base import STORAGES, env
+from .base import LOGGING, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without one
@@ -30,3 +30,7 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Logs: one JSON object a line unless LOG_FORMAT says otherwise (docs/operations-monitoring.md).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT

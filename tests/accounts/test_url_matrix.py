@@ -348,6 +348,13 @@ PAGES: dict[str, Rule] = {
     "admin:supervision_assistancevisit_decline": ASSOC_SU,
     "admin:supervision_feedback_answer": ASSOC_SU,
     "admin:supervision_feedback_close": post(ASSOC_SU),
+    # Operations (ops/): the probes answer by client address, not by role; the test client's address
+    # (127.0.0.1) is in the default REGISTRY_HEALTH_ALLOWED_NETWORKS, so everyone gets them here (other
+    # addresses get 404: tests/ops/test_probes.py). The scheduled jobs page is the association's.
+    "ops:healthz": EVERYONE,
+    "ops:readyz": EVERYONE,
+    "ops:metrics": EVERYONE,
+    "ops:jobs": ASSOC_SU,
 }
 
 

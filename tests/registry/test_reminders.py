@@ -148,5 +148,7 @@ def test_the_beat_schedule_covers_every_periodic_job(settings):
         "audit.verify_chains",
         "training.send_shortfall_reminders",
         "reports.send_report_reminders",
+        "ops.heartbeat",  # ops/: worker and beat liveness for /readyz
+        "ops.prune_job_runs",
     }
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
