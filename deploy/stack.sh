@@ -101,6 +101,10 @@ STATIC_ROOT=$VAR/staticfiles
 REGISTRY_BIND=127.0.0.1:$APP_PORT
 # nginx is the one proxy in front: the client's address is the last hop it adds.
 REGISTRY_TRUSTED_PROXY_COUNT=1
+# Until the association's signing keys are installed (README, "Signing keys": REGISTRY_SIGNING_KEY_FILE,
+# REGISTRY_SIGNING_CERT_FILE, REGISTRY_SIGNING_CHAIN_FILE, REGISTRY_QR_SIGNING_KEY_FILE, REGISTRY_QR_SIGNING_KID),
+# PDFs and QR codes are signed by a development CA generated here, and "manage.py check --deploy" says so.
+REGISTRY_SIGNING_DEV_DIR=$VAR/dev-signing
 # Plain HTTP until nginx has the office's TLS certificate (docs/operations.md, "TLS"); then remove both.
 SECURE_SSL_REDIRECT=False
 SECURE_HSTS_SECONDS=0

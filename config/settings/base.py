@@ -434,7 +434,7 @@ REGISTRY_SIGNING_DEV_DIR = Path(
 # `manage.py check --deploy` refuses it. Earlier keys' public halves stay published, as `<kid>.pem` files
 # in REGISTRY_QR_PUBLIC_KEY_DIR (optionally headed by `Valid-From: YYYY-MM-DD` / `Valid-Until:` lines), so
 # certificates signed before a rotation still verify.
-REGISTRY_DEVELOPMENT_QR_SIGNING_KEY_FILE = BASE_DIR / "var" / "dev-signing" / "qr-ed25519-dev.pem"
+REGISTRY_DEVELOPMENT_QR_SIGNING_KEY_FILE = REGISTRY_SIGNING_DEV_DIR / "qr-ed25519-dev.pem"
 REGISTRY_QR_SIGNING_KEY_FILE = env.path(
     "REGISTRY_QR_SIGNING_KEY_FILE", default=REGISTRY_DEVELOPMENT_QR_SIGNING_KEY_FILE
 )
