@@ -1,4 +1,4 @@
-"""Log records that an operator can follow and that never carry personal data (docs/operations-monitoring.md).
+"""Log records that an operator can follow and that never carry personal data (docs/operations.md, section 6).
 
 Every record gets the id of the request (or task) it belongs to, from a context variable that
 `ops.middleware.RequestIdMiddleware` sets for a request and the Celery signals in `ops.signals` carry into

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "training",
     "supervision",
     "reports",
-    # Operations (docs/operations-monitoring.md): probes, metrics, job runs; django-prometheus's series.
+    # Operations (docs/operations.md, section 6): probes, metrics, job runs; django-prometheus's series.
     "django_prometheus",
     "ops",
 ]
@@ -325,7 +325,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- logging (ops/logs.py, docs/operations-monitoring.md) -----------------------------------------------
+# --- logging (ops/logs.py, docs/operations.md, section 6) -----------------------------------------------
 # LOG_FORMAT=json writes one JSON object a line (production's default, config/settings/production.py);
 # plain, the default here, keeps `make run` readable. Both carry the request id, and every record is
 # redacted (resident ID and mobile numbers masked) before it is written.
@@ -466,7 +466,7 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
 REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)
 
-# --- operations: probes, metrics, scheduled jobs seen (ops/, docs/operations-monitoring.md) --------------
+# --- operations: probes, metrics, scheduled jobs seen (ops/, docs/operations.md, section 6) --------------
 # /healthz, /readyz and /metrics answer without sign-in only to these addresses or networks (CIDR, comma-
 # separated; the client address is read as audit.request.request_address does, behind
 # REGISTRY_TRUSTED_PROXY_COUNT proxies). Everyone else gets 404.

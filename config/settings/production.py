@@ -31,6 +31,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Logs: one JSON object a line unless LOG_FORMAT says otherwise (docs/operations-monitoring.md).
+# Logs: one JSON object a line unless LOG_FORMAT says otherwise (docs/operations.md, section 6).
 LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
