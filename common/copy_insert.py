@@ -49,8 +49,9 @@ def copy_insert(model: type[M], objects: Sequence[M], *, using: str = "default")
                     obj.pk = next(ids)
         quote = connection.ops.quote_name
         columns = ", ".join(quote(field.column) for field in fields)
-        statement = f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN"  # noqa: S608 - names from the model
-        plain = [_is_plain(field, value) for field, value in zip(fields, _sample(objects[0], fields), strict=True)]
+        statement = f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN"
+        first = _sample(objects[0], fields)
+        plain = [_is_plain(field, value) for field, value in zip(fields, first, strict=True)]
         prepared = [field for field, is_plain in zip(fields, plain, strict=True) if not is_plain]
         positions = [i for i, is_plain in enumerate(plain) if not is_plain]
         attnames = [field.attname for field in fields]
