@@ -24,6 +24,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
+from common.copy_insert import copy_insert
+
 if TYPE_CHECKING:
     from audit.models import ChainedRecord
 
@@ -85,12 +87,17 @@ def chain_append(model: type[ChainedRecord], **fields: Any) -> ChainedRecord:
     return chain_append_many(model, [fields])[0]
 
 
-def chain_append_many(model: type[ChainedRecord], rows: Iterable[dict[str, Any]]) -> list[ChainedRecord]:
-    """Insert rows at the end of the chain, in order, with one INSERT."""
+def chain_append_many(
+    model: type[ChainedRecord], rows: Iterable[dict[str, Any]], *, copy: bool = False
+) -> list[ChainedRecord]:
+    """Insert rows at the end of the chain, in order, with one INSERT (or, `copy` on PostgreSQL, one COPY
+    with ids drawn from the table's sequence in ascending order: the same rows, faster by the million)."""
     # No savepoint: a failed insert fails the caller's transaction anyway, and two queries a row are saved.
     with transaction.atomic(savepoint=False):
         objects = chain_seal(model, [model(**fields) for fields in rows])
-        if len(objects) == 1:
+        if copy and connection.vendor == "postgresql":
+            copy_insert(model, objects)
+        elif len(objects) == 1:
             objects[0].save(force_insert=True)
         else:
             model._default_manager.bulk_create(objects)

@@ -28,6 +28,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from bench.synthetic import person_name, resident_id, uscc
+from common.copy_insert import copy_insert
 
 GENERATED_USCC_PREFIX = "91239900"
 GENERATED_REGION = "239900"
@@ -167,6 +168,10 @@ def _bulk(model, objs, batch_size: int = 2000):
     return model.objects.bulk_create(objs, batch_size=batch_size)
 
 
+def _copy(model, objs, batch_size: int = 0):
+    return copy_insert(model, objs)
+
+
 def _save_each(model, objs, batch_size: int = 0):
     objs = list(objs)
     for obj in objs:
@@ -182,13 +187,17 @@ def generate(
     chunk: int = 10_000,
     progress: Callable[[Generated], None] | None = None,
     one_by_one: bool = False,
+    copy: bool | None = None,
 ) -> Generated:
     """Write `applications` applications and everything around them; see the module docstring.
 
     `one_by_one` is the benchmark's baseline: the same rows, each saved on its own in autocommit, as a
-    script calling `.save()` would.
+    script calling `.save()` would. `copy` (default: on PostgreSQL) writes every table with COPY
+    (common.copy_insert): the same rows, several times faster; elsewhere bulk_create.
     """
-    write = _save_each if one_by_one else _bulk
+    if copy is None:
+        copy = connection.vendor == "postgresql" and not one_by_one
+    write = _save_each if one_by_one else _copy if copy else _bulk
     atomic = contextlib.nullcontext if one_by_one else transaction.atomic
     from accounts.models import User
     from exams.models import MetrologyProject
@@ -357,9 +366,9 @@ def generate(
                     )
             # Through the one writer of audit rows (sealed into the chain): 5,000 a statement, or one
             # at a time for the baseline, as a script calling the service per transition would.
-            per_statement = 1 if one_by_one else 5000
+            per_statement = 1 if one_by_one else max(1, len(entries)) if copy else 5000
             for first in range(0, len(entries), per_statement):
-                audit_record_many(entries[first : first + per_statement])
+                audit_record_many(entries[first : first + per_statement], copy=copy)
 
         done.people += len(people)
         done.qualifications += len(people)

@@ -39,3 +39,6 @@ _.i18n_javascript
 _.collect
 _.formatTime
 _.datefmt
+# The operation new migrations use to index a large table without blocking writes (common/migration_ops.py,
+# required by tests/migrating/test_migration_safety.py; migrations are not scanned).
+_.AddIndexConcurrently

@@ -465,6 +465,9 @@ REGISTRY_SHEET_UPLOAD_RATE = env("REGISTRY_SHEET_UPLOAD_RATE", default="30/h")
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
 REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)
+# Admin changelists with EstimatedCountPaginator (common/paginators.py) count exactly up to this many rows and
+# show PostgreSQL's planner estimate ("约 N 条") above it, instead of scanning the whole table per page.
+REGISTRY_COUNT_ESTIMATE_ABOVE = env.int("REGISTRY_COUNT_ESTIMATE_ABOVE", default=10_000)
 
 # --- operations: probes, metrics, scheduled jobs seen (ops/, docs/operations.md, section 6) --------------
 # /healthz, /readyz and /metrics answer without sign-in only to these addresses or networks (CIDR, comma-

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin_hooks import AuditedAdminMixin, audit_recorded_by_service
+from common.paginators import EstimatedCountPaginator
 from people.id_search import IdNumberSearchMixin
 from registry import forms
 from registry.admin.audit import AuditEntryInlineBase
@@ -115,6 +116,9 @@ class ApplicationAdmin(AuditedAdminMixin, IdNumberSearchMixin, TransitionButtons
     )
     list_select_related = ("person", "employer")
     list_per_page = 50
+    # One count per page, bounded: exact up to REGISTRY_COUNT_ESTIMATE_ABOVE rows, the planner's estimate
+    # above (common/paginators.py); and not a second count of the whole table for "N total".
+    paginator = EstimatedCountPaginator
     show_full_result_count = False
     # The search box appears because search_fields is set; the lookup itself is applications_matching,
     # one indexed query chosen by what the term looks like.

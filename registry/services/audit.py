@@ -36,8 +36,9 @@ def audit_record(
     return entry
 
 
-def audit_record_many(entries: Iterable[dict[str, Any]]) -> None:
+def audit_record_many(entries: Iterable[dict[str, Any]], *, copy: bool = False) -> None:
     """Append many rows with one INSERT (a batch of applications created together), each field as in
-    `audit_record`; `by=None` means the system."""
+    `audit_record`; `by=None` means the system. `copy`: one PostgreSQL COPY instead (bench.generate's
+    millions of rows; the same rows)."""
     rows = [{**entry, "is_system": entry.get("by") is None} for entry in entries]
-    chain_append_many(AuditEntry, rows)
+    chain_append_many(AuditEntry, rows, copy=copy)
