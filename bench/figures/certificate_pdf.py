@@ -76,9 +76,15 @@ def run(*, seconds: float = SECONDS) -> list[Figure]:
     from registry.pdf import render_certificate_pdf
     from registry.pdf.certificate import SEAL_PLACEMENT, TITLE
     from registry.pdf.sample import sample_document
+    from registry.services.certificate_pdfs import certificate_document_signed
     from registry.signing import PdfMetadata, sign_pdf
 
-    doc = sample_document(with_photo=True)
+    # As issued: the QR code carries the verification URL with its signed payload (a version-13 symbol).
+    doc = certificate_document_signed(
+        sample_document(
+            with_photo=True, verification_url="https://registry.example.cn/verify/Yq3kX9v2Lm0pRt7sWc1eZa5b/"
+        )
+    )
     ours_rate, ours_bytes, ours_runs = _rate(lambda: render_certificate_pdf(doc), seconds=seconds)
     base_rate, base_bytes, base_runs = _rate(lambda: _baseline_pdf(doc), seconds=seconds)
     metadata = PdfMetadata(

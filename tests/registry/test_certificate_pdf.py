@@ -16,7 +16,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 from PIL import Image
-from reportlab.graphics.barcode import qrencoder
 
 from registry.pdf import (
     TITLE,
@@ -109,11 +108,14 @@ def test_a_character_the_font_lacks_is_refused_not_printed_as_an_empty_box():
     assert "U+4DAE" in str(raised.value)
 
 
-def _qr_matrix(url: str) -> list[list[bool]]:
-    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    qr.addData(url)
-    qr.make()
-    return [[bool(cell) for cell in row] for row in qr.modules]
+def _qr_matrix(text: str) -> list[list[bool]]:
+    """The expected modules, from segno called as the certificate's renderer documents it (M, mask fixed)."""
+    import segno
+
+    from registry.pdf.certificate import QR_MASK
+
+    symbol = segno.make(text, error="m", boost_error=False, micro=False, mask=QR_MASK)
+    return [[bool(cell) for cell in row] for row in symbol.matrix]
 
 
 def test_the_qr_code_printed_encodes_the_verification_url(tmp_path):

@@ -227,12 +227,13 @@ def test_a_key_file_of_another_algorithm_is_refused(tmp_path, settings):
 
 
 def _matrix(text: str) -> list[list[bool]]:
-    from reportlab.graphics.barcode import qrencoder
+    """The expected modules, from segno called as the certificate's renderer documents it (M, mask fixed)."""
+    import segno
 
-    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    qr.addData(text)
-    qr.make()
-    return [[bool(cell) for cell in row] for row in qr.modules]
+    from registry.pdf.certificate import QR_MASK
+
+    symbol = segno.make(text, error="m", boost_error=False, micro=False, mask=QR_MASK)
+    return [[bool(cell) for cell in row] for row in symbol.matrix]
 
 
 def _printed_qr(pdf: bytes, tmp_path: Path, candidate: str) -> tuple[int, int]:
