@@ -81,7 +81,12 @@ def test_an_identifier_under_another_issuer_finds_nothing(client, certificate, s
 
 @pytest.mark.parametrize(
     "query",
-    [{}, {"number": "HLJ-ZC1-2026-00001"}, {"holder_name": "王喆堃"}, {"number": "HLJ\u202e-1", "holder_name": "x"}],
+    [
+        {},
+        {"number": "HLJ-ZC1-2026-00001"},
+        {"holder_name": "王喆堃"},
+        {"number": "HLJ\u202e-1", "holder_name": "x"},
+    ],
 )
 def test_incomplete_or_hostile_queries_are_400(client, secret, query):
     response = client.get(URL, query, **bearer(secret))
