@@ -13,7 +13,7 @@ def check_api_key_pepper(app_configs: Any = None, **kwargs: Any) -> list[checks.
         return [
             checks.Error(
                 "The API keys are hashed with the development pepper (or one shorter than 32 characters).",
-                hint="Set REGISTRY_API_KEY_PEPPER (README.md, Secrets). Changing it invalidates every issued key.",
+                hint="Set REGISTRY_API_KEY_PEPPER (README.md, Secrets); changing it invalidates every key.",
                 id="exchange.E001",
             )
         ]
