@@ -24,7 +24,8 @@ TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.
          registry/eligibility.py people/selectors.py workdays/selectors.py registry/advisories.py \
          training/rules.py training/selectors.py training/services training/providers.py training/reminders.py \
          supervision/draw.py supervision/selectors.py supervision/services \
-         reports/services.py reports/figures reports/reminders.py reports/document.py reports/exports
+         reports/services.py reports/figures reports/reminders.py reports/document.py reports/exports \
+         exchange/services.py exchange/selectors.py exchange/keys.py exchange/auth.py exchange/errors.py
 
 .PHONY: typecheck deadcode run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg mutation worker clean
 
