@@ -11,6 +11,8 @@ answer 400 with a documented error body, which the other checks still validate.
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -21,7 +23,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
 
 
 @pytest.fixture
-def secret(db, settings):
+def _keep_the_test_connection():
+    """Django's WSGI handler closes the database connection after each request when it is not in
+    autocommit, which the test's transaction never is (PostgreSQL would lose it); the test client
+    unhooks the same receivers."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def secret(db, settings, _keep_the_test_connection):
     settings.REGISTRY_API_RATE = "100000/m"
     MetrologyProjectFactory(code="12.301")
     RegistrationCertificateFactory()
