@@ -18,7 +18,8 @@ PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://
 	REGISTRY_FIELD_ENCRYPTION_KEYS=Y2hlY2stZGVwbG95LWZpZWxkLWtleS0wMTIzNDU2Nzg= REGISTRY_BLIND_INDEX_KEY=check-deploy-blind-index-key-0123456789abcdef \
 	REGISTRY_QR_SIGNING_KEY_FILE=var/check-deploy/qr-ed25519.pem REGISTRY_QR_SIGNING_KID=check-deploy \
 	REGISTRY_ISSUER_CREDIT_CODE=51230000MJ00000018 \
-	REGISTRY_SIGNING_KEY_FILE=$(CHECK_SIGNING)/key.pem REGISTRY_SIGNING_CERT_FILE=$(CHECK_SIGNING)/cert.pem
+	REGISTRY_SIGNING_KEY_FILE=$(CHECK_SIGNING)/key.pem REGISTRY_SIGNING_CERT_FILE=$(CHECK_SIGNING)/cert.pem \
+	REGISTRY_API_KEY_PEPPER=check-deploy-api-key-pepper-0123456789abcdef
 
 # Where the rules live: typed strictly enough for mypy with django-stubs.
 TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.py accounts/sign_in.py accounts/passwords.py \
@@ -30,7 +31,8 @@ TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.
          training/rules.py training/selectors.py training/services training/providers.py training/reminders.py \
          supervision/draw.py supervision/selectors.py supervision/services \
          reports/services.py reports/figures reports/reminders.py reports/document.py reports/exports \
-         ops/services.py ops/selectors.py ops/schedules.py ops/health.py ops/logs.py ops/access.py ops/metrics.py
+         ops/services.py ops/selectors.py ops/schedules.py ops/health.py ops/logs.py ops/access.py ops/metrics.py \
+         exchange/services.py exchange/selectors.py exchange/keys.py exchange/auth.py exchange/errors.py
 
 .PHONY: typecheck deadcode run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg bench-tools mutation worker clean
 

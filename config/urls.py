@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from accounts import views as account_views
+from exchange.api import api as exchange_api
 
 admin.site.site_header = _("Enterprise registered metrologist registry")
 admin.site.site_title = _("Metrologist registry")
@@ -38,4 +39,5 @@ urlpatterns = [
     # Operations (ops/): /healthz, /readyz, /metrics and the scheduled jobs page (before the admin's URLs).
     path("", include("ops.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", exchange_api.urls),  # the exchange API (exchange/api.py)
 ]

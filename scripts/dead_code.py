@@ -33,6 +33,7 @@ APPS = [
     "training",
     "supervision",
     "reports",
+    "exchange",
     "ops",
     "config",
 ]
