@@ -5,18 +5,20 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from exams.models import MetrologyProject
 from people.models import Employer, Person
 from people.models.person import resident_id_digest
 from people.validators import resident_id_check_character, uscc_check_character
+from registry.elicence import elicence_identifier
 from registry.eligibility import certificates_in_force
 from registry.models import (
     Application,
     AuditEntry,
     Batch,
+    CertificateChange,
     DecisionDocument,
     Material,
     RegistrationCertificate,
@@ -264,3 +266,43 @@ def certificate_by_number_and_name(*, number: str, name: str) -> RegistrationCer
 def certificates_of_employer(*, employer: Employer) -> QuerySet[RegistrationCertificate]:
     """An employer's certificates: the only ones its portal users may download."""
     return RegistrationCertificate.objects.filter(employer=employer)
+
+
+def registration_changes_after(*, after: int, limit: int) -> list[dict]:
+    """The registrations' change feed after sequence `after`, oldest first, at most `limit` rows: plain
+    rows for the exchange API (issue 20). Keyset on the primary key, so the page after sequence 999,000
+    costs what the first page costs; two queries whatever `limit` (changes joined to certificates, holders
+    and employers; projects). The holder's resident ID number leaves masked, always; the certificate's
+    state is its state now (the change says what happened then)."""
+    changes = (
+        CertificateChange.objects.filter(sequence__gt=after)
+        .order_by("sequence")
+        .select_related("certificate__person", "certificate__employer")
+        .prefetch_related(
+            Prefetch("certificate__projects", queryset=MetrologyProject.objects.order_by("code"))
+        )[:limit]
+    )
+    rows = []
+    for change in changes:
+        certificate = change.certificate
+        rows.append(
+            {
+                "sequence": change.sequence,
+                "kind": change.kind,
+                "at": change.at,
+                "number": certificate.number,
+                "elicence_identifier": elicence_identifier(certificate.number),
+                "level": certificate.level,
+                "state": certificate.state,
+                "issued_on": certificate.issued_on,
+                "valid_from": certificate.valid_from,
+                "valid_until": certificate.valid_until,
+                "ended_on": certificate.ended_on,
+                "holder_name": certificate.person.name,
+                "holder_id_number_masked": certificate.person.masked_id_number,
+                "employer_name": certificate.employer_name,
+                "employer_credit_code": certificate.employer.uscc,
+                "project_codes": [project.code for project in certificate.projects.all()],
+            }
+        )
+    return rows
