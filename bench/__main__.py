@@ -22,6 +22,7 @@ FIGURES = [
     "workdays",
     "compliance_list",
     "yearly_report",
+    "sync_feed",
 ]
 
 

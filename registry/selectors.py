@@ -268,41 +268,45 @@ def certificates_of_employer(*, employer: Employer) -> QuerySet[RegistrationCert
     return RegistrationCertificate.objects.filter(employer=employer)
 
 
-def registration_changes_after(*, after: int, limit: int) -> list[dict]:
-    """The registrations' change feed after sequence `after`, oldest first, at most `limit` rows: plain
-    rows for the exchange API (issue 20). Keyset on the primary key, so the page after sequence 999,000
-    costs what the first page costs; two queries whatever `limit` (changes joined to certificates, holders
-    and employers; projects). The holder's resident ID number leaves masked, always; the certificate's
-    state is its state now (the change says what happened then)."""
-    changes = (
-        CertificateChange.objects.filter(sequence__gt=after)
-        .order_by("sequence")
+def registration_changes() -> QuerySet[CertificateChange]:
+    """The registrations' change feed, oldest first, with what a row needs joined (certificate, holder,
+    employer) or prefetched (projects, in code order): two queries per page whatever its size."""
+    return (
+        CertificateChange.objects.order_by("sequence")
         .select_related("certificate__person", "certificate__employer")
         .prefetch_related(
             Prefetch("certificate__projects", queryset=MetrologyProject.objects.order_by("code"))
-        )[:limit]
-    )
-    rows = []
-    for change in changes:
-        certificate = change.certificate
-        rows.append(
-            {
-                "sequence": change.sequence,
-                "kind": change.kind,
-                "at": change.at,
-                "number": certificate.number,
-                "elicence_identifier": elicence_identifier(certificate.number),
-                "level": certificate.level,
-                "state": certificate.state,
-                "issued_on": certificate.issued_on,
-                "valid_from": certificate.valid_from,
-                "valid_until": certificate.valid_until,
-                "ended_on": certificate.ended_on,
-                "holder_name": certificate.person.name,
-                "holder_id_number_masked": certificate.person.masked_id_number,
-                "employer_name": certificate.employer_name,
-                "employer_credit_code": certificate.employer.uscc,
-                "project_codes": [project.code for project in certificate.projects.all()],
-            }
         )
-    return rows
+    )
+
+
+def registration_change_row(change: CertificateChange) -> dict:
+    """A change as a plain row for the exchange API. The holder's resident ID number leaves masked,
+    always; `state` is the certificate's state now (the change says what happened then)."""
+    certificate = change.certificate
+    return {
+        "sequence": change.sequence,
+        "kind": change.kind,
+        "at": change.at,
+        "number": certificate.number,
+        "elicence_identifier": elicence_identifier(certificate.number),
+        "level": certificate.level,
+        "state": certificate.state,
+        "issued_on": certificate.issued_on,
+        "valid_from": certificate.valid_from,
+        "valid_until": certificate.valid_until,
+        "ended_on": certificate.ended_on,
+        "holder_name": certificate.person.name,
+        "holder_id_number_masked": certificate.person.masked_id_number,
+        "employer_name": certificate.employer_name,
+        "employer_credit_code": certificate.employer.uscc,
+        "project_codes": [project.code for project in certificate.projects.all()],
+    }
+
+
+def registration_changes_after(*, after: int, limit: int) -> list[dict]:
+    """The changes after sequence `after`, at most `limit` rows (issue 20). Keyset on the primary key
+    (`WHERE sequence > after ORDER BY sequence LIMIT n`), so the page after sequence 999,000 costs what
+    the first page costs, in the same two queries."""
+    changes = registration_changes().filter(sequence__gt=after)[:limit]
+    return [registration_change_row(change) for change in changes]
