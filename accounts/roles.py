@@ -50,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # The yearly report is written and submitted on its own pages (reports.services); the admin only
         # shows the years, versions and reminders.
         "reports.view_*",
+        # It runs the exchange API: partners, their keys, the access log, the review of submissions.
+        "exchange.*",
     ],
     # The training centre runs assessments and issues assessment certificates.
     Role.TRAINING_CENTRE: [
@@ -88,6 +90,16 @@ NEVER_GRANTED = (
     "workdays.delete_calendarchange",
     # A recorded score is corrected with a reason (exams.services.result_correct), never deleted.
     "exams.delete_assessmentresult",
+    # The API's access log is written by the API only (exchange.middleware) and never altered; keys are
+    # issued and revoked through their services (audited), never edited or deleted; submissions are
+    # partners' data, decided (accepted or rejected), not edited or deleted.
+    "exchange.add_accesslog",
+    "exchange.change_accesslog",
+    "exchange.delete_accesslog",
+    "exchange.delete_apikey",
+    "exchange.add_inboundcertificate",
+    "exchange.delete_inboundcertificate",
+    "exchange.delete_partner",
 )
 
 

@@ -94,6 +94,9 @@ class Action(models.TextChoices):
     REPORT_TEXT = "report_text", _("Yearly report text edited")
     REPORT_SUBMITTED = "report_submitted", _("Yearly report submitted to the bureau")
     REPORT_ANSWERED = "report_answered", _("Yearly report returned or acknowledged by the bureau")
+    API_KEY_ISSUED = "api_key_issued", _("API key issued")
+    API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
+    RECOGNITION_DECIDED = "recognition_decided", _("Submitted certificate accepted or rejected")
 
 
 class AuditEvent(ChainedRecord):

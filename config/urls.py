@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from accounts import views as account_views
+from exchange.api import api as exchange_api
 
 admin.site.site_header = _("Enterprise registered metrologist registry")
 admin.site.site_title = _("Metrologist registry")
@@ -36,4 +37,5 @@ urlpatterns = [
     path("verify/", include("registry.urls.verify")),
     path("feedback/", include("supervision.urls_public_feedback")),
     path("admin/", admin.site.urls),
+    path("api/v1/", exchange_api.urls),  # the exchange API (exchange/api.py)
 ]

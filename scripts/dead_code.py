@@ -33,6 +33,7 @@ APPS = [
     "training",
     "supervision",
     "reports",
+    "exchange",
     "config",
 ]
 REPORTED = {"function", "method", "class", "property", "import", "unreachable_code"}

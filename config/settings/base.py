@@ -54,10 +54,13 @@ INSTALLED_APPS = [
     "training",
     "supervision",
     "reports",
+    "exchange",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /api/: JSON answers only, Chinese messages, one access-log row per keyed call (exchange/middleware.py)
+    "exchange.middleware.ApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static assets answered here, before the headers below
     "config.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -421,3 +424,14 @@ REGISTRY_SHEET_UPLOAD_RATE = env("REGISTRY_SHEET_UPLOAD_RATE", default="30/h")
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 # How often (seconds) a process asks the database whether the working-day calendar changed elsewhere.
 REGISTRY_CALENDAR_RECHECK_SECONDS = env.float("REGISTRY_CALENDAR_RECHECK_SECONDS", default=5.0)
+
+# --- the exchange API (/api/v1/, exchange/; docs/decisions/0104-exchange-api.md) ---------------------------
+# Requests per API key (django-ratelimit syntax), counted in the default cache (shared in production).
+REGISTRY_API_RATE = env("REGISTRY_API_RATE", default="600/m")
+# The server-side secret mixed into the hash of every API key (HMAC-SHA256). Keys are 256 random bits, so
+# the hash needs no slow KDF; the pepper means a leaked database alone cannot confirm a guessed key.
+# Set it in production; this default is published in the repository and is for development only.
+REGISTRY_DEVELOPMENT_API_KEY_PEPPER = "insecure-development-api-key-pepper"
+REGISTRY_API_KEY_PEPPER = env("REGISTRY_API_KEY_PEPPER", default=REGISTRY_DEVELOPMENT_API_KEY_PEPPER)
+# How long a newly issued key is valid unless staff choose otherwise (days).
+REGISTRY_API_KEY_DAYS = env.int("REGISTRY_API_KEY_DAYS", default=365)
