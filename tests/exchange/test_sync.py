@@ -189,3 +189,11 @@ def test_assessment_feed_pages_issue_and_revocation_once_each(client, sync_key, 
     assert page["items"][-1]["state"] == "revoked"
     person = certificates[0].person
     assert person.id_number not in str(page)
+
+
+def test_a_signed_in_staff_session_without_a_key_is_401(client, association_user):
+    client.force_login(association_user)
+    for url in (REGISTRATIONS, ASSESSMENTS):
+        response = client.get(url)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "invalid_key"
