@@ -64,6 +64,9 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
             _("Issue a key"),
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a partner is deactivated: its keys and log rows stay attributable
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user

@@ -9,7 +9,7 @@ id answers 404, exactly like an id that does not exist.
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from exchange import selectors, services
 from exchange.auth import records_returned, require_scope
@@ -68,7 +68,7 @@ def recognition_submit(request: HttpRequest, payload: RecognitionIn):
             details={"id": conflict.existing.pk},
         ) from conflict
     records_returned(request, 1)
-    return (201 if created else 200), recognition_out(inbound)
+    return Status(201 if created else 200, recognition_out(inbound))
 
 
 @router.get(

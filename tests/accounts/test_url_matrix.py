@@ -49,6 +49,7 @@ from accounts.roles import Role
 from audit.models import Action
 from audit.services import audit_log
 from exams.models import MetrologyCategory
+from exchange.models import AccessLog
 from registry.models import DecisionDocument, NotificationLog
 from registry.services.materials import material_attach
 from reports.models import AnnualReport, ReportReminder, ReportVersion
@@ -73,6 +74,7 @@ from tests.factories import (
     UserFactory,
     VerifierCertificateFactory,
 )
+from tests.factories.exchange import ApiKeyFactory, InboundCertificateFactory
 from tests.portal_files import pdf_bytes
 from training import services as training_services
 from workdays.models import CalendarChange, CalendarDay, CalendarYear
@@ -276,6 +278,16 @@ PAGES: dict[str, Rule] = {
     "verify:form": EVERYONE,
     "verify:token[valid]": EVERYONE,
     "verify:token[unknown]": NOBODY,  # "not found", for everyone
+    # The exchange API (exchange/api.py): bearer keys, never a session; whoever signs in gets the same
+    # 401 JSON as an anonymous caller. tests/exchange/ pins who gets in (keys, scopes, partners). The
+    # schema is public, like the partner guide that documents it.
+    "api:openapi-json": EVERYONE,
+    "api:api-root": NotProbed("ninja's root of /api/v1/: no operation there, a JSON 404 for everyone"),
+    "api:certificate_verify": NotProbed("API key (scope verify:read): tests/exchange/test_verify.py"),
+    "api:recognition_submit": NotProbed(
+        "API key (scope recognition:write): tests/exchange/test_recognitions.py"
+    ),
+    "api:recognition_read": NotProbed("API key; another partner's submission is 404: tests/exchange/"),
     # The admin site's own pages.
     "admin:index": ADMIN_USERS,
     "admin:login": EVERYONE,  # staff are sent on to the index; others see the form
@@ -293,12 +305,14 @@ PAGES: dict[str, Rule] = {
     "admin:app_list[training]": ASSOC_SU,
     "admin:app_list[supervision]": ASSOC_SU,
     "admin:app_list[reports]": ASSOC_SU,
+    "admin:app_list[exchange]": ASSOC_SU,
     "admin/(?P<url>.*)$": NOBODY,  # the admin's catch-all: unknown pages
     # Custom admin views.
     "admin:auth_user_password_change[enterprise]": ASSOC_SU,
     "admin:auth_user_password_change[staff]": {SUPERUSER},
     "admin:auth_user_password_change[superuser]": {SUPERUSER},
     "admin:registry_application_transition": ASSOC_SU,
+    "admin:exchange_partner_issue_key": ASSOC_SU,  # GET: the form; the key is shown only on its POST
     "admin:registry_application_attach": ASSOC_SU,
     "admin:registry_application_material_download": ASSOC_SU,
     "admin:registry_application_decision_download": ASSOC_SU,
@@ -407,6 +421,13 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "reports.annualreport": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
     "reports.reportversion": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
     "reports.reportreminder": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    # The exchange API's back office: partners are deactivated, never deleted; keys are issued from the
+    # partner's page (shown once) and revoked, never added or deleted here; the access log is read-only;
+    # submissions come only from the API and are accepted or rejected.
+    "exchange.partner": AdminModel(view=ASSOC_SU, add=ASSOC_SU, delete=NOBODY),
+    "exchange.apikey": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "exchange.accesslog": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
+    "exchange.inboundcertificate": AdminModel(view=ASSOC_SU, add=NOBODY, delete=NOBODY),
 }
 
 # Autocomplete lookups (admin:autocomplete) by source field: who may see the target model.
@@ -634,6 +655,7 @@ def world(db) -> World:
         "_draft": {"": mine["application"]},
         "_material": {"": mine["material"]},
         **_supervision_objects(users, other),
+        **_exchange_objects(users[ASSOCIATION]),
     }
     return World(
         users=users,
@@ -641,6 +663,27 @@ def world(db) -> World:
         admin_objects=admin_objects,
         employer_of_role={ENTERPRISE_A: "verified", ENTERPRISE_PENDING: "pending"},
     )
+
+
+def _exchange_objects(staff) -> dict[str, dict[str, Any]]:
+    """A partner with a key, one access-log row of that key, one pending submission."""
+    key = ApiKeyFactory(created_by=staff)
+    log = AccessLog.objects.create(
+        at=dt.datetime(2026, 11, 2, 1, tzinfo=dt.UTC),
+        key=key,
+        partner=key.partner,
+        method="GET",
+        operation="certificate_verify",
+        path="/api/v1/certificates/verify",
+        status=200,
+        records=1,
+    )
+    return {
+        "exchange.partner": {"": key.partner},
+        "exchange.apikey": {"": key},
+        "exchange.accesslog": {"": log},
+        "exchange.inboundcertificate": {"": InboundCertificateFactory(partner=key.partner)},
+    }
 
 
 def _report_objects(staff) -> dict[str, dict[str, Any]]:
@@ -798,6 +841,10 @@ def parameters(name: str, world: World, role: str) -> dict[str, dict[str, Any]] 
             }
         },
         "admin:workdays_calendaryear_calendar": lambda: {"": {"year": 2026}},
+        "api:recognition_read": lambda: {
+            "": {"recognition_id": objects["exchange.inboundcertificate"][""].pk}
+        },
+        "admin:exchange_partner_issue_key": lambda: {"": {"partner_id": objects["exchange.partner"][""].pk}},
         "admin:people_employer_rename": lambda: {"": {"object_id": objects["people.employer"][""].pk}},
         "admin:registry_registrationcertificate_pdf": lambda: {"": {"object_id": certificate.pk}},
         "admin:registry_registrationcertificate_revoke": lambda: {"": {"object_id": certificate.pk}},
