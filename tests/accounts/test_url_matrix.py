@@ -130,10 +130,6 @@ PAGES: dict[str, Rule] = {
     "no_role": EVERYONE,
     "login": EVERYONE,
     "logout": NotProbed("POST only, and it ends the session; tests/e2e/test_login_by_role.py signs out"),
-    # The exchange API's sync feeds: a partner's bearer key with scope sync:read, never a session (every
-    # role's session gets 401 invalid_key); who may call them is pinned in tests/exchange/test_sync.py.
-    "api:registrations_changed": NotProbed("bearer key with sync:read, not a session; tests/exchange"),
-    "api:assessment_certificates_changed": NotProbed("bearer key with sync:read; tests/exchange"),
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
     "password_reset": EVERYONE,
@@ -284,6 +280,8 @@ PAGES: dict[str, Rule] = {
     "api:openapi-json": EVERYONE,
     "api:api-root": NotProbed("ninja's root of /api/v1/: no operation there, a JSON 404 for everyone"),
     "api:certificate_verify": NotProbed("API key (scope verify:read): tests/exchange/test_verify.py"),
+    "api:registrations_changed": NotProbed("API key (scope sync:read): tests/exchange/test_sync.py"),
+    "api:assessment_certificates_changed": NotProbed("API key (scope sync:read): tests/exchange/test_sync.py"),
     "api:recognition_submit": NotProbed(
         "API key (scope recognition:write): tests/exchange/test_recognitions.py"
     ),
