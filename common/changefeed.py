@@ -35,8 +35,11 @@ def change_sequences_next(counter: type[ChangeFeedCounter], count: int = 1) -> l
     """`count` consecutive new sequences of the feed whose counter model is `counter`. Must run inside the
     transaction that writes the changes: the row stays locked until it ends."""
     # ON CONFLICT DO NOTHING: the row is made on first use (and again after a test flushes the table).
-    counter.objects.bulk_create([counter(pk=COUNTER_PK, last=0)], ignore_conflicts=True)
-    row = counter.objects.select_for_update().get(pk=COUNTER_PK)
+    manager = counter._default_manager
+    first_row = counter(last=0)
+    first_row.pk = COUNTER_PK
+    manager.bulk_create([first_row], ignore_conflicts=True)
+    row = manager.select_for_update().get(pk=COUNTER_PK)
     first = row.last + 1
     row.last += count
     row.save(update_fields=["last"])
