@@ -12,7 +12,8 @@ PORT   ?= 8000
 # SITE_URL yourself for another machine to reach it, e.g. SITE_URL=http://192.168.1.20:8000.
 SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 PROD_ENV := DJANGO_SETTINGS_MODULE=config.settings.production CACHE_URL=redis://127.0.0.1:6379/1 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=registry.example.cn REGISTRY_AUDIT_CHAIN_KEYS=k1=check-deploy-audit-key-0123456789 \
-	REGISTRY_FIELD_ENCRYPTION_KEYS=Y2hlY2stZGVwbG95LWZpZWxkLWtleS0wMTIzNDU2Nzg= REGISTRY_BLIND_INDEX_KEY=check-deploy-blind-index-key-0123456789abcdef
+	REGISTRY_FIELD_ENCRYPTION_KEYS=Y2hlY2stZGVwbG95LWZpZWxkLWtleS0wMTIzNDU2Nzg= REGISTRY_BLIND_INDEX_KEY=check-deploy-blind-index-key-0123456789abcdef \
+	REGISTRY_API_KEY_PEPPER=check-deploy-api-key-pepper-0123456789abcdef
 
 # Where the rules live: typed strictly enough for mypy with django-stubs.
 TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.py accounts/sign_in.py accounts/passwords.py \
@@ -23,7 +24,8 @@ TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.
          registry/eligibility.py people/selectors.py workdays/selectors.py registry/advisories.py \
          training/rules.py training/selectors.py training/services training/providers.py training/reminders.py \
          supervision/draw.py supervision/selectors.py supervision/services \
-         reports/services.py reports/figures reports/reminders.py reports/document.py reports/exports
+         reports/services.py reports/figures reports/reminders.py reports/document.py reports/exports \
+         exchange/services.py exchange/selectors.py exchange/keys.py exchange/auth.py exchange/errors.py
 
 .PHONY: typecheck deadcode run test install migrate demo lint format check-deploy audit-deps messages lock bench bench-pg mutation worker clean
 

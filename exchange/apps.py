@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ExchangeConfig(AppConfig):
     name = "exchange"
     verbose_name = _("Exchange with partner regions")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system check)

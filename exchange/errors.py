@@ -85,7 +85,7 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
-    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    def api_error(request: HttpRequest, exc: Any) -> HttpResponse:
         response = api.create_response(
             request, error_body(exc.code, exc.message, exc.details), status=exc.status
         )
@@ -93,7 +93,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             response[name] = value
         return response
 
-    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
         body = error_body(
             "invalid_input",
             _("Some values are missing or malformed; see details."),
@@ -101,7 +101,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
         return api.create_response(request, body, status=422)
 
-    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         if isinstance(exc, AuthenticationError):
             body = error_body("invalid_key", _("A valid API key is required (Authorization: Bearer …)."))
         elif isinstance(exc, AuthorizationError):
@@ -112,10 +112,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return generic_error(exc.status_code)
         return api.create_response(request, body, status=exc.status_code)
 
-    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return generic_error(404)
 
-    def crash(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def crash(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("exchange API: unhandled error in %s", request.path)
         return generic_error(500)
 

@@ -37,7 +37,10 @@ class ApiMiddleware:
         request.COOKIES.pop("django_language", None)
         response = self.get_response(request)
         if response.status_code >= 400 and not _is_json(response):
-            response = generic_error(response.status_code)
+            replacement = generic_error(response.status_code)
+            if "Allow" in response:  # a 405 says which methods the address takes (RFC 9110)
+                replacement["Allow"] = response["Allow"]
+            response = replacement
         self._log(request, response)
         return response
 

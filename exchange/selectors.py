@@ -3,7 +3,6 @@ partner's own submissions."""
 
 import re
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from exchange.keys import api_key_id, api_key_matches
@@ -62,7 +61,3 @@ def inbound_of_partner(*, partner: Partner, pk: int) -> InboundCertificate | Non
     if not 0 < pk <= _MAX_ID:
         return None
     return InboundCertificate.objects.filter(partner=partner, pk=pk).first()
-
-
-def inbound_by_reference(*, partner: Partner, reference: str) -> QuerySet[InboundCertificate]:
-    return InboundCertificate.objects.filter(partner=partner, reference=reference)

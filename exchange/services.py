@@ -299,6 +299,8 @@ def inbound_reject(*, inbound: InboundCertificate, reason: str, by: User) -> Non
     reason = (reason or "").strip()
     if not reason:
         raise InboundNotAcceptable(_("Give the reason for the rejection."))
+    if problem := text.text_problem(reason, multiline=True, formula=False):
+        raise InboundNotAcceptable(problem)
     inbound = InboundCertificate.objects.select_for_update().get(pk=inbound.pk)
     if inbound.state != InboundCertificate.State.PENDING:
         raise InboundNotAcceptable(_("This submission has already been decided."))

@@ -95,6 +95,7 @@ def test_unknown_api_path_and_wrong_method_answer_json(client):
     wrong = client.delete("/api/v1/certificates/verify")
     assert wrong.status_code == 405
     assert _error(wrong)["code"] == "method_not_allowed"
+    assert wrong["Allow"] == "GET"
 
 
 def test_debug_does_not_turn_api_404_into_html(client, settings):
