@@ -119,7 +119,19 @@ _CURSOR = Query(None, max_length=40, description="next_cursor of the previous pa
 _LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Changes per page (1–1000)")
 
 
+_PARAMETERS = frozenset({"cursor", "limit"})
+
+
 def _page(request: HttpRequest, selector, cursor: str | None, limit: int) -> dict:
+    # A misspelt `cursor` must not silently restart a partner's sync from the beginning.
+    unknown = sorted(set(request.GET) - _PARAMETERS)
+    if unknown:
+        raise ApiError(
+            400,
+            "invalid_parameters",
+            _("Unknown parameters; this operation takes only cursor and limit."),
+            details=[{"field": name[:40], "type": "unknown_parameter"} for name in unknown[:10]],
+        )
     after = cursor_decode(cursor)
     rows = selector(after=after, limit=limit + 1)
     items, has_more = rows[:limit], len(rows) > limit

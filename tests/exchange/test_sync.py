@@ -197,3 +197,11 @@ def test_a_signed_in_staff_session_without_a_key_is_401(client, association_user
         response = client.get(url)
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "invalid_key"
+
+
+def test_a_misspelt_parameter_is_400_not_a_silent_sync_from_the_start(client, sync_key):
+    response = client.get(REGISTRATIONS, {"curser": cursor_encode(5)}, **sync_key)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_parameters"
+    assert error["details"] == [{"field": "curser", "type": "unknown_parameter"}]
