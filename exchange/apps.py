@@ -7,4 +7,4 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Exchange with partner regions")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system check)
+        from . import audit_details, checks  # noqa: F401  (registers how its audit events read, the check)

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from audit.admin_hooks import AuditedAdminMixin
 from exchange.models import AccessLog
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audited_by_service = True  # nothing is edited here; services record issue, revoke and decisions
     list_display = ("at", "partner", "key", "method", "operation", "status", "records", "client_address")
     list_filter = ("partner", "status", "at")
     list_select_related = ("partner", "key", "key__partner")

@@ -5,12 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin_hooks import AuditedAdminMixin
 from exchange.models import ApiKey
 from exchange.services import api_key_revoke
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audited_by_service = True  # nothing is edited here; services record issue, revoke and decisions
     list_display = ("prefix", "partner", "label", "created_at", "expires_at", "status", "last_used_at")
     list_filter = ("partner", ("revoked_at", admin.EmptyFieldListFilter))
     list_select_related = ("partner",)

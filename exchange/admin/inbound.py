@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_hooks import AuditedAdminMixin
 from common import text
 from exchange.models import InboundCertificate
 from exchange.services import InboundNotAcceptable, inbound_accept, inbound_reject
@@ -23,7 +24,8 @@ class RejectForm(forms.Form):
 
 
 @admin.register(InboundCertificate)
-class InboundCertificateAdmin(admin.ModelAdmin):
+class InboundCertificateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audited_by_service = True  # nothing is edited here; services record issue, revoke and decisions
     list_display = (
         "submitted_at",
         "partner",

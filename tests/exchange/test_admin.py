@@ -8,7 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from audit.describe import describe
 from audit.models import Action, AuditEvent
 from exams.models import RecognisedCertificate
 from exchange.keys import api_key_hash
@@ -175,6 +177,8 @@ def test_accepting_creates_the_recognised_certificate_and_audits(client, staff, 
     assert recognised.checked_by == staff
     event = AuditEvent.objects.get(action=Action.RECOGNITION_DECIDED)
     assert event.detail["decision"] == "accepted"
+    label, value = describe(event)[0]  # labelled lines, not the JSON detail's key and slug
+    assert (label, value) == (gettext("decision"), str(InboundCertificate.State.ACCEPTED.label))
 
 
 def test_accepting_links_the_same_persons_existing_certificate(client, staff, project):

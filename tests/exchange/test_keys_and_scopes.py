@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from exchange.models import AccessLog, Scope
@@ -109,3 +110,11 @@ def test_messages_are_chinese_whatever_the_client_asks(client):
     response = client.get(VERIFY, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 401
     assert response["Content-Language"] == "zh-hans"
+
+
+def test_bearer_calls_need_no_csrf_token():
+    _key, secret = issued_key()
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/api/v1/recognitions", "{}", content_type="application/json", **bearer(secret))
+    assert response.status_code == 422  # the body's fault, not a CSRF refusal
+    assert _error(response)["code"] == "invalid_input"
