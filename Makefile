@@ -26,7 +26,7 @@ TYPED := exams/rules.py exams/services.py accounts/roles.py accounts/two_factor.
          accounts/services.py accounts/selectors.py \
          people/validators.py workdays/working_days.py registry/deadlines.py registry/selectors.py registry/services \
          exams/selectors.py registry/verification.py registry/qr_signing.py registry/sms.py registry/pdf registry/signing.py registry/checks.py \
-         audit/chain.py audit/services.py audit/retention.py common/sheet_files.py common/text.py common/stored_files.py people/services.py workdays/services.py \
+         audit/chain.py audit/services.py audit/retention.py common/sheet_files.py common/text.py common/stored_files.py common/changefeed.py people/services.py workdays/services.py \
          registry/eligibility.py people/selectors.py workdays/selectors.py registry/advisories.py \
          training/rules.py training/selectors.py training/services training/providers.py training/reminders.py \
          supervision/draw.py supervision/selectors.py supervision/services \

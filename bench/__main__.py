@@ -32,6 +32,7 @@ FIGURES = [
     "workdays",
     "compliance_list",
     "yearly_report",
+    "sync_feed",
 ]
 
 

@@ -421,7 +421,14 @@ def remove_generated() -> None:
 
     from bench.ledger import remove_ledger  # here: bench.ledger imports this module's prefixes
     from people.models import Employer, Person, QualificationCertificate
-    from registry.models import Application, AuditEntry, Batch, Material, RegistrationCertificate
+    from registry.models import (
+        Application,
+        AuditEntry,
+        Batch,
+        CertificateChange,
+        Material,
+        RegistrationCertificate,
+    )
 
     mine = {"employer__uscc__startswith": GENERATED_USCC_PREFIX}
     db = router.db_for_write(Application)
@@ -429,6 +436,8 @@ def remove_generated() -> None:
         AuditEntry.objects.filter(application__employer__uscc__startswith=GENERATED_USCC_PREFIX),
         AuditEntry.objects.filter(certificate__employer__uscc__startswith=GENERATED_USCC_PREFIX),
         Material.objects.filter(application__employer__uscc__startswith=GENERATED_USCC_PREFIX),
+        # The change feed's rows of generated certificates (bench/figures/sync_feed.py writes them).
+        CertificateChange.objects.filter(certificate__employer__uscc__startswith=GENERATED_USCC_PREFIX),
         RegistrationCertificate.projects.through.objects.filter(
             registrationcertificate__employer__uscc__startswith=GENERATED_USCC_PREFIX
         ),

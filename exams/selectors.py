@@ -4,9 +4,15 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from .models import AssessmentCertificate, RecognisedCertificate, VerifierCertificate
+from .models import (
+    AssessmentCertificate,
+    AssessmentCertificateChange,
+    MetrologyProject,
+    RecognisedCertificate,
+    VerifierCertificate,
+)
 from .models.certificates import CertificateBase
 
 
@@ -47,3 +53,37 @@ def projects_with_valid_assessment_for_people(
     for person_id, project_id in rows:
         found[person_id].add(project_id)
     return {person_id: frozenset(projects) for person_id, projects in found.items()}
+
+
+def assessment_changes_after(*, after: int, limit: int) -> list[dict]:
+    """The assessment certificates' change feed after sequence `after`, oldest first, at most `limit`
+    rows: plain rows for the exchange API (issue 20). Keyset on the primary key (constant time at any
+    depth); two queries whatever `limit`. The holder's resident ID number leaves masked, always."""
+    changes = (
+        AssessmentCertificateChange.objects.filter(sequence__gt=after)
+        .order_by("sequence")
+        .select_related("certificate__person")
+        .prefetch_related(
+            Prefetch("certificate__projects", queryset=MetrologyProject.objects.order_by("code"))
+        )[:limit]
+    )
+    rows = []
+    for change in changes:
+        certificate = change.certificate
+        rows.append(
+            {
+                "sequence": change.sequence,
+                "kind": change.kind,
+                "at": change.at,
+                "number": certificate.number,
+                "issuer": certificate.issuer,
+                "state": "revoked" if certificate.revoked_at is not None else "valid",
+                "issued_on": certificate.issued_on,
+                "valid_until": certificate.valid_until,
+                "revoked_at": certificate.revoked_at,
+                "holder_name": certificate.person.name,
+                "holder_id_number_masked": certificate.person.masked_id_number,
+                "project_codes": [project.code for project in certificate.projects.all()],
+            }
+        )
+    return rows

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action
 from audit.services import audit_log
+from common.changefeed import change_sequences_next
 from common.text import text_problem
 from people.models import Person
 from people.validators import normalize_name, normalize_resident_id, validate_resident_id
@@ -22,6 +23,9 @@ from people.validators import normalize_name, normalize_resident_id, validate_re
 from . import rules
 from .models import (
     AssessmentCertificate,
+    AssessmentCertificateChange,
+    AssessmentChangeCounter,
+    AssessmentChangeKind,
     AssessmentResult,
     AssessmentSession,
     CertificateNumberCounter,
@@ -209,6 +213,14 @@ def certificates_issue(
             result.certificate_id = certificate.pk
     Through.objects.bulk_create(links)
     AssessmentResult.objects.bulk_update(eligible, ["certificate"])
+    # The change feed, in this transaction: after the number counter, as always (no deadlock).
+    sequences = change_sequences_next(AssessmentChangeCounter, len(certificates))
+    AssessmentCertificateChange.objects.bulk_create(
+        AssessmentCertificateChange(
+            sequence=sequence, certificate=certificate, kind=AssessmentChangeKind.ISSUED
+        )
+        for sequence, certificate in zip(sequences, certificates, strict=True)
+    )
     audit_log(
         action=Action.RECORD_CHANGED,
         actor=by,
@@ -240,6 +252,11 @@ def assessment_certificate_revoke(
     certificate.revoked_by = by
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    if isinstance(certificate, AssessmentCertificate):  # the feed publishes only the certificates issued here
+        [sequence] = change_sequences_next(AssessmentChangeCounter)
+        AssessmentCertificateChange.objects.create(
+            sequence=sequence, certificate=certificate, kind=AssessmentChangeKind.REVOKED
+        )
     audit_log(
         action=Action.RECORD_CHANGED,
         actor=by,

@@ -21,6 +21,7 @@ schema is served at /api/v1/openapi.json and checked in at docs/api/openapi.json
 from ninja import NinjaAPI
 
 from exchange.endpoints.recognitions import router as recognitions_router
+from exchange.endpoints.sync import assessments_router, registrations_router
 from exchange.endpoints.verify import router as verify_router
 from exchange.errors import install_error_handlers
 
@@ -39,3 +40,5 @@ install_error_handlers(api)
 
 api.add_router("/certificates", verify_router)
 api.add_router("/recognitions", recognitions_router)
+api.add_router("/registrations", registrations_router)
+api.add_router("/assessment-certificates", assessments_router)

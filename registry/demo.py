@@ -16,13 +16,21 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role, sync_roles
+from common.changefeed import change_sequences_next
 from exams.models import AssessmentSession, MetrologyProject
 from exams.services import certificates_issue, result_record
 from people.models import Employer, Level, Person, Prefecture, QualificationCertificate
 from people.models.person import resident_id_digest
 from people.validators import resident_id_check_character, uscc_check_character
 from registry.materials import REQUIRED_MATERIALS
-from registry.models import Application, Batch, RegistrationCertificate
+from registry.models import (
+    Application,
+    Batch,
+    CertificateChange,
+    CertificateChangeCounter,
+    CertificateChangeKind,
+    RegistrationCertificate,
+)
 from registry.models.certificate import certificate_number
 from registry.services import applications as svc
 from registry.services.audit import audit_record
@@ -392,6 +400,10 @@ def _demo_renewal_across_expiry(*, employer: Employer) -> None:
         application=initial,
     )
     certificate.projects.set(projects)
+    [change] = change_sequences_next(CertificateChangeCounter)
+    CertificateChange.objects.create(
+        sequence=change, certificate=certificate, kind=CertificateChangeKind.ISSUED
+    )
 
     renewal = svc.application_create(
         kind=Application.Kind.RENEWAL,

@@ -8,9 +8,13 @@ from .certificates import (
     RecognisedCertificate,
     VerifierCertificate,
 )
+from .changes import AssessmentCertificateChange, AssessmentChangeCounter, AssessmentChangeKind
 
 __all__ = [
     "AssessmentCertificate",
+    "AssessmentCertificateChange",
+    "AssessmentChangeCounter",
+    "AssessmentChangeKind",
     "AssessmentResult",
     "AssessmentSession",
     "CertificateNumberCounter",

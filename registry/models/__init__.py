@@ -6,6 +6,7 @@ from .application import Application
 from .audit import AuditEntry
 from .batch import Batch
 from .certificate import CertificateCounter, RegistrationCertificate
+from .change import CertificateChange, CertificateChangeCounter, CertificateChangeKind
 from .decision import DecisionDocument, DecisionKind
 from .material import Material
 from .notification import NotificationLog
@@ -14,6 +15,9 @@ __all__ = [
     "Application",
     "AuditEntry",
     "Batch",
+    "CertificateChange",
+    "CertificateChangeCounter",
+    "CertificateChangeKind",
     "CertificateCounter",
     "DecisionDocument",
     "DecisionKind",

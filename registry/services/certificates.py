@@ -15,10 +15,18 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from accounts.models import User
+from common.changefeed import change_sequences_next
 from common.uploads import validate_material_file
 from people.models import Employer
 from registry.eligibility import renewal_pending_q
-from registry.models import Application, CertificateCounter, RegistrationCertificate
+from registry.models import (
+    Application,
+    CertificateChange,
+    CertificateChangeCounter,
+    CertificateChangeKind,
+    CertificateCounter,
+    RegistrationCertificate,
+)
 from registry.models.certificate import certificate_number, validity_end
 from registry.services.audit import audit_record
 from registry.services.reminders import (
@@ -41,6 +49,32 @@ def certificate_sequence_next(*, year: int, level: int) -> int:
     return counter.last
 
 
+def _change_record(
+    certificate: RegistrationCertificate, kind: CertificateChangeKind, sequence: int | None = None
+) -> None:
+    """Append to the change feed, in the transaction that makes the change (common/changefeed.py)."""
+    if sequence is None:
+        [sequence] = change_sequences_next(CertificateChangeCounter)
+    CertificateChange.objects.create(sequence=sequence, certificate=certificate, kind=kind)
+
+
+# What a new certificate is to a partner that syncs: a first registration, a change or a renewal.
+_NEW_CHANGE_KIND = {
+    ApplicationKind.INITIAL: CertificateChangeKind.ISSUED,
+    ApplicationKind.RENEWAL: CertificateChangeKind.RENEWED,
+}
+# The change each transition of a certificate's state machine appends to the feed.
+_END_CHANGE_KIND = {
+    "supersede": CertificateChangeKind.SUPERSEDED,
+    "cancel": CertificateChangeKind.CANCELLED,
+    "revoke": CertificateChangeKind.REVOKED,
+    "expire": CertificateChangeKind.EXPIRED,
+    "lapse": CertificateChangeKind.LAPSED,
+    "suspend": CertificateChangeKind.SUSPENDED,
+    "reinstate": CertificateChangeKind.REINSTATED,
+}
+
+
 def _new_certificate(
     *,
     application: Application,
@@ -49,10 +83,12 @@ def _new_certificate(
     valid_until: dt.date,
     previous: RegistrationCertificate | None = None,
 ) -> RegistrationCertificate:
+    # The feed's counter before the number's counter, as `_end` does: one lock order, no deadlock.
+    [change_sequence] = change_sequences_next(CertificateChangeCounter)
     sequence = certificate_sequence_next(year=on.year, level=application.level)
     # The employer's name today is the one this certificate keeps (a later rename does not reprint it).
     employer_name = Employer.objects.values_list("name", flat=True).get(pk=application.employer_id)
-    return RegistrationCertificate.objects.create(
+    certificate = RegistrationCertificate.objects.create(
         number=certificate_number(year=on.year, level=application.level, sequence=sequence),
         year=on.year,
         sequence=sequence,
@@ -66,6 +102,9 @@ def _new_certificate(
         application=application,
         previous=previous,
     )
+    kind = _NEW_CHANGE_KIND.get(ApplicationKind(application.kind), CertificateChangeKind.CHANGED)
+    _change_record(certificate, kind, change_sequence)
+    return certificate
 
 
 _WITH_REASON = frozenset({"revoke", "suspend", "reinstate"})
@@ -93,6 +132,7 @@ def _end(
             code="certificate_not_valid",
         ) from None
     certificate.save()
+    _change_record(certificate, _END_CHANGE_KIND[name])
     # Its signed PDF stays as it was signed (the state is told by /verify/, the admin and the portal);
     # its cached public page now shows the wrong state: forget it.
     token = certificate.verification_token

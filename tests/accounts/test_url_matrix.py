@@ -284,6 +284,8 @@ PAGES: dict[str, Rule] = {
     "api:openapi-json": EVERYONE,
     "api:api-root": NotProbed("ninja's root of /api/v1/: no operation there, a JSON 404 for everyone"),
     "api:certificate_verify": NotProbed("API key (scope verify:read): tests/exchange/test_verify.py"),
+    "api:registrations_changed": NotProbed("API key (scope sync:read): tests/exchange/test_sync.py"),
+    "api:assessment_certificates_changed": NotProbed("API key (scope sync:read): tests/exchange/"),
     "api:recognition_submit": NotProbed(
         "API key (scope recognition:write): tests/exchange/test_recognitions.py"
     ),
