@@ -10,7 +10,7 @@ a reader that has seen sequence n will never later find a new change at or below
 The price is that writers of one feed serialise from the moment they draw a number to their commit. At the
 registry's write rate (a few hundred certificates a day, issued in batches) that is nothing. A service
 that also locks another counter takes the feed's first, always, so two writers cannot deadlock.
-docs/decisions/0105-change-feed.md.
+docs/decisions/0106-change-feed.md.
 """
 
 from django.db import models
