@@ -48,7 +48,7 @@ def copy_insert(model: type[M], objects: Sequence[M], *, using: str = "default")
                 if obj.pk is None:
                     obj.pk = next(ids)
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(field.column) for field in fields)
+        columns = ", ".join(quote(str(field.column)) for field in fields)
         statement = f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN"
         first = _sample(objects[0], fields)
         plain = [_is_plain(field, value) for field, value in zip(fields, first, strict=True)]
@@ -57,7 +57,7 @@ def copy_insert(model: type[M], objects: Sequence[M], *, using: str = "default")
         attnames = [field.attname for field in fields]
         with cursor.cursor.copy(statement) as copy:
             for obj in objects:
-                obj._prepare_related_fields_for_save(operation_name="copy_insert")
+                obj._prepare_related_fields_for_save(operation_name="copy_insert")  # type: ignore[attr-defined]
                 values = obj.__dict__
                 row = [values[name] for name in attnames]
                 for i, field in zip(positions, prepared, strict=True):
