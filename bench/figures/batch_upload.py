@@ -116,7 +116,14 @@ class _Fixture:
 
 def _purge() -> None:
     """Remove everything this figure makes, also what an interrupted run left behind."""
-    from exams.models import AssessmentCertificate, AssessmentResult, AssessmentSession
+    from django.db.models import Q
+
+    from exams.models import (
+        AssessmentCertificate,
+        AssessmentCertificateChange,
+        AssessmentResult,
+        AssessmentSession,
+    )
     from people.models import Person, QualificationCertificate
     from registry.models import Application, AuditEntry, Batch
 
@@ -131,8 +138,10 @@ def _purge() -> None:
     results = AssessmentResult.objects.filter(session__in=sessions)
     certificate_ids = [pk for pk in results.values_list("certificate_id", flat=True) if pk]
     results.delete()
-    AssessmentCertificate.objects.filter(pk__in=certificate_ids).delete()
-    AssessmentCertificate.objects.filter(person__in=people).delete()
+    # The change-feed rows of the figure's own certificates (nothing else ever deletes feed rows).
+    mine = AssessmentCertificate.objects.filter(Q(pk__in=certificate_ids) | Q(person__in=people))
+    AssessmentCertificateChange.objects.filter(certificate__in=mine).delete()
+    mine.delete()
     sessions.delete()
     people.delete()
 

@@ -57,7 +57,7 @@ def test_a_scheduled_job_run_is_recorded_with_what_it_did():
     assert run.count == 1  # it deleted the old row
     assert run.finished_at >= run.started_at
     assert run.request_id  # a job with no caller gets an id of its own
-    assert _status("prune-job-runs", run.started_at).did == "Records deleted: 1"
+    assert _status("prune-job-runs", run.started_at).did == "已删除记录：1 条"
 
 
 def test_a_failed_scheduled_job_is_recorded_as_failed(monkeypatch):
@@ -102,12 +102,12 @@ def test_old_runs_are_pruned_after_the_retention_period(settings):
 
 # --- the schedule in words and instants ------------------------------------------------------------------
 def test_schedules_read_as_words():
-    assert schedules.describe(crontab(hour=0, minute=20)) == "Every day at 00:20"
-    assert schedules.describe(crontab(minute="*/15")) == "Every 15 minutes"
-    assert schedules.describe(crontab(minute="*")) == "Every minute"
-    assert schedules.describe(crontab(minute=5)) == "Every hour at minute 5"
-    assert schedules.describe(crontab(hour=9, minute=0, day_of_week="mon")) == "On its own schedule"
-    assert schedules.describe(schedule(dt.timedelta(minutes=30))) == "Every 30 minutes"
+    assert schedules.describe(crontab(hour=0, minute=20)) == "每天 00:20"
+    assert schedules.describe(crontab(minute="*/15")) == "每 15 分钟"
+    assert schedules.describe(crontab(minute="*")) == "每分钟"
+    assert schedules.describe(crontab(minute=5)) == "每小时第 5 分"
+    assert schedules.describe(crontab(hour=9, minute=0, day_of_week="mon")) == "按自定义时间表"
+    assert schedules.describe(schedule(dt.timedelta(minutes=30))) == "每 30 分钟"
 
 
 def test_previous_and_next_due_follow_the_crontab_in_beijing_time():
@@ -169,8 +169,8 @@ def test_the_jobs_page_shows_a_stale_job_as_a_warning(association_client):
         index = association_client.get(reverse("admin:index")).content.decode()
     assert 'data-testid="jobs-attention"' in html
     assert 'data-testid="job-apply-deemed-acceptance" data-status="stale"' in html
-    assert "Deem accepted the applications past the acceptance deadline" in html
-    assert "Every day at 00:20" in html
+    assert "逾期未作受理决定的申请视为受理" in html
+    assert "每天 00:20" in html
     assert "2026-11-15 00:20" in html  # the last run
     assert "2026-11-17 00:20" in html  # the next one
     assert 'data-testid="scheduled-jobs-banner"' in index
@@ -184,7 +184,7 @@ def test_no_warning_when_every_job_ran(association_client):
         index = association_client.get(reverse("admin:index")).content.decode()
     assert 'data-testid="jobs-attention"' not in html
     assert 'data-status="stale"' not in html
-    assert "Certificates expired: 0" in html
+    assert "已失效注册证：0 份" in html
     assert 'data-testid="scheduled-jobs-banner"' not in index
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from people.id_search import ID_DIGEST_VAR
 from people.models.person import resident_id_digest
+from people.validators import uscc_check_character
 from tests.factories import (
     ApplicationFactory,
     AssessmentCertificateFactory,
@@ -102,7 +103,14 @@ def test_a_number_typed_into_the_address_bar_is_moved_out_of_it(staff):
 
 def test_a_mistyped_number_is_kept_out_of_the_url_too_and_finds_nothing(staff):
     person = PersonFactory()
-    wrong = person.id_number[:16] + ("00" if person.id_number[16:] != "00" else "11")
+    # Mistyped in its last two digits, into a number that is neither a resident ID nor, by the chance of
+    # its check character (1 in 31), a credit code, which the search keeps in the URL as public.
+    wrong = next(
+        candidate
+        for tail in ("00", "11", "22", "33")
+        if (candidate := person.id_number[:16] + tail) != person.id_number
+        and uscc_check_character(candidate[:17]) != candidate[17]
+    )
 
     landed = staff.post(reverse("admin:people_person_search"), {"q": wrong})
 
