@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from people.models import Prefecture
@@ -107,7 +108,8 @@ def test_draft_submit_then_the_bureau_downloads_and_acknowledges(browser, live_s
     login(page, "report-bureau")
     page.goto("/reports/annual/")
     page.get_by_test_id(f"version-link-{year}-1").click()
-    assert page.get_by_test_id("version-state").is_visible()
+    # Waits for the version's page (a bare is_visible() right after the click raced the navigation).
+    expect(page.get_by_test_id("version-state")).to_be_visible()
     with page.expect_download() as pdf_download:
         page.get_by_test_id("download-pdf").click()
     pdf = tmp_path / "report.pdf"
