@@ -142,7 +142,7 @@ def test_backup_drop_restore_brings_back_every_application_certificate_and_file(
 
     restore = _run(["scripts/restore.sh", str(backup), name, str(storage)], env)
     assert "exit status 0" in restore.stdout, restore.stdout
-    assert "0 missing, 0 with another checksum" in restore.stdout
+    assert "0 个缺失，0 个校验值不同" in restore.stdout  # manage.py stored_files --verify, in Chinese
 
     after = _snapshot(name)
     assert after == before
