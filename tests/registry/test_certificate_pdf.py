@@ -25,8 +25,8 @@ from registry.pdf import (
     PrintedState,
     render_certificate_pdf,
 )
-from registry.pdf.certificate import PAGE_HEIGHT, QR_BORDER_MODULES, QR_SIZE, QR_X, QR_Y
 from registry.pdf.sample import SAMPLE_ID_NUMBER, SAMPLE_PRINTED_ID_NUMBER, sample_document
+from tests.printed_qr import expected_qr_matrix, printed_qr_mismatches
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext, pdffonts, pdftoppm)"
@@ -108,36 +108,13 @@ def test_a_character_the_font_lacks_is_refused_not_printed_as_an_empty_box():
     assert "U+4DAE" in str(raised.value)
 
 
-def _qr_matrix(text: str) -> list[list[bool]]:
-    """The expected modules, from segno called as the certificate's renderer documents it (M, mask fixed)."""
-    import segno
-
-    from registry.pdf.certificate import QR_MASK
-
-    symbol = segno.make(text, error="m", boost_error=False, micro=False, mask=QR_MASK)
-    return [[bool(cell) for cell in row] for row in symbol.matrix]
-
-
 def test_the_qr_code_printed_encodes_the_verification_url(tmp_path):
     """Sample the rendered page at the centre of every module and compare with the expected QR matrix."""
     url = "https://registry.example.cn/verify/?t=Zx81Q0wq_AbCdEfGhIjKlMn"
     pdf = render_certificate_pdf(sample_document(verification_url=url))
-    (tmp_path / "c.pdf").write_bytes(pdf)
-    dpi = 300
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(tmp_path / "c.pdf"),
-                    str(tmp_path / "page")], check=True)  # fmt: skip
-    image = Image.open(tmp_path / "page.png").convert("L")
-    expected = _qr_matrix(url)
-    count = len(expected)
-    module = QR_SIZE / (count + 2 * QR_BORDER_MODULES)
-    scale = dpi / 72
-    mismatches = 0
-    for r in range(count):
-        for c in range(count):
-            x = QR_X + (QR_BORDER_MODULES + c + 0.5) * module
-            y_from_top = PAGE_HEIGHT - (QR_Y + QR_SIZE - (QR_BORDER_MODULES + r + 0.5) * module)
-            dark = image.getpixel((round(x * scale), round(y_from_top * scale))) < 128
-            mismatches += dark != expected[r][c]
+    count, mismatches = printed_qr_mismatches(pdf, tmp_path, url)
+    expected = expected_qr_matrix(url)
+    assert count == len(expected)
     assert mismatches == 0
     assert any(any(row) for row in expected)
     assert not all(all(row) for row in expected)

@@ -4,19 +4,17 @@ import base64
 import dataclasses
 import datetime as dt
 import importlib.util
-import subprocess
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
-from PIL import Image
 
 from registry import qr_signing
 from registry.checks import check_qr_signing_key
 from registry.pdf import render_certificate_pdf
-from registry.pdf.certificate import PAGE_HEIGHT, QR_BORDER_MODULES, QR_SIZE, QR_X, QR_Y
+from registry.pdf.certificate import QR_BORDER_MODULES, QR_SIZE
 from registry.qr_signing import (
     QrPayload,
     QrPayloadError,
@@ -27,6 +25,7 @@ from registry.qr_signing import (
 )
 from registry.services.certificate_pdfs import certificate_document, certificate_document_fingerprint
 from tests.factories import RegistrationCertificateFactory
+from tests.printed_qr import printed_qr_mismatches
 
 ROOT = Path(__file__).resolve().parents[2]
 PAYLOAD = QrPayload(
@@ -226,38 +225,6 @@ def test_a_key_file_of_another_algorithm_is_refused(tmp_path, settings):
 # --- on the certificate ----------------------------------------------------------------------------------
 
 
-def _matrix(text: str) -> list[list[bool]]:
-    """The expected modules, from segno called as the certificate's renderer documents it (M, mask fixed)."""
-    import segno
-
-    from registry.pdf.certificate import QR_MASK
-
-    symbol = segno.make(text, error="m", boost_error=False, micro=False, mask=QR_MASK)
-    return [[bool(cell) for cell in row] for row in symbol.matrix]
-
-
-def _printed_qr(pdf: bytes, tmp_path: Path, candidate: str) -> tuple[int, int]:
-    """Sample the rendered page at each module of `candidate`'s QR matrix: (modules, mismatches)."""
-    (tmp_path / "c.pdf").write_bytes(pdf)
-    dpi = 300
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", str(tmp_path / "c.pdf"),
-                    str(tmp_path / "page")], check=True)  # fmt: skip
-    image = Image.open(tmp_path / "page.png").convert("L")
-    expected = _matrix(candidate)
-    count = len(expected)
-    module = QR_SIZE / (count + 2 * QR_BORDER_MODULES)
-    scale = dpi / 72
-    mismatches = 0
-    for r in range(count):
-        for c in range(count):
-            x = QR_X + (QR_BORDER_MODULES + c + 0.5) * module
-            y_from_top = PAGE_HEIGHT - (QR_Y + QR_SIZE - (QR_BORDER_MODULES + r + 0.5) * module)
-            mismatches += (image.getpixel((round(x * scale), round(y_from_top * scale))) < 128) != expected[
-                r
-            ][c]
-    return count, mismatches
-
-
 @pytest.mark.django_db
 def test_the_printed_qr_decodes_to_the_url_whose_fragment_verifies(tmp_path, settings):
     settings.SITE_URL = "https://registry.example.cn"
@@ -266,7 +233,7 @@ def test_the_printed_qr_decodes_to_the_url_whose_fragment_verifies(tmp_path, set
     url, _hash, _fragment = doc.verification_url.partition("#")
     assert url == f"https://registry.example.cn/verify/{certificate.verification_token}/"
 
-    count, mismatches = _printed_qr(render_certificate_pdf(doc), tmp_path, doc.verification_url)
+    count, mismatches = printed_qr_mismatches(render_certificate_pdf(doc), tmp_path, doc.verification_url)
     assert mismatches == 0
     # Scannable at its printed size: QR version 14 at most, modules of at least 0.45 mm.
     assert count <= 73
