@@ -24,7 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
-from common.copy_insert import copy_insert
+from common.copy_insert import copy_insert, unsaved
 
 if TYPE_CHECKING:
     from audit.models import ChainedRecord
@@ -53,6 +53,8 @@ def current_key_id() -> str:
 
 def normalise_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
     """The detail as the database will give it back (dates as strings, keys as strings): what is hashed."""
+    if not detail:
+        return {}
     return json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder))
 
 
@@ -64,6 +66,10 @@ def row_hash(*, key_id: str, prev_hash: str, content: dict[str, Any]) -> str:
     key = chain_keys().get(key_id)
     if key is None:
         raise ImproperlyConfigured(f"REGISTRY_AUDIT_CHAIN_KEYS has no key {key_id!r}")
+    return _keyed_hash(key, prev_hash, content)
+
+
+def _keyed_hash(key: bytes, prev_hash: str, content: dict[str, Any]) -> str:
     message = prev_hash.encode() + b"\n" + canonical(content)
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
@@ -94,8 +100,10 @@ def chain_append_many(
     with ids drawn from the table's sequence in ascending order: the same rows, faster by the million)."""
     # No savepoint: a failed insert fails the caller's transaction anyway, and two queries a row are saved.
     with transaction.atomic(savepoint=False):
-        objects = chain_seal(model, [model(**fields) for fields in rows])
-        if copy and connection.vendor == "postgresql":
+        copying = copy and connection.vendor == "postgresql"
+        # For COPY, instances built without Model.__init__ (common.copy_insert.unsaved): millions of rows.
+        objects = chain_seal(model, [unsaved(model, f) if copying else model(**f) for f in rows])
+        if copying:
             copy_insert(model, objects)
         elif len(objects) == 1:
             objects[0].save(force_insert=True)
@@ -113,13 +121,14 @@ def chain_seal(model: type[ChainedRecord], objects: list[ChainedRecord]) -> list
     chain_lock(model)
     prev = _last_hash(model)
     key_id = current_key_id()
+    key = chain_keys()[key_id]  # parsed once, not per row
     for obj in objects:
         detail = getattr(obj, "detail", None)
         if detail is not None:
             obj.detail = normalise_detail(detail)  # type: ignore[attr-defined]
         obj.key_id = key_id
         obj.prev_hash = prev
-        obj.hash = row_hash(key_id=key_id, prev_hash=prev, content=obj.chain_content())
+        obj.hash = _keyed_hash(key, prev, obj.chain_content())
         prev = obj.hash
     return objects
 

@@ -12,7 +12,7 @@ from django.db import connection, models
 
 from audit.chain import chain_verify
 from bench.generate import generate, remove_generated
-from common.copy_insert import copy_insert
+from common.copy_insert import copy_insert, unsaved
 from people.models import Employer, Person, QualificationCertificate
 from registry.models import Application, AuditEntry, Batch, CertificateCounter, RegistrationCertificate
 
@@ -96,6 +96,44 @@ def test_copy_insert_allocates_ascending_ids_from_the_sequence_and_fills_default
     assert [stored[i].name for i in ids] == [e.name for e in employers]
     assert all(stored[i].status == Employer._meta.get_field("status").default for i in ids)
     assert not any(e._state.adding for e in employers)
+
+
+@pytest.mark.postgres
+def test_each_value_is_checked_not_only_the_first_rows():
+    """A column whose first value is written as is (None in a date column) may hold, further down, a value
+    that must go through the field (a datetime in that date column): each row's value is checked."""
+    employer = Employer.objects.create(name="逐行检查", uscc="91230000MA0000097X")
+    person = Person.objects.create(id_number="230103199001011237", name="逐行")
+    day = dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC)  # 21 November in China
+    rows = [
+        Batch(employer=employer, title="第一批"),
+        Batch(employer=employer, title="第二批", submitted_at=day),
+    ]
+    copy_insert(Batch, rows)
+    apps = [
+        unsaved(Application, {"person": person, "employer_id": employer.pk, "level": 2, "received_on": None}),
+        unsaved(Application, {"person": person, "employer_id": employer.pk, "level": 2, "received_on": day}),
+    ]
+    copy_insert(Application, apps)
+    stored = Application.objects.filter(pk__in=[a.pk for a in apps]).order_by("pk")
+    assert list(stored.values_list("received_on", flat=True)) == [None, dt.date(2026, 11, 21)]  # in China
+    assert Batch.objects.get(pk=rows[1].pk).submitted_at == day
+
+
+def test_unsaved_sets_what_the_constructor_sets():
+    """`unsaved` (no Model.__init__) gives every column the value `Model(**values)` gives it, callable
+    defaults called per row, a foreign key given by its saved instance taken as its id."""
+    employer = Employer(pk=7, name="构造", uscc="91230000MA0000096X")
+    values = {"employer": employer, "title": "第三批"}
+    fast, slow = unsaved(Batch, values), Batch(**values)
+    for field in Batch._meta.concrete_fields:
+        assert getattr(fast, field.attname) == getattr(slow, field.attname), field.name
+    assert fast._state.adding
+    first, second = unsaved(Application, {}), unsaved(Application, {})
+    assert first.correction_items == []
+    assert first.correction_items is not second.correction_items
+    with pytest.raises(ValueError, match="not saved"):
+        unsaved(Batch, {"employer": Employer(name="未保存", uscc="x")})
 
 
 def test_copy_insert_refuses_other_databases():
