@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from registry import selectors
 from registry.models import Application, AuditEntry, RegistrationCertificate
 from registry.services.audit import audit_record_many
 from registry.services.materials import material_attach
@@ -290,3 +291,29 @@ def test_queue_checkboxes_still_select_rows_for_actions(client, association_user
     application = ApplicationFactory(submitted=True)
     body = client.get(QUEUE).content.decode()
     assert f'name="_selected_action" value="{application.pk}"' in body
+
+
+@pytest.mark.parametrize("broad", [False, True])
+def test_a_name_search_finds_people_and_employers_by_either_path(
+    client, association_user, monday, monkeypatch, broad
+):
+    """A name picking out few people and employers is looked up by key (a union of ids); a broad one by
+    walking the queue (registry.selectors.applications_matching): both find the same applications."""
+    if broad:  # every term counts as broad
+        monkeypatch.setattr(selectors, "SELECTIVE_NAME_PEOPLE", 0)
+    by_person = ApplicationFactory(submitted=True, person__name="欧阳明远")
+    by_employer = ApplicationFactory(submitted=True, employer__name="明远精密仪器有限公司")
+    neither = ApplicationFactory(submitted=True, person__name="李四", employer__name="松花江电力有限公司")
+    client.force_login(association_user)
+    found = {
+        term: set(client.get(QUEUE, {"q": term}).context["cl"].result_list)
+        for term in ("欧阳明远", "明远", "欧阳", "精密仪器", "赵")
+    }
+    assert found == {
+        "欧阳明远": {by_person},
+        "明远": {by_employer},  # a person's name matches from its start, an employer's anywhere
+        "欧阳": {by_person},
+        "精密仪器": {by_employer},
+        "赵": set(),
+    }
+    assert neither not in set().union(*found.values())
