@@ -17,13 +17,16 @@ over years, at a speed no per-row path could reach. It is never called by the ap
 
 import contextlib
 import datetime as dt
+import multiprocessing
+import os
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pgtrigger
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -183,6 +186,20 @@ def _save_each(model, objs, batch_size: int = 0):
     return objs
 
 
+@dataclass
+class _Plan:
+    """What every chunk needs, whichever process writes it (pickled once per worker process)."""
+
+    seed: int
+    on: dt.date
+    copy: bool
+    one_by_one: bool
+    employer_ids: list[int]
+    employer_names: dict[int, str]
+    reviewer: Any
+    project_ids: list[int]
+
+
 def generate(
     *,
     applications: int,
@@ -192,36 +209,35 @@ def generate(
     progress: Callable[[Generated], None] | None = None,
     one_by_one: bool = False,
     copy: bool | None = None,
+    jobs: int = 1,
 ) -> Generated:
     """Write `applications` applications and everything around them; see the module docstring.
 
     `one_by_one` is the benchmark's baseline: the same rows, each saved on its own in autocommit, as a
     script calling `.save()` would. `copy` (default: on PostgreSQL) writes every table with COPY
     (common.copy_insert): the same rows, several times faster; elsewhere bulk_create.
+
+    `jobs` > 1 (PostgreSQL, COPY) writes the chunks in that many processes at once. Each chunk draws from
+    its own random generator (seeded by the seed and the chunk's first index), so the rows are the same
+    whatever `jobs`; only their ids, and which certificate gets which sequence number, follow the order in
+    which chunks finish. The audit chain stays one chain: each chunk appends under the chain's lock.
     """
     if copy is None:
         copy = connection.vendor == "postgresql" and not one_by_one
+    if jobs > 1 and not copy:
+        raise ValueError("several jobs need PostgreSQL's COPY path (SQLite has one writer)")
     write = _save_each if one_by_one else _copy if copy else _bulk
-    # For COPY, rows are built without Model.__init__ (common.copy_insert.unsaved), a third of the time.
     new = unsaved if copy else _construct
     atomic = contextlib.nullcontext if one_by_one else transaction.atomic
     from accounts.models import User
     from exams.models import MetrologyProject
-    from people.models import Employer, Person, Prefecture, QualificationCertificate
-    from registry.models import Application, Batch, CertificateCounter, RegistrationCertificate
-    from registry.models.certificate import certificate_number, validity_end
-    from registry.services.audit import audit_record_many
-    from registry.workflow import ApplicationState as S
-    from registry.workflow import CertificateState
+    from people.models import Employer, Prefecture
 
     started = time.perf_counter()
-    rng = random.Random(seed)  # noqa: S311 - reproducible fiction, not secrets
     on = on or timezone.localdate()
     chunk = max(BATCH_SIZE, chunk - chunk % BATCH_SIZE)
     done = Generated()
-    states, state_weights, kinds, kind_weights = _weights()
     prefectures = list(Prefecture.values)
-    project_ids = list(MetrologyProject.objects.order_by("pk").values_list("pk", flat=True))
     reviewer, _ = User.objects.get_or_create(username="bench-association", defaults={"is_staff": True})
     if Employer.objects.filter(uscc__startswith=GENERATED_USCC_PREFIX).exists():
         raise RuntimeError("generated data is already present: remove it first (--replace)")
@@ -245,174 +261,262 @@ def generate(
             ],
             batch_size=2000,
         )
-    employer_ids = [e.pk for e in employers]
-    employer_names = {e.pk: e.name for e in employers}
-    done.employers = len(employer_ids)
-    # Certificate sequences continue after whatever the registry already issued.
-    sequences: dict[tuple[int, int], int] = {
-        (c.year, c.level): c.last for c in CertificateCounter.objects.all()
-    }
-    for row in RegistrationCertificate.objects.values("year", "level").annotate(last=Max("sequence")):
-        key = (row["year"], row["level"])
-        sequences[key] = max(sequences.get(key, 0), row["last"])
-    cert_projects = RegistrationCertificate.projects.through
+    done.employers = len(employers)
+    _counters_from_issued(on)
+    plan = _Plan(
+        seed=seed,
+        on=on,
+        copy=copy,
+        one_by_one=one_by_one,
+        employer_ids=[e.pk for e in employers],
+        employer_names={e.pk: e.name for e in employers},
+        reviewer=reviewer,
+        project_ids=list(MetrologyProject.objects.order_by("pk").values_list("pk", flat=True)),
+    )
+    chunks = [(first, min(applications, first + chunk)) for first in range(0, applications, chunk)]
 
-    for start in range(0, applications, chunk):
-        end = min(applications, start + chunk)
-        with atomic():
-            people = write(
-                Person,
-                [
-                    new(
-                        Person, {"id_number": resident_id(n, region=GENERATED_REGION), "name": person_name(n)}
-                    )
-                    for n in range(start, end)
-                ],
-                batch_size=2000,
-            )
-            levels = [1 if rng.random() < 0.3 else 2 for _ in people]
-            write(
-                QualificationCertificate,
-                [
-                    new(
-                        QualificationCertificate,
-                        {
-                            "person": p,
-                            "level": level,
-                            "number": f"{GENERATED_QUALIFICATION_PREFIX}{start + i:09d}",
-                            "issued_on": dt.date(2015, 6, 1) + dt.timedelta(days=(start + i) % 3000),
-                            "issuer": "人力资源社会保障部",
-                        },
-                    )
-                    for i, (p, level) in enumerate(zip(people, levels, strict=True))
-                ],
-                batch_size=2000,
-            )
-            batch_employers = [
-                employer_ids[(n // BATCH_SIZE) % len(employer_ids)] for n in range(start, end, BATCH_SIZE)
-            ]
-            batches = write(
-                Batch,
-                [
-                    new(
-                        Batch,
-                        {
-                            "employer_id": e,
-                            "title": f"{on.year}年度注册申请（第{start // BATCH_SIZE + i + 1}批）",
-                        },
-                    )
-                    for i, e in enumerate(batch_employers)
-                ],
-                batch_size=2000,
-            )
-            apps = []
-            for i, person in enumerate(people):
-                kind = rng.choices(kinds, kind_weights)[0]  # drawn before the state: same data per seed
-                app = new(
-                    Application,
-                    {
-                        "state": rng.choices(states, state_weights)[0],
-                        "kind": kind,
-                        "person": person,
-                        "employer_id": batch_employers[i // BATCH_SIZE],
-                        "level": levels[i],
-                        "batch": batches[i // BATCH_SIZE],
-                    },
-                )
-                _application(app, rng, on, reviewer)
-                done.by_state[app.state] = done.by_state.get(app.state, 0) + 1
-                apps.append(app)
-            write(Application, apps, batch_size=2000)
-
-            certificates = []
-            for app in apps:
-                if app.state != S.ISSUED:
-                    continue
-                key = (app.issued_on.year, app.level)
-                sequences[key] = sequences.get(key, 0) + 1
-                until = validity_end(app.issued_on)
-                certificates.append(
-                    new(
-                        RegistrationCertificate,
-                        {
-                            "number": certificate_number(year=key[0], level=key[1], sequence=sequences[key]),
-                            "year": key[0],
-                            "sequence": sequences[key],
-                            "person_id": app.person_id,
-                            "employer_id": app.employer_id,
-                            "employer_name": employer_names[app.employer_id],
-                            "level": app.level,
-                            "issued_on": app.issued_on,
-                            "valid_from": app.issued_on,
-                            "valid_until": until,
-                            "application": app,
-                            "state": CertificateState.VALID if until >= on else CertificateState.EXPIRED,
-                        },
-                    )
-                )
-            write(RegistrationCertificate, certificates, batch_size=2000)
-            write(
-                cert_projects,
-                [
-                    new(cert_projects, {"registrationcertificate_id": c.pk, "metrologyproject_id": project})
-                    for c in certificates
-                    for project in rng.sample(project_ids, k=min(len(project_ids), rng.randint(1, 2)))
-                ],
-                batch_size=5000,
-            )
-
-            entries = []
-            for app in apps:
-                day = app.received_on
-                for step, (name, source, target) in enumerate(_path(app.state)):
-                    when = (
-                        {
-                            "submit": app.received_on,
-                            "accept": app.accepted_on,
-                            "approve": app.approved_on,
-                            "issue": app.issued_on,
-                            "request_corrections": app.corrections_requested_on,
-                        }.get(name)
-                        or app.closed_on
-                        or day
-                    )
-                    entries.append(
-                        {
-                            "application_id": app.pk,
-                            "transition": name,
-                            "from_state": source,
-                            "to_state": target,
-                            "at": _at(when, step),
-                            "by": None if name == "submit" else reviewer,  # None: the system's act
-                            "comment": app.decision_reason if name in ("deny", "not_accept") else "",
-                        }
-                    )
-            # Through the one writer of audit rows (sealed into the chain): 5,000 a statement, or one
-            # at a time for the baseline, as a script calling the service per transition would.
-            per_statement = 1 if one_by_one else max(1, len(entries)) if copy else 5000
-            for first in range(0, len(entries), per_statement):
-                audit_record_many(entries[first : first + per_statement], copy=copy)
-
-        done.people += len(people)
-        done.qualifications += len(people)
-        done.batches += len(batches)
-        done.applications += len(apps)
-        done.certificates += len(certificates)
-        done.audit_entries += len(entries)
+    def add(part: Generated) -> None:
+        for name in ("people", "qualifications", "batches", "applications", "certificates", "audit_entries"):
+            setattr(done, name, getattr(done, name) + getattr(part, name))
+        for state, count in part.by_state.items():
+            done.by_state[state] = done.by_state.get(state, 0) + count
         done.seconds = time.perf_counter() - started
         if progress is not None:
             progress(done)
 
-    with transaction.atomic():
-        for (year, level), last in sequences.items():
-            CertificateCounter.objects.update_or_create(year=year, level=level, defaults={"last": last})
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a table this size
-    elif connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    if jobs > 1:
+        connections.close_all()  # each process opens its own connection; none inherits this one's
+        with multiprocessing.get_context("fork").Pool(jobs, _worker_start, (plan,)) as pool:
+            for part in pool.imap_unordered(_worker_chunk, chunks):
+                add(part)
+    else:
+        for first, last in chunks:
+            add(_write_chunk(plan, first, last))
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give tables this size
     done.seconds = time.perf_counter() - started
+    return done
+
+
+def default_jobs() -> int:
+    """One writing process per CPU core on PostgreSQL (COPY), one on SQLite (a single writer)."""
+    return max(1, os.cpu_count() or 1) if connection.vendor == "postgresql" else 1
+
+
+_worker_plan: _Plan | None = None
+
+
+def _worker_start(plan: _Plan) -> None:
+    global _worker_plan
+    _worker_plan = plan
+
+
+def _worker_chunk(bounds: tuple[int, int]) -> Generated:
+    assert _worker_plan is not None
+    return _write_chunk(_worker_plan, *bounds)
+
+
+def _counters_from_issued(on: dt.date) -> None:
+    """Certificate counters for every (year, level) a generated certificate can fall in, continuing after
+    whatever the registry already issued (chunks then reserve blocks of numbers from them)."""
+    from registry.models import CertificateCounter, RegistrationCertificate
+
+    issued = {
+        (row["year"], row["level"]): row["last"]
+        for row in RegistrationCertificate.objects.values("year", "level").annotate(last=Max("sequence"))
+    }
+    with transaction.atomic():
+        for year in range(on.year - 2, on.year + 1):  # received up to 700 days ago, issued within 14
+            for level in (1, 2):
+                counter, _ = CertificateCounter.objects.select_for_update().get_or_create(
+                    year=year, level=level
+                )
+                if issued.get((year, level), 0) > counter.last:
+                    counter.last = issued[(year, level)]
+                    counter.save(update_fields=["last"])
+
+
+def _reserve_sequences(needed: dict[tuple[int, int], int]) -> dict[tuple[int, int], int]:
+    """The first of `needed[key]` consecutive sequence numbers per (year, level), taken from the counters
+    in a short transaction of its own (so parallel chunks never wait on each other for long)."""
+    from registry.models import CertificateCounter
+
+    first: dict[tuple[int, int], int] = {}
+    with transaction.atomic():
+        for (year, level), count in sorted(needed.items()):
+            counter = CertificateCounter.objects.select_for_update().get(year=year, level=level)
+            first[(year, level)] = counter.last + 1
+            counter.last += count
+            counter.save(update_fields=["last"])
+    return first
+
+
+def _write_chunk(plan: _Plan, start: int, end: int) -> Generated:
+    """Applications start..end-1 with their people, qualifications, batches, certificates and audit rows,
+    in one transaction (bulk_create or COPY) or row by row (the baseline)."""
+    from people.models import Person, QualificationCertificate
+    from registry.models import Application, Batch, RegistrationCertificate
+    from registry.models.certificate import certificate_number, validity_end
+    from registry.services.audit import audit_record_many
+    from registry.workflow import ApplicationState as S
+    from registry.workflow import CertificateState
+
+    write = _save_each if plan.one_by_one else _copy if plan.copy else _bulk
+    new = unsaved if plan.copy else _construct
+    atomic = contextlib.nullcontext if plan.one_by_one else transaction.atomic
+    rng = random.Random(f"{plan.seed}/{start}")  # noqa: S311 - reproducible fiction, not secrets
+    on = plan.on
+    states, state_weights, kinds, kind_weights = _weights()
+    employer_ids = plan.employer_ids
+    done = Generated()
+
+    # What each application is (its kind, state, level and dates) is drawn first, so the certificate
+    # numbers it needs can be reserved before the chunk's transaction.
+    batch_employers = [
+        employer_ids[(n // BATCH_SIZE) % len(employer_ids)] for n in range(start, end, BATCH_SIZE)
+    ]
+    apps = []
+    for i in range(end - start):
+        kind = rng.choices(kinds, kind_weights)[0]  # drawn before the state: same data per seed
+        app = new(
+            Application,
+            {
+                "state": rng.choices(states, state_weights)[0],
+                "kind": kind,
+                "employer_id": batch_employers[i // BATCH_SIZE],
+                "level": 1 if rng.random() < 0.3 else 2,
+            },
+        )
+        _application(app, rng, on, plan.reviewer)
+        done.by_state[app.state] = done.by_state.get(app.state, 0) + 1
+        apps.append(app)
+    issued = [app for app in apps if app.state == S.ISSUED]
+    needed: dict[tuple[int, int], int] = {}
+    for app in issued:
+        key = (app.issued_on.year, app.level)
+        needed[key] = needed.get(key, 0) + 1
+    sequences = _reserve_sequences(needed)
+
+    with atomic():
+        people = write(
+            Person,
+            [
+                new(Person, {"id_number": resident_id(n, region=GENERATED_REGION), "name": person_name(n)})
+                for n in range(start, end)
+            ],
+            batch_size=2000,
+        )
+        write(
+            QualificationCertificate,
+            [
+                new(
+                    QualificationCertificate,
+                    {
+                        "person": person,
+                        "level": app.level,
+                        "number": f"{GENERATED_QUALIFICATION_PREFIX}{start + i:09d}",
+                        "issued_on": dt.date(2015, 6, 1) + dt.timedelta(days=(start + i) % 3000),
+                        "issuer": "人力资源社会保障部",
+                    },
+                )
+                for i, (person, app) in enumerate(zip(people, apps, strict=True))
+            ],
+            batch_size=2000,
+        )
+        batches = write(
+            Batch,
+            [
+                new(
+                    Batch,
+                    {
+                        "employer_id": e,
+                        "title": f"{on.year}年度注册申请（第{start // BATCH_SIZE + i + 1}批）",
+                    },
+                )
+                for i, e in enumerate(batch_employers)
+            ],
+            batch_size=2000,
+        )
+        for i, (person, app) in enumerate(zip(people, apps, strict=True)):
+            app.person_id = person.pk
+            app.batch_id = batches[i // BATCH_SIZE].pk
+        write(Application, apps, batch_size=2000)
+
+        certificates = []
+        for app in issued:
+            key = (app.issued_on.year, app.level)
+            sequence = sequences[key]
+            sequences[key] += 1
+            until = validity_end(app.issued_on)
+            certificates.append(
+                new(
+                    RegistrationCertificate,
+                    {
+                        "number": certificate_number(year=key[0], level=key[1], sequence=sequence),
+                        "year": key[0],
+                        "sequence": sequence,
+                        "person_id": app.person_id,
+                        "employer_id": app.employer_id,
+                        "employer_name": plan.employer_names[app.employer_id],
+                        "level": app.level,
+                        "issued_on": app.issued_on,
+                        "valid_from": app.issued_on,
+                        "valid_until": until,
+                        "application": app,
+                        "state": CertificateState.VALID if until >= on else CertificateState.EXPIRED,
+                    },
+                )
+            )
+        write(RegistrationCertificate, certificates, batch_size=2000)
+        cert_projects = RegistrationCertificate.projects.through
+        write(
+            cert_projects,
+            [
+                new(cert_projects, {"registrationcertificate_id": c.pk, "metrologyproject_id": project})
+                for c in certificates
+                for project in rng.sample(plan.project_ids, k=min(len(plan.project_ids), rng.randint(1, 2)))
+            ],
+            batch_size=5000,
+        )
+
+        entries = []
+        for app in apps:
+            day = app.received_on
+            for step, (name, source, target) in enumerate(_path(app.state)):
+                when = (
+                    {
+                        "submit": app.received_on,
+                        "accept": app.accepted_on,
+                        "approve": app.approved_on,
+                        "issue": app.issued_on,
+                        "request_corrections": app.corrections_requested_on,
+                    }.get(name)
+                    or app.closed_on
+                    or day
+                )
+                entries.append(
+                    {
+                        "application_id": app.pk,
+                        "transition": name,
+                        "from_state": source,
+                        "to_state": target,
+                        "at": _at(when, step),
+                        "by": None if name == "submit" else plan.reviewer,  # None: the system's act
+                        "comment": app.decision_reason if name in ("deny", "not_accept") else "",
+                    }
+                )
+        # Through the one writer of audit rows (sealed into the chain, under its lock): 5,000 a statement,
+        # one COPY, or one at a time for the baseline, as a script calling the service per transition would.
+        per_statement = 1 if plan.one_by_one else max(1, len(entries)) if plan.copy else 5000
+        for first in range(0, len(entries), per_statement):
+            audit_record_many(entries[first : first + per_statement], copy=plan.copy)
+
+    done.people = done.qualifications = len(people)
+    done.batches = len(batches)
+    done.applications = len(apps)
+    done.certificates = len(certificates)
+    done.audit_entries = len(entries)
     return done
 
 

@@ -29,11 +29,12 @@ NATURAL = {
 MODELS = [Employer, Person, QualificationCertificate, Batch, Application, RegistrationCertificate, AuditEntry]
 
 
-def _columns(model) -> list[str]:
+def _columns(model, *, numbered: bool = True) -> list[str]:
     columns = []
+    skipped = {"hash", "prev_hash", "verification_token"} | (set() if numbered else {"number", "sequence"})
     for field in model._meta.concrete_fields:
         # The chain's hashes cover the ids, and a verification token is random: checked below instead.
-        if field.primary_key or field.name in {"hash", "prev_hash", "verification_token"}:
+        if field.primary_key or field.name in skipped:
             continue
         if isinstance(field, models.ForeignKey):
             natural = NATURAL.get(field.related_model)
@@ -43,11 +44,22 @@ def _columns(model) -> list[str]:
     return columns
 
 
-def _snapshot() -> dict[str, list[tuple]]:
-    rows = {model.__name__: sorted(model.objects.values_list(*_columns(model)), key=repr) for model in MODELS}
+def _snapshot(*, numbered: bool = True) -> dict[str, list[tuple]]:
+    """Every generated row by its natural keys; `numbered=False` leaves out certificate numbers (which
+    certificate gets which number depends on the order parallel chunks finish in)."""
+    rows = {
+        model.__name__: sorted(
+            model.objects.values_list(
+                *_columns(model, numbered=numbered or model is not RegistrationCertificate)
+            ),
+            key=repr,
+        )
+        for model in MODELS
+    }
+    certificate = "number" if numbered else "application__person__id_digest"
     rows["projects"] = sorted(
         RegistrationCertificate.projects.through.objects.values_list(
-            "registrationcertificate__number", "metrologyproject__code"
+            f"registrationcertificate__{certificate}", "metrologyproject__code"
         )
     )
     rows["id_numbers"] = sorted(Person.objects.values_list("id_number", "name"))  # decrypted
@@ -78,6 +90,31 @@ def test_the_copy_path_writes_the_same_rows_as_the_orm_path():
     tokens = RegistrationCertificate.objects.values_list("verification_token", flat=True)
     assert len(set(tokens)) == copied.certificates
     assert all(len(token) >= 20 for token in tokens)
+    remove_generated()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # the worker processes read what the parent committed
+def test_several_processes_write_the_rows_one_process_writes():
+    """`jobs`: each chunk draws from its own generator, so two processes write the same rows as one; only
+    which certificate gets which number follows the order the chunks finish in. The chain holds."""
+    on = dt.date(2026, 11, 23)
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), tick=False):
+        alone = generate(applications=100, seed=5, chunk=20, on=on, jobs=1)
+        by_one = _snapshot(numbered=False)
+        remove_generated()
+        shared = generate(applications=100, seed=5, chunk=20, on=on, jobs=2)
+        by_two = _snapshot(numbered=False)
+
+    assert shared.by_state == alone.by_state
+    assert shared.rows == alone.rows
+    for table, rows in by_one.items():
+        assert by_two[table] == rows, table
+    assert chain_verify(AuditEntry) == (shared.audit_entries, None)  # the first run's rows were removed
+    numbers = list(RegistrationCertificate.objects.values_list("year", "level", "sequence"))
+    assert len(set(numbers)) == shared.certificates  # no number drawn twice
+    for year, level, last in CertificateCounter.objects.values_list("year", "level", "last"):
+        assert max((n for y, lv, n in numbers if (y, lv) == (year, level)), default=0) <= last
     remove_generated()
 
 

@@ -30,6 +30,12 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--on", type=dt.date.fromisoformat, default=None, help="anchor day (today)")
         parser.add_argument("--chunk", type=int, default=10_000, help="applications per transaction")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=0,
+            help="processes writing chunks at once (PostgreSQL; default: one per CPU core, 1 on SQLite)",
+        )
         parser.add_argument("--replace", action="store_true", help="remove earlier generated data first")
         parser.add_argument(
             "--ledger-only",
@@ -39,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
 
     def handle(self, *args, **options):
-        from bench.generate import generate, remove_generated
+        from bench.generate import default_jobs, generate, remove_generated
         from bench.ledger import generate_ledger, remove_ledger
 
         bench_settings = settings.SETTINGS_MODULE == "config.settings.bench"
@@ -61,6 +67,7 @@ class Command(BaseCommand):
                     seed=options["seed"],
                     on=options["on"],
                     chunk=options["chunk"],
+                    jobs=options["jobs"] or default_jobs(),
                     progress=lambda d: self.stdout.write(
                         f"  {d.applications:,} applications, {d.seconds:.1f} s"
                     ),
