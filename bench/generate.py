@@ -3,10 +3,12 @@
 Employers, people with their qualification certificates, batches, applications in every state with the
 dates and stored deadlines the workflow would have written (computed by registry.deadlines on the real
 working-day calendar), registration certificates for the issued ones (with their projects), and one audit
-row per transition each application went through. Everything is written with bulk_create in chunks, one
-transaction per chunk, so memory stays flat and 1,000,000 applications take minutes, not hours.
+row per transition each application went through. Everything is written in chunks, one transaction per
+chunk, with PostgreSQL's COPY (common.copy_insert; bulk_create on SQLite), and on PostgreSQL by several
+processes at once (`jobs`), so memory stays flat and 1,000,000 applications take minutes, not hours.
 
-Reproducible: the same N, seed and anchor day (`on`, default today) give the same rows. The rows are
+Reproducible: the same N, seed and anchor day (`on`, default today) give the same rows, whatever the number
+of processes (only ids and the order of certificate numbers follow the order in which chunks finish). The rows are
 recognisable (employer credit codes start with GENERATED_USCC_PREFIX, qualification certificate numbers
 with GENERATED_QUALIFICATION_PREFIX; resident ID numbers start with GENERATED_REGION but are encrypted), so
 remove_generated() deletes exactly them and nothing else.
