@@ -7,11 +7,11 @@ row per transition each application went through. Everything is written in chunk
 chunk, with PostgreSQL's COPY (common.copy_insert; bulk_create on SQLite), and on PostgreSQL by several
 processes at once (`jobs`), so memory stays flat and 1,000,000 applications take minutes, not hours.
 
-Reproducible: the same N, seed and anchor day (`on`, default today) give the same rows, whatever the number
-of processes (only ids and the order of certificate numbers follow the order in which chunks finish). The rows are
-recognisable (employer credit codes start with GENERATED_USCC_PREFIX, qualification certificate numbers
-with GENERATED_QUALIFICATION_PREFIX; resident ID numbers start with GENERATED_REGION but are encrypted), so
-remove_generated() deletes exactly them and nothing else.
+Reproducible: the same N, seed and anchor day (`on`, default today) give the same rows, whatever the
+number of processes (only ids and the order of certificate numbers follow the order in which chunks
+finish). The rows are recognisable (employer credit codes start with GENERATED_USCC_PREFIX, qualification
+certificate numbers with GENERATED_QUALIFICATION_PREFIX; resident ID numbers start with GENERATED_REGION
+but are encrypted), so remove_generated() deletes exactly them and nothing else.
 
 This writes around the services on purpose: it fabricates history that the services would have written
 over years, at a speed no per-row path could reach. It is never called by the application itself.

@@ -92,11 +92,11 @@ def unsaved(model: type[M], values: dict[str, Any]) -> M:
     for attname, default in callables:
         state[attname] = default()
     for name, value in values.items():
-        attname = relations.get(name)
-        if attname is None:
+        key = relations.get(name)
+        if key is None:
             state[name] = value
         elif value is None or value.pk is not None:
-            state[attname] = None if value is None else value.pk
+            state[key] = None if value is None else value.pk
         else:
             raise ValueError(f"unsaved(): the related {name} is not saved yet")
     state["_state"] = ModelState()

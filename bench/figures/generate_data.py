@@ -1,10 +1,11 @@
 """Figure 1: generating N applications with everything around them, beside saving the same rows one by one.
 
 Ours is bench.generate.generate() (what `manage.py generate_bench_data` runs): chunks of one transaction
-each, written with COPY by one process per core on PostgreSQL, with bulk_create on SQLite. The baseline writes the same kind of rows with one `.save()` each in
-autocommit, for a sample of BASELINE_APPLICATIONS applications; its time for N is extrapolated from its
-rows per second (marked so in the details), since saving a million applications one by one would take
-hours. The generated data stays in the database for figure 2.
+each, written with COPY by one process per core on PostgreSQL, with bulk_create on SQLite. The baseline
+writes the same kind of rows with one `.save()` each in autocommit, for a sample of BASELINE_APPLICATIONS
+applications; its time for N is extrapolated from its rows per second (marked so in the details), since
+saving a million applications one by one would take hours. The generated data stays in the database for
+figure 2.
 """
 
 from bench.harness import Figure
