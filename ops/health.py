@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from ops import selectors
 from ops.signals import scheduled_task_names
+from registry.signing import SigningUnavailable, signing_identity
 from workdays.working_days import is_official_year
 
 logger = logging.getLogger(__name__)
@@ -117,7 +118,42 @@ def _calendar() -> Result:
     return Result(FAILED if today.month == 12 else WARNING, message, required=False)
 
 
-INFORMATIONAL = frozenset({"calendar"})  # reported, never the reason for a 503
+def _signing() -> Result:
+    """The key that signs certificates and written decisions (registry.signing): usable, and its certificate
+    valid for more than REGISTRY_HEALTH_SIGNING_DAYS days. Never required: without it the site still serves,
+    but no certificate PDF or written decision is stored (the issuing task logs why, and the PDF backlog of
+    /metrics grows); the operator must learn that here, and renew a certificate before it expires."""
+    try:
+        identity = signing_identity()
+    except SigningUnavailable as error:
+        logger.error("readiness: the signing key cannot be used: %s", error)  # a path, never the key
+        return Result(
+            FAILED,
+            _("The signing key cannot be used: certificates and written decisions are not signed or stored."),
+            required=False,
+        )
+    expires = identity.certificate.not_valid_after
+    left = (expires - timezone.now()).days
+    date = timezone.localtime(expires).date().isoformat()
+    if left < 0:
+        return Result(
+            FAILED, _("The signing certificate expired on %(date)s.") % {"date": date}, required=False
+        )
+    if left <= settings.REGISTRY_HEALTH_SIGNING_DAYS:
+        return Result(
+            WARNING,
+            _("The signing certificate expires on %(date)s, in %(days)d days: renew it.")
+            % {"date": date, "days": left},
+            required=False,
+        )
+    return Result(
+        OK,
+        _("The signing key is usable; its certificate is valid until %(date)s.") % {"date": date},
+        required=False,
+    )
+
+
+INFORMATIONAL = frozenset({"calendar", "signing"})  # reported, never the reason for a 503
 CHECKS: dict[str, Callable[[], Result]] = {
     "database": _database,
     "cache": _cache,
@@ -125,6 +161,7 @@ CHECKS: dict[str, Callable[[], Result]] = {
     "worker": _worker,
     "beat": _beat,
     "calendar": _calendar,
+    "signing": _signing,
 }
 
 

@@ -482,6 +482,8 @@ REGISTRY_HEALTH_ALLOWED_NETWORKS = env.list(
 # /readyz: a worker must have run the heartbeat, and beat started some job, within these many minutes.
 REGISTRY_HEALTH_WORKER_MINUTES = env.int("REGISTRY_HEALTH_WORKER_MINUTES", default=5)
 REGISTRY_HEALTH_BEAT_MINUTES = env.int("REGISTRY_HEALTH_BEAT_MINUTES", default=5)
+# /readyz: the signing certificate is a warning this many days before it expires (renewal takes weeks).
+REGISTRY_HEALTH_SIGNING_DAYS = env.int("REGISTRY_HEALTH_SIGNING_DAYS", default=60)
 # A scheduled job that has not started this many minutes after it was due is shown as missed.
 REGISTRY_JOB_GRACE_MINUTES = env.int("REGISTRY_JOB_GRACE_MINUTES", default=15)
 # Job-run records (ops.JobRun) older than this are deleted by the daily prune-job-runs job.

@@ -8,11 +8,13 @@ import pytest
 import time_machine
 from django.core.files.storage import default_storage
 from django.test import Client
+from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from ops.checks import health_networks_check
 from ops.models import JobRun
 from registry.models import RegistrationCertificate
+from registry.signing import signing_identity
 from tests.factories import ApplicationFactory, RegistrationCertificateFactory
 from workdays import working_days
 from workdays.models import CalendarYear
@@ -92,7 +94,7 @@ def test_readyz_in_process_mode_reports_each_check_and_is_ready(client):
     status, body = _readyz(client)
     assert status == 200, body
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "storage", "worker", "beat", "calendar"}
+    assert set(body["checks"]) == {"database", "cache", "storage", "worker", "beat", "calendar", "signing"}
     for name in ("database", "cache", "storage"):
         assert body["checks"][name]["status"] == "ok"
         assert body["checks"][name]["required"] is True
@@ -173,6 +175,39 @@ def test_next_years_calendar_is_a_warning_then_a_failure_that_never_fails_readin
     with time_machine.travel(dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.UTC), tick=False):
         status, body = _readyz(client)
     assert body["checks"]["calendar"]["status"] == "ok"
+
+
+def test_the_signing_key_is_reported_and_its_expiry_warned_of_without_failing_readiness(client, settings):
+    identity = signing_identity()  # the development CA here, valid ten years
+    expires = identity.certificate.not_valid_after
+    status, body = _readyz(client)
+    assert (status, body["checks"]["signing"]["status"], body["checks"]["signing"]["required"]) == (
+        200,
+        "ok",
+        False,
+    )
+    assert timezone.localtime(expires).date().isoformat() in body["checks"]["signing"]["message"]
+
+    with time_machine.travel(
+        expires - dt.timedelta(days=settings.REGISTRY_HEALTH_SIGNING_DAYS - 1), tick=False
+    ):
+        status, body = _readyz(client)
+    assert (status, body["checks"]["signing"]["status"]) == (200, "warning")
+    assert str(settings.REGISTRY_HEALTH_SIGNING_DAYS - 1) in body["checks"]["signing"]["message"]  # days left
+    with time_machine.travel(expires + dt.timedelta(days=1), tick=False):
+        status, body = _readyz(client)
+    assert (status, body["checks"]["signing"]["status"]) == (200, "failed")
+
+
+def test_an_unusable_signing_key_fails_its_check_and_names_no_path(client, settings, tmp_path, caplog):
+    settings.REGISTRY_SIGNING_KEY_FILE = str(tmp_path / "gone-key.pem")
+    settings.REGISTRY_SIGNING_CERT_FILE = str(tmp_path / "gone-cert.pem")
+    status, body = _readyz(client)
+    assert status == 200  # the site still serves; only the PDFs wait
+    assert body["status"] == "ok"
+    assert body["checks"]["signing"]["status"] == "failed"
+    assert "gone-key" not in json.dumps(body, ensure_ascii=False)
+    assert "gone-key.pem cannot be read" in caplog.text  # the operator's reason, in the log
 
 
 # --- /metrics ------------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ def test_the_stack_script_starts_every_part_and_readyz_reports_each(tmp_path):
         for part in ("database", "cache", "storage", "worker", "beat"):
             assert checks[part]["status"] == "ok", (part, checks[part])
         assert checks["calendar"]["status"] in {"ok", "warning", "failed"}
+        assert checks["signing"]["status"] == "ok"  # the development CA, no key configured here
         # Behind nginx, a page and a static file are served too.
         with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/static/css/site.css", timeout=10) as r:
             assert r.status == 200
