@@ -14,9 +14,26 @@ docs/decisions/0106-change-feed.md.
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 COUNTER_PK = 1
+
+
+class ChangeFeedEntry(models.Model):
+    """One row of a feed: its sequence (drawn by `change_sequences_next`, the primary key) and when the
+    change happened. A concrete feed adds the record it is about and the kind of change; rows are written
+    in the transaction that makes the change and never updated or deleted."""
+
+    sequence = models.BigIntegerField(_("sequence"), primary_key=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"{self.sequence} {self.kind}"  # type: ignore[attr-defined]  # each feed's own field
 
 
 class ChangeFeedCounter(models.Model):

@@ -3,11 +3,10 @@ for partners' incremental sync (issue 20). Only certificates issued here: recogn
 certificates are other authorities' to publish."""
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.changefeed import ChangeFeedCounter
+from common.changefeed import ChangeFeedCounter, ChangeFeedEntry
 
 
 class AssessmentChangeKind(models.TextChoices):
@@ -15,11 +14,10 @@ class AssessmentChangeKind(models.TextChoices):
     REVOKED = "revoked", pgettext_lazy("certificate change", "Revoked")
 
 
-class AssessmentCertificateChange(models.Model):
+class AssessmentCertificateChange(ChangeFeedEntry):
     """Assessment certificate `certificate` was issued or revoked at `at`. Written only by exams/services.py
     in the transaction that makes the change; never updated or deleted."""
 
-    sequence = models.BigIntegerField(_("sequence"), primary_key=True)
     certificate = models.ForeignKey(
         "exams.AssessmentCertificate",
         verbose_name=_("assessment certificate"),
@@ -29,15 +27,10 @@ class AssessmentCertificateChange(models.Model):
     kind = models.CharField(
         pgettext_lazy("certificate change", "kind"), max_length=20, choices=AssessmentChangeKind.choices
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(ChangeFeedEntry.Meta):
         verbose_name = _("assessment certificate change")
         verbose_name_plural = _("assessment certificate changes")
-        ordering = ["sequence"]
-
-    def __str__(self) -> str:
-        return f"{self.sequence} {self.kind}"
 
 
 class AssessmentChangeCounter(ChangeFeedCounter):

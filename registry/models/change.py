@@ -2,11 +2,10 @@
 order the transactions committed (common/changefeed.py), for partners' incremental sync (issue 20)."""
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from common.changefeed import ChangeFeedCounter
+from common.changefeed import ChangeFeedCounter, ChangeFeedEntry
 
 
 class CertificateChangeKind(models.TextChoices):
@@ -22,11 +21,10 @@ class CertificateChangeKind(models.TextChoices):
     REINSTATED = "reinstated", pgettext_lazy("certificate change", "Reinstated")
 
 
-class CertificateChange(models.Model):
+class CertificateChange(ChangeFeedEntry):
     """Certificate `certificate` was issued or changed state (`kind`) at `at`. Written only by the registry's
     certificate services, in the transaction that makes the change; never updated or deleted."""
 
-    sequence = models.BigIntegerField(_("sequence"), primary_key=True)
     certificate = models.ForeignKey(
         "registry.RegistrationCertificate",
         verbose_name=_("registration certificate"),
@@ -36,15 +34,10 @@ class CertificateChange(models.Model):
     kind = models.CharField(
         pgettext_lazy("certificate change", "kind"), max_length=20, choices=CertificateChangeKind.choices
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
 
-    class Meta:
+    class Meta(ChangeFeedEntry.Meta):
         verbose_name = _("registration certificate change")
         verbose_name_plural = _("registration certificate changes")
-        ordering = ["sequence"]
-
-    def __str__(self) -> str:
-        return f"{self.sequence} {self.kind}"
 
 
 class CertificateChangeCounter(ChangeFeedCounter):
