@@ -1,17 +1,17 @@
 """The services behind the API and the review: whole or nothing, and exactly one winner in a race."""
 
 import datetime as dt
-import threading
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
 from accounts.roles import Role
 from audit.models import Action, AuditEvent
 from exams.models import RecognisedCertificate
 from exchange import services
 from exchange.models import InboundCertificate
+from tests.concurrent import run_together
 from tests.factories import MetrologyProjectFactory, PersonFactory, UserFactory, valid_resident_id
 from tests.factories.exchange import InboundCertificateFactory, PartnerFactory
 
@@ -57,27 +57,6 @@ def test_the_content_digest_does_not_hold_the_resident_id(db):
     assert data.digest() != _data(valid_until=dt.date(2030, 1, 1)).digest()
 
 
-def _run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except Exception as error:
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_same_submission_racing_itself_is_stored_once():
@@ -85,7 +64,7 @@ def test_the_same_submission_racing_itself_is_stored_once():
     partner = PartnerFactory()
     for round_ in range(3):
         data = _data(reference=f"ZJ-race-{round_}")
-        outcomes = _run_together(*[lambda d=data: services.inbound_submit(partner=partner, data=d)] * 3)
+        outcomes = run_together(*[lambda d=data: services.inbound_submit(partner=partner, data=d)] * 3)
         assert all(isinstance(outcome, tuple) for outcome in outcomes), outcomes
         assert sorted(created for _row, created in outcomes) == [False, False, True]
         assert len({row.pk for row, _created in outcomes}) == 1
@@ -99,7 +78,7 @@ def test_two_staff_accepting_at_once_create_one_recognised_certificate(associati
     MetrologyProjectFactory(code="12.501")
     person = PersonFactory(name="李明")
     inbound = InboundCertificateFactory(holder_id_number=person.id_number, projects=["12.501"])
-    outcomes = _run_together(
+    outcomes = run_together(
         lambda: services.inbound_accept(inbound=inbound, by=association_user),
         lambda: services.inbound_accept(inbound=inbound, by=second_reviewer),
     )

@@ -1,44 +1,20 @@
 """Real concurrent connections on PostgreSQL: one transition wins, numbers have no gaps or duplicates."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from registry.models import Application, AuditEntry, RegistrationCertificate
 from registry.services import applications as services
+from tests.concurrent import run_together
 from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def _run_together(*calls):
-    """Start every call in its own thread (own connection) at the same moment; return outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            outcomes[i] = call()
-        except Exception as error:
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
-
-
 def test_two_staff_acting_at_once_exactly_one_wins(association_user, second_reviewer):
     for _round in range(5):
         application = ApplicationFactory(submitted=True)
-        outcomes = _run_together(
+        outcomes = run_together(
             lambda a=application: services.application_accept(application=a, by=association_user),
             lambda a=application: services.application_not_accept(
                 application=a, by=second_reviewer, reason="不全"
@@ -56,7 +32,7 @@ def test_two_staff_acting_at_once_exactly_one_wins(association_user, second_revi
 
 def test_concurrent_issuance_numbers_without_gaps_or_duplicates(association_user):
     applications = ApplicationFactory.create_batch(12, approved=True, level=1)
-    outcomes = _run_together(
+    outcomes = run_together(
         *[lambda a=a: services.application_issue(application=a, by=association_user) for a in applications]
     )
     assert all(isinstance(o, Application) for o in outcomes), outcomes

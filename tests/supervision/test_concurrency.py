@@ -18,8 +18,8 @@ from supervision.services import (
     plan_create,
     plan_draw,
 )
+from tests.concurrent import run_together
 from tests.factories import RegistrationCertificateFactory, UserFactory
-from tests.registry.test_concurrency import _run_together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +41,7 @@ def test_two_draws_at_once_draw_once(bureau_user):
     inspectors = [UserFactory(username=f"cc{n}", role=Role.INSPECTOR) for n in range(3)]
     second = UserFactory(username="bureau2", role=Role.BUREAU)
     plan = _plan(bureau_user, inspectors)
-    outcomes = _run_together(
+    outcomes = run_together(
         lambda: plan_draw(plan=plan, by=bureau_user), lambda: plan_draw(plan=plan, by=second)
     )
     assert sum(isinstance(o, list) for o in outcomes) == 1
@@ -69,7 +69,7 @@ def test_two_staff_carrying_out_one_revocation_at_once(bureau_user, association_
         certificate=certificate,
     )
     colleague = UserFactory(username="assoc2", role=Role.ASSOCIATION)
-    outcomes = _run_together(
+    outcomes = run_together(
         lambda: measure_carry_out(measure=measure, by=association_user),
         lambda: measure_carry_out(measure=measure, by=colleague),
     )
