@@ -44,6 +44,7 @@ from people.validators import validate_resident_id
 from registry.materials import REQUIRED_MATERIALS
 from registry.models import Application, RegistrationCertificate
 from tests.factories import valid_resident_id, valid_uscc
+from tests.log_capture import every_logger_at_debug_into
 from tests.portal_files import pdf_bytes, photo_png, sheet_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -79,28 +80,12 @@ class _Collect(logging.Handler):
 
 @contextmanager
 def every_logger_at_debug() -> Iterator[_Collect]:
-    """Every logger (Django's SQL log included, with its parameters) at DEBUG into one list."""
+    """Every logger (Django's SQL log included, with its parameters) at DEBUG into one list; the console
+    keeps its usual level (at least INFO)."""
     handler = _Collect()
     handler.setFormatter(logging.Formatter("%(message)s"))
-    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict))]
-    levels = [(logger, logger.level) for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.DEBUG)
-    quieted = [(h, h.level) for h in logging.getLogger().handlers]
-    for existing, level in quieted:  # the console keeps its usual level; only this list gets everything
-        existing.setLevel(max(logging.INFO, level))
-    logging.getLogger().addHandler(handler)
-    forced = connection.force_debug_cursor
-    connection.force_debug_cursor = True
-    try:
+    with every_logger_at_debug_into(handler, others_at=logging.INFO):
         yield handler
-    finally:
-        connection.force_debug_cursor = forced
-        logging.getLogger().removeHandler(handler)
-        for existing, level in quieted:
-            existing.setLevel(level)
-        for logger, level in levels:
-            logger.setLevel(level)
 
 
 def database_dump() -> dict[str, str]:

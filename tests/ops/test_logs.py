@@ -14,7 +14,6 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -24,6 +23,7 @@ from ops.logs import JsonFormatter, RedactFilter, RequestIdFilter, request_id_va
 from people.models import Employer, Person
 from registry.models import RegistrationCertificate
 from tests.factories import valid_resident_id
+from tests.log_capture import every_logger_at_debug_into
 from tests.test_personal_data_scan import (
     _add_applicants,
     _as,
@@ -55,25 +55,8 @@ def json_logs_at_debug() -> Iterator[io.StringIO]:
     stream = io.StringIO()
     handler = _handler(stream)
     handler.setLevel(logging.DEBUG)
-    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict))]
-    levels = [(logger, logger.level) for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.DEBUG)
-    quieted = [(h, h.level) for h in logging.getLogger().handlers]
-    for existing, _level in quieted:
-        existing.setLevel(logging.WARNING)
-    logging.getLogger().addHandler(handler)
-    forced = connection.force_debug_cursor
-    connection.force_debug_cursor = True
-    try:
+    with every_logger_at_debug_into(handler, others_at=logging.WARNING):
         yield stream
-    finally:
-        connection.force_debug_cursor = forced
-        logging.getLogger().removeHandler(handler)
-        for existing, level in quieted:
-            existing.setLevel(level)
-        for logger, level in levels:
-            logger.setLevel(level)
 
 
 def _records(stream: io.StringIO) -> list[dict]:
