@@ -6,14 +6,12 @@ issued, which issues a new certificate under it.
 """
 
 import datetime as dt
-import importlib
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
@@ -26,7 +24,6 @@ from tests.factories import (
     ApplicationFactory,
     EmployerFactory,
     MetrologyProjectFactory,
-    RegistrationCertificateFactory,
 )
 from tests.registry.conftest import at
 
@@ -109,26 +106,3 @@ def test_the_employer_name_cannot_be_typed_over_on_the_employer_page(client, ass
     page = client.get(reverse("admin:people_employer_change", args=[employer.pk])).content.decode()
     assert 'name="name"' not in page
     assert reverse("admin:people_employer_rename", args=[employer.pk]) in page
-
-
-def test_existing_certificates_get_the_name_in_force_on_their_issue_date():
-    """The data migration: the old name of the first rename after the issue date, else the current name."""
-    migration = importlib.import_module("registry.migrations.0020_certificate_employer_name")
-    employer = EmployerFactory(name=NEW)
-    EmployerNameChange.objects.create(
-        employer=employer, old_name=OLD, new_name=NEW, changed_on=dt.date(2026, 6, 1)
-    )
-    before = RegistrationCertificateFactory(
-        application__employer=employer, issued_on=dt.date(2026, 3, 2), employer_name=""
-    )
-    after = RegistrationCertificateFactory(
-        application__employer=employer, issued_on=dt.date(2026, 6, 2), employer_name=""
-    )
-    unrenamed = RegistrationCertificateFactory(employer_name="")
-
-    migration.fill(apps, None)
-
-    names = dict(RegistrationCertificate.objects.values_list("pk", "employer_name"))
-    assert names[before.pk] == OLD
-    assert names[after.pk] == NEW
-    assert names[unrenamed.pk] == unrenamed.employer.name
