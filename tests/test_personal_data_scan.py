@@ -278,14 +278,19 @@ def _reseed() -> None:
     calendar_sync_from_package()
 
 
-@pytest.mark.django_db(transaction=True)  # real commits: notifications and PDFs run after them, as live
-def test_a_full_session_leaves_no_full_id_number_in_clear(tmp_path, settings):
-    storage = tmp_path / "private"
+def private_storage_in(storage, settings):
+    """Point private storage (uploads, PDFs) at `storage` for one test; return it."""
     settings.PRIVATE_STORAGE_ROOT = settings.MEDIA_ROOT = storage
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {**settings.STORAGES["default"], "OPTIONS": {"location": storage}},
     }
+    return storage
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: notifications and PDFs run after them, as live
+def test_a_full_session_leaves_no_full_id_number_in_clear(tmp_path, settings):
+    storage = private_storage_in(tmp_path / "private", settings)
     mail.outbox = []
     _reseed()
     new_people = [("钱喆", valid_resident_id(serial=611)), ("孙堃", valid_resident_id(serial=612))]

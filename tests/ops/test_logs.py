@@ -31,6 +31,7 @@ from tests.test_personal_data_scan import (
     _reseed,
     _sign_up_and_verify,
     full_id_numbers_in,
+    private_storage_in,
 )
 
 # A mainland mobile number standing alone (not inside a longer word: ciphertext in the SQL log is base64).
@@ -158,12 +159,7 @@ def test_the_request_id_travels_in_a_header_and_is_restored_in_the_worker():
 # --- the walk -------------------------------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)  # real commits: the PDF task runs after them, as live
 def test_a_walk_through_logs_no_id_or_phone_number_and_one_id_per_request(tmp_path, settings):
-    storage = tmp_path / "private"
-    settings.PRIVATE_STORAGE_ROOT = settings.MEDIA_ROOT = storage
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": storage}},
-    }
+    private_storage_in(tmp_path / "private", settings)
     mail.outbox = []
     _reseed()
     new_people = [("钱喆", valid_resident_id(serial=711)), ("孙堃", valid_resident_id(serial=712))]
