@@ -2,6 +2,8 @@
 the XMP packet. Shared by the unit tests (tests/registry/test_signed_pdfs.py) and the browser test."""
 
 import io
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -46,3 +48,15 @@ def elicence_xmp(pdf: bytes) -> dict[str, object]:
             elif name.local_name == "Producer":
                 fields["pdf:Producer"] = value.value
     return fields
+
+
+def pyhanko_cli_verdict(pdf: bytes, ca_dir: Path, tmp_dir: Path) -> tuple[int, str]:
+    """`pyhanko sign validate` (the pyhanko-cli package) on the file, trusting only the tests' CA root, as a
+    relying party would run it: (exit code, its one-line summary `field:fingerprint:VALID|INVALID`)."""
+    path = tmp_dir / "to-validate.pdf"
+    path.write_bytes(pdf)
+    pyhanko = Path(sys.executable).with_name("pyhanko")
+    command = [str(pyhanko), "sign", "validate", "--executive-summary"]
+    command += ["--trust", str(ca_dir / "ca.pem"), "--trust-replace", str(path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    return done.returncode, done.stdout.strip()

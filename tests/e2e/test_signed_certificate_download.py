@@ -1,6 +1,6 @@
 """An enterprise clerk downloads a certificate from the portal: the file is signed by the association
-(valid against the tests' CA, intact) and carries its e-licence identifier; revoking it later changes what
-the portal says beside the download, never the signed file."""
+(valid against the tests' CA, intact, also to `pyhanko sign validate`) and carries its e-licence
+identifier; revoking it later changes what the portal says beside the download, never the signed file."""
 
 import pytest
 
@@ -12,7 +12,7 @@ from registry.services.certificates import certificate_revoke
 from registry.signing import signing_identity
 from tests.e2e.conftest import login
 from tests.factories import ApplicationFactory, EmployerFactory, MetrologyProjectFactory, UserFactory
-from tests.pdf_signatures import elicence_xmp, signature_status
+from tests.pdf_signatures import elicence_xmp, pyhanko_cli_verdict, signature_status
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,7 @@ def _download(page) -> bytes:
     return download.value.path().read_bytes()
 
 
-def test_the_downloaded_certificate_is_signed_and_stays_as_signed_after_revocation(page, signing_ca_dir):
+def test_the_downloaded_certificate_is_signed_and_stays_as_signed_after_revocation(page, signing_ca_dir, tmp_path):
     employer = EmployerFactory(name="佳木斯计量仪器有限公司")
     UserFactory(username="jms_clerk", role=Role.ENTERPRISE, employer=employer)
     application = ApplicationFactory(
@@ -41,6 +41,8 @@ def test_the_downloaded_certificate_is_signed_and_stays_as_signed_after_revocati
     assert (status.intact, status.valid, status.trusted) == (True, True, True)
     assert status.signing_cert.dump() == signing_identity().certificate.dump()
     assert elicence_xmp(pdf)["identifier"] == elicence_identifier(certificate.number)
+    code, summary = pyhanko_cli_verdict(pdf, signing_ca_dir, tmp_path)  # as a bank clerk would check it
+    assert (code, summary.endswith(":VALID")) == (0, True)
 
     certificate_revoke(certificate=certificate, by=UserFactory(username="revoker"), reason="涂改")
     page.reload()

@@ -47,7 +47,7 @@ from tests.factories import (
     RegistrationCertificateFactory,
     UserFactory,
 )
-from tests.pdf_signatures import elicence_xmp, signature_status
+from tests.pdf_signatures import elicence_xmp, pyhanko_cli_verdict, signature_status
 
 
 def _signed_sample() -> bytes:
@@ -101,6 +101,28 @@ def test_one_byte_changed_after_signing_breaks_the_signature(signing_ca_dir, whe
         return
     assert not status.intact
     assert not status.bottom_line
+
+
+def test_pyhanko_sign_validate_judges_the_file_valid_and_a_changed_byte_invalid(signing_ca_dir, tmp_path):
+    """The command-line validator a relying party runs (`pyhanko sign validate`), trusting only the CA."""
+    pdf = _signed_sample()
+    code, summary = pyhanko_cli_verdict(pdf, signing_ca_dir, tmp_path)
+    assert (code, summary.startswith(f"{SIGNATURE_FIELD}:"), summary.endswith(":VALID")) == (0, True, True)
+    _start, first, _second_start, _second = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0].byte_range
+    tampered = bytearray(pdf)
+    tampered[first // 2] ^= 0x01
+    code, summary = pyhanko_cli_verdict(bytes(tampered), signing_ca_dir, tmp_path)
+    assert code != 0
+    assert summary.endswith(":INVALID")
+
+
+def test_pyhanko_sign_validate_does_not_trust_a_certificate_signed_by_another_ca(tmp_path):
+    """The same file checked against a CA that did not issue the signing certificate: not VALID."""
+    other = tmp_path / "other-ca"
+    development_ca_ensure(other)
+    code, summary = pyhanko_cli_verdict(_signed_sample(), other, tmp_path)
+    assert code != 0
+    assert not summary.endswith(":VALID")
 
 
 @pytest.mark.skipif(shutil.which("pdfsig") is None, reason="needs poppler-utils (pdfsig)")
