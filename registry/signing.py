@@ -41,6 +41,7 @@ from django.conf import settings
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata import model as xmp
+from pyhanko.pdf_utils.metadata import xmp_xml
 from pyhanko.sign import attributes, fields, signers
 from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
 from pyhanko.sign.general import as_signing_certificate_v2, simple_cms_attribute
@@ -325,7 +326,12 @@ def sign_pdf(pdf: bytes, *, seal: SealPlacement, metadata: PdfMetadata) -> bytes
     if metadata.elicence is not None:
         meta.subject = metadata.elicence.licence_name
         meta.keywords = [metadata.elicence.identifier]
-        meta.xmp_extra = [_xmp_extra(metadata.elicence)]
+        # Our fields go in as the document's XMP stream, not as pyHanko's `xmp_extra`: the writer updates
+        # the metadata twice while signing, and merges an existing stream's properties into one
+        # description, while `xmp_extra` would then be appended a second time (every field twice).
+        stream = xmp_xml.MetadataStream.from_xmp([_xmp_extra(metadata.elicence)])
+        writer.root["/Metadata"] = writer.add_object(stream)
+        writer.update_root()
     x1, y1, x2, y2 = seal.box  # whole points, outwards: the field covers the seal
     box = (math.floor(x1), math.floor(y1), math.ceil(x2), math.ceil(y2))
     fields.append_signature_field(

@@ -33,12 +33,16 @@ def signature_status(pdf: bytes, ca_dir: Path) -> PdfSignatureStatus:
 
 
 def elicence_xmp(pdf: bytes) -> dict[str, object]:
-    """Our e-licence fields in the PDF's XMP (/Metadata in the catalogue), by local name, plus dc:title."""
+    """Our e-licence fields in the PDF's XMP (/Metadata in the catalogue), by local name, plus dc:title.
+    Fails if the packet states a property twice (an XMP reader may take either)."""
     reader = PdfFileReader(io.BytesIO(pdf))
     stream = reader.root["/Metadata"]
     fields: dict[str, object] = {}
+    seen: set[object] = set()
     for root in stream.xmp:
         for name, value in root:
+            assert name not in seen, f"XMP property {name} stated twice"
+            seen.add(name)
             if name.ns == ELICENCE_XMP_NS:
                 inner = value.value
                 entries = getattr(inner, "entries", None)

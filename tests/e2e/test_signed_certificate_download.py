@@ -23,7 +23,9 @@ def _download(page) -> bytes:
     return download.value.path().read_bytes()
 
 
-def test_the_downloaded_certificate_is_signed_and_stays_as_signed_after_revocation(page, signing_ca_dir, tmp_path):
+def test_the_downloaded_certificate_is_signed_and_stays_as_signed_after_revocation(
+    page, signing_ca_dir, tmp_path
+):
     employer = EmployerFactory(name="佳木斯计量仪器有限公司")
     UserFactory(username="jms_clerk", role=Role.ENTERPRISE, employer=employer)
     application = ApplicationFactory(
