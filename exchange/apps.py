@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from registry.signals import demo_seeded
+
 
 class ExchangeConfig(AppConfig):
     name = "exchange"
@@ -8,3 +10,8 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit_details, checks  # noqa: F401  (registers how its audit events read, the check)
+
+        # The registry asks for the demo's partner through a signal: it may not import this app (0080).
+        from .demo import seed_exchange
+
+        demo_seeded.connect(seed_exchange, dispatch_uid="exchange-demo")
