@@ -137,8 +137,8 @@ class InboundCertificate(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending review")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", pgettext_lazy("recognition", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("recognition", "Rejected")
 
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="submissions"

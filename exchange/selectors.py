@@ -1,12 +1,15 @@
 """Reads of the exchange API: the key a bearer token names, a certificate by e-licence identifier, a
-partner's own submissions."""
+partner's own submissions, and what a reviewer needs beside a submission (the person on record, the
+projects' names)."""
 
 import re
 
 from django.utils import timezone
 
+from exams.models import MetrologyProject
 from exchange.keys import api_key_id, api_key_matches
 from exchange.models import ApiKey, InboundCertificate, Partner
+from people.models import Person
 from registry.elicence import elicence_identifier, elicence_identifier_is_well_formed
 from registry.models import RegistrationCertificate
 from registry.models.certificate import certificate_number
@@ -61,3 +64,16 @@ def inbound_of_partner(*, partner: Partner, pk: int) -> InboundCertificate | Non
     if not 0 < pk <= _MAX_ID:
         return None
     return InboundCertificate.objects.filter(partner=partner, pk=pk).first()
+
+
+def inbound_person_on_record(inbound: InboundCertificate) -> Person | None:
+    """The person on record with the submission's resident ID number (the one acceptance would use:
+    exchange.services.inbound_accept), or None. One query, through the blind index."""
+    return Person.objects.with_id_number(inbound.holder_id_number).first()
+
+
+def inbound_project_names(inbound: InboundCertificate) -> list[str]:
+    """The submission's project codes as "code name" from the catalogue, in the submitted order; a code no
+    longer in the catalogue stays a bare code. One query."""
+    names = dict(MetrologyProject.objects.filter(code__in=inbound.projects).values_list("code", "name"))
+    return [f"{code} {names[code]}" if code in names else code for code in inbound.projects]

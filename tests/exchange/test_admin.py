@@ -2,6 +2,7 @@
 access log read-only and constant in queries, submissions accepted or rejected with audit rows."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -13,6 +14,8 @@ from django.utils.translation import gettext
 from audit.describe import describe
 from audit.models import Action, AuditEvent
 from exams.models import RecognisedCertificate
+from exchange.admin.access_log import OPERATIONS, STATUSES
+from exchange.api import api
 from exchange.keys import api_key_hash
 from exchange.models import AccessLog, ApiKey, InboundCertificate, Partner, Scope
 from tests.factories import MetrologyProjectFactory, PersonFactory, RecognisedCertificateFactory
@@ -247,3 +250,102 @@ def test_the_review_list_masks_resident_ids(client, staff, project):
         page = client.get(url).content.decode()
         assert inbound.holder_id_number not in page
         assert inbound.masked_holder_id_number in page
+
+
+# --- one submission's page --------------------------------------------------------------------------------
+def _decide_form(page: str) -> tuple[str, dict[str, str]]:
+    """The page's decision form (templates/admin/exchange/inboundcertificate/change_form.html): its address
+    and hidden fields, read from the HTML as the browser would submit them."""
+    form = re.search(r'<form id="decide" method="post" action="([^"]+)">(.*?)</form>', page, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]+)"', form.group(2)))
+    return form.group(1), fields
+
+
+def test_a_pending_submissions_page_shows_the_holder_on_record_the_projects_and_accepts(
+    client, staff, project
+):
+    person = PersonFactory(name="李明")
+    inbound = InboundCertificateFactory(holder_id_number=person.id_number, projects=["12.401"])
+    url = reverse("admin:exchange_inboundcertificate_change", args=[inbound.pk])
+    page = client.get(url).content.decode()
+    assert reverse("admin:people_person_change", args=[person.pk]) in page
+    assert gettext("same name") in page
+    assert f"12.401 {project.name}" in page
+    assert '["12.401"]' not in page  # the projects read as words, not as the stored JSON
+    assert 'name="_save"' not in page  # nothing to save: the decisions replace the save buttons
+    assert 'form="decide" name="action" value="accept"' in page
+    action, fields = _decide_form(page)
+    response = client.post(action, {**fields, "action": "accept"})
+    assert response.status_code == 302
+    inbound.refresh_from_db()
+    assert inbound.state == InboundCertificate.State.ACCEPTED
+    assert inbound.recognised.person == person
+    decided = client.get(url).content.decode()
+    assert 'form="decide"' not in decided  # a decided submission offers no decision
+
+
+NO_PERSON = (
+    "No person with this resident ID number is on record: the submission cannot be accepted "
+    "until the person is added (or applies or takes an assessment here)."
+)
+OTHER_NAME = "the name on record differs from the submitted name: the submission cannot be accepted"
+
+
+def test_a_submissions_page_says_when_acceptance_cannot_find_the_holder(client, staff, project):
+    unknown = InboundCertificateFactory(projects=["12.401"])
+    page = client.get(reverse("admin:exchange_inboundcertificate_change", args=[unknown.pk])).content.decode()
+    assert gettext(NO_PERSON) in page
+    assert gettext(OTHER_NAME) not in page
+    person = PersonFactory(name="李明")
+    other = InboundCertificateFactory(
+        holder_id_number=person.id_number, holder_name="李四", projects=["12.401"]
+    )
+    page = client.get(reverse("admin:exchange_inboundcertificate_change", args=[other.pk])).content.decode()
+    assert gettext(OTHER_NAME) in page
+    assert gettext(NO_PERSON) not in page
+
+
+def test_rejecting_from_a_submissions_page_asks_for_the_reason(client, staff, project):
+    inbound = InboundCertificateFactory(projects=["12.401"])
+    page = client.get(reverse("admin:exchange_inboundcertificate_change", args=[inbound.pk])).content.decode()
+    action, fields = _decide_form(page)
+    reason_page = client.post(action, {**fields, "action": "reject"})
+    assert reason_page.status_code == 200
+    assert 'name="reason"' in reason_page.content.decode()
+    inbound.refresh_from_db()
+    assert inbound.state == InboundCertificate.State.PENDING
+
+
+def test_the_access_log_reads_in_words(client, staff):
+    partner = PartnerFactory(scopes=[Scope.VERIFY_READ])
+    _key, secret = issued_key(partner=partner)
+    client.get(
+        "/api/v1/certificates/verify", {"number": "HLJ-ZC1-2026-00001", "holder_name": "王"}, **bearer(secret)
+    )
+    client.get("/api/v1/registrations/changes", **bearer(secret))  # scope not granted: 403
+    client.force_login(staff)
+    page = client.get(reverse("admin:exchange_accesslog_changelist")).content.decode()
+    assert str(OPERATIONS["certificate_verify"]) in page
+    assert f"404 {STATUSES[404]}" in page
+    assert f"403 {STATUSES[403]}" in page
+    assert ">certificate_verify<" not in page
+    assert ">registrations_changed<" not in page
+    filtered = client.get(reverse("admin:exchange_accesslog_changelist"), {"status": "403"})
+    assert list(filtered.context["cl"].result_list.values_list("status", flat=True)) == [403]
+    assert client.get(reverse("admin:exchange_accesslog_changelist"), {"status": "x"}).status_code == 200
+
+
+def test_every_api_operation_has_a_name_in_the_access_log():
+    """A new operation without a label would show its raw id to the clerk."""
+    found: set[str] = set()
+
+    def walk(patterns) -> None:
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns)
+            elif pattern.name:
+                found.add(pattern.name)
+
+    walk(api.urls[0])
+    assert found == set(OPERATIONS)
