@@ -3,6 +3,7 @@ operation by name, the HTTP status with its meaning), never the raw operation id
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audit.admin_hooks import AuditedAdminMixin
 from exchange.models import AccessLog
@@ -21,7 +22,7 @@ OPERATIONS = {
 # Every status the API answers with (exchange/errors.py), and what it means to the partner.
 STATUSES = {
     200: _("success"),
-    201: _("created"),
+    201: pgettext_lazy("HTTP status", "created"),
     400: _("request refused (rules, parameters or body)"),
     401: _("key missing, invalid, expired or revoked"),
     403: _("scope not granted"),
