@@ -2,6 +2,7 @@
 operation by name, the HTTP status with its meaning), never the raw operation id alone."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -46,7 +47,11 @@ class OutcomeFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        return queryset.filter(status=int(value)) if value.isdigit() else queryset.none()
+        # Only the listed codes: isdigit() would pass "²" and a 5,000-digit number to int().
+        statuses = {str(code): code for code in STATUSES}
+        if value not in statuses:
+            raise IncorrectLookupParameters(value)
+        return queryset.filter(status=statuses[value])
 
 
 @admin.register(AccessLog)
