@@ -44,14 +44,14 @@ def seed_exchange(sender: object = None, **kwargs: object) -> str:
     _key, secret = api_key_issue(
         partner=partner, label="演示", expires_at=timezone.now() + dt.timedelta(days=365), by=staff
     )
-    project = MetrologyProject.objects.order_by("code").first()
-    codes = [project.code] if project else []
-    holder = Person.objects.order_by("pk").first()
+    # The registry's demo (run before this step) has people, and the catalogue comes with the migrations.
+    codes = [MetrologyProject.objects.order_by("code").values_list("code", flat=True)[0]]
+    holder = Person.objects.order_by("pk")[0]
     stranger = "31010119850312003"
     stranger += resident_id_check_character(stranger)
     today = timezone.localdate()
     submissions = [
-        ("SH-DEMO-0001", holder.name if holder else "王建国", holder.id_number if holder else stranger),
+        ("SH-DEMO-0001", holder.name, holder.id_number),
         ("SH-DEMO-0002", "陈思远", stranger),
         ("SH-DEMO-0003", "陈思远", stranger),
     ]
@@ -62,7 +62,7 @@ def seed_exchange(sender: object = None, **kwargs: object) -> str:
             kind="assessment",
             holder_name=name,
             holder_id_number=id_number,
-            number=f"SHKH-2025-00{index:03d}",
+            number=f"SHKH-{today.year - 1}-{index:05d}",  # issued last year, as issued_on says
             issuing_authority=AUTHORITY,
             region="shanghai",
             issued_on=dt.date(today.year - 1, 6, 30),
